@@ -1,0 +1,111 @@
+// Accounts: users, logins, bearer tokens. Decides who may manage whom.
+//
+// Thread-safe: all state is in the Store.
+#ifndef WERKBANK_SERVICES_ACCESS_ACCOUNTS_H_
+#define WERKBANK_SERVICES_ACCESS_ACCOUNTS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "actor.h"
+#include "services/common/clock.h"
+#include "services/store/store.h"
+#include "werkbank/v1/config.pb.h"
+
+namespace werkbank::access {
+
+struct LoginResult {
+  std::string token;  // shown to the client once; only its hash is stored
+  absl::Time expires_at;
+  store::UserRecord user;
+};
+
+struct NewUser {
+  std::string login;
+  std::string display_name;
+  uint32_t roles = store::kParticipant;
+  store::UserGroup group = store::UserGroup::kCitizen;
+  std::string password;  // empty: generate one
+};
+
+struct CreatedUser {
+  store::UserRecord user;
+  std::string generated_password;  // set when NewUser::password was empty
+};
+
+struct UserUpdate {
+  std::string login;
+  std::optional<std::string> display_name;
+  std::optional<uint32_t> roles;
+  std::optional<store::UserGroup> group;
+  std::optional<bool> disabled;
+  std::string reason;
+};
+
+class Accounts {
+ public:
+  Accounts(store::Store& store, const Clock& clock,
+           const v1::AccountPolicy& policy);
+
+  // UNAUTHENTICATED for a wrong login or secret (the same message whether or
+  // not the login exists); RESOURCE_EXHAUSTED while the account is slowed
+  // down or locked after repeated failures.
+  absl::StatusOr<LoginResult> LoginWithPassword(const std::string& login,
+                                                const std::string& password);
+  absl::StatusOr<LoginResult> LoginWithCard(const std::string& card_uid,
+                                            const std::string& pin);
+
+  // The actor behind a bearer token; UNAUTHENTICATED when the token is
+  // unknown, expired, revoked, or its user disabled.
+  absl::StatusOr<Actor> Authenticate(const std::string& token) const;
+
+  absl::Status Logout(const Actor& actor);
+
+  // Staff create anyone; trainers create participants only.
+  absl::StatusOr<CreatedUser> CreateUser(const Actor& actor, NewUser user);
+
+  // Staff and trainers see anyone; others only themselves.
+  absl::StatusOr<store::UserRecord> GetUser(const Actor& actor,
+                                            const std::string& login);
+  absl::StatusOr<store::UserRecord> GetUserById(const Actor& actor, int64_t id);
+  absl::StatusOr<std::vector<store::UserRecord>> ListUsers(
+      const Actor& actor, bool include_disabled);
+  absl::StatusOr<store::UserRecord> UpdateUser(const Actor& actor,
+                                               const UserUpdate& update);
+  // Staff for anyone; a user for themselves, with the current password.
+  absl::Status SetPassword(const Actor& actor, const std::string& login,
+                           const std::string& current,
+                           const std::string& new_password);
+  absl::Status SetCard(const Actor& actor, const std::string& login,
+                       const std::string& card_uid, const std::string& pin);
+  absl::StatusOr<int> RevokeSessions(const Actor& actor,
+                                     const std::string& login);
+
+  // On an empty database: creates the first staff account "admin" and returns
+  // its one-time password. Returns nullopt when users exist already.
+  absl::StatusOr<std::optional<std::string>> BootstrapFirstStaff();
+
+ private:
+  absl::StatusOr<LoginResult> FinishLogin(
+      const absl::StatusOr<std::optional<store::UserRecord>>& found,
+      const std::string& secret, bool use_pin, const std::string& who);
+  absl::Status RecordFailure(int64_t user_id, const std::string& who,
+                             const std::string& why);
+
+  store::Store& store_;
+  const Clock& clock_;
+  v1::AccountPolicy policy_;
+};
+
+// Lower-level helpers shared by the other domain services.
+absl::StatusOr<store::UserRecord> RequireUser(store::Transaction& tx,
+                                              const std::string& login);
+absl::StatusOr<std::vector<std::string>> LoginsOf(store::Transaction& tx,
+                                                  const std::vector<int64_t>& ids);
+std::string RolesToString(uint32_t roles);
+
+}  // namespace werkbank::access
+
+#endif  // WERKBANK_SERVICES_ACCESS_ACCOUNTS_H_

@@ -1,0 +1,26 @@
+// Who is calling: the authenticated user behind a request.
+#ifndef WERKBANK_SERVICES_ACCESS_ACTOR_H_
+#define WERKBANK_SERVICES_ACCESS_ACTOR_H_
+
+#include <cstdint>
+#include <string>
+
+#include "services/store/records.h"
+
+namespace werkbank::access {
+
+struct Actor {
+  int64_t user_id = 0;
+  std::string login;
+  uint32_t roles = 0;
+  std::string token_hash;  // the session the request came with
+
+  bool Has(store::RoleBit role) const { return (roles & role) != 0; }
+  bool IsStaff() const { return Has(store::kStaff); }
+  bool IsTrainer() const { return Has(store::kTrainer); }
+  bool IsTrainerOrStaff() const { return IsTrainer() || IsStaff(); }
+};
+
+}  // namespace werkbank::access
+
+#endif  // WERKBANK_SERVICES_ACCESS_ACTOR_H_

@@ -1,0 +1,26 @@
+// Small wrappers over OpenSSL used by accounts and the audit chain: SHA-256,
+// secure random bytes, constant-time comparison and hex/base64url encoding.
+#ifndef WERKBANK_SERVICES_COMMON_CRYPTO_H_
+#define WERKBANK_SERVICES_COMMON_CRYPTO_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace werkbank::crypto {
+
+// Lower-case hex SHA-256 of `data`.
+std::string Sha256Hex(absl::string_view data);
+
+// `n` bytes from OpenSSL's CSPRNG. Aborts if the generator fails: without
+// randomness no token or password can be made safely.
+std::string RandomBytes(size_t n);
+
+// Compares in time that depends only on the lengths, not on the contents.
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b);
+
+std::string HexEncode(absl::string_view bytes);
+std::string Base64UrlEncode(absl::string_view bytes);
+
+}  // namespace werkbank::crypto
+
+#endif  // WERKBANK_SERVICES_COMMON_CRYPTO_H_

@@ -1,0 +1,126 @@
+// Plain records stored by werkbank. They carry no behaviour; the rules live in
+// the domain folders (access, booking, audit).
+#ifndef WERKBANK_SERVICES_STORE_RECORDS_H_
+#define WERKBANK_SERVICES_STORE_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace werkbank::store {
+
+// Role bits; a user may hold several.
+enum RoleBit : uint32_t {
+  kParticipant = 1u << 0,
+  kTrainer = 1u << 1,
+  kStaff = 1u << 2,
+};
+
+// Mirrors werkbank.v1.UserGroup.
+enum class UserGroup : int {
+  kUnspecified = 0,
+  kCitizen = 1,
+  kSchool = 2,
+  kClub = 3,
+  kBusiness = 4,
+  kAdministration = 5,
+};
+
+struct UserRecord {
+  int64_t id = 0;
+  std::string login;
+  std::string display_name;
+  uint32_t roles = 0;
+  UserGroup group = UserGroup::kUnspecified;
+  std::optional<std::string> card_uid;
+  std::string password_hash;  // scrypt, see access/secret_hash.h
+  std::string pin_hash;       // empty: no PIN set
+  bool disabled = false;
+  absl::Time created_at;
+  int failed_logins = 0;
+  absl::Time locked_until = absl::InfinitePast();
+};
+
+struct TokenRecord {
+  std::string token_hash;  // SHA-256 hex of the bearer token
+  int64_t user_id = 0;
+  absl::Time created_at;
+  absl::Time expires_at;
+  bool revoked = false;
+};
+
+struct BriefingRecord {
+  int64_t id = 0;
+  std::string machine_class;
+  int64_t trainer_id = 0;
+  absl::Time held_at;
+  std::string note;
+  std::vector<int64_t> participant_ids;
+};
+
+struct QualificationRecord {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string machine_class;
+  int64_t briefing_id = 0;
+  int64_t granted_by = 0;
+  absl::Time granted_at;
+  absl::Time expires_at;
+  std::optional<absl::Time> revoked_at;
+  std::string revoke_reason;
+};
+
+enum class ReservationKind : int {
+  kPersonal = 1,
+  kWorkshop = 2,
+  kMaintenance = 3,
+};
+
+enum class ReservationState : int {
+  kBooked = 1,
+  kCheckedIn = 2,
+  kCompleted = 3,
+  kCancelled = 4,
+  kNoShow = 5,
+};
+
+struct ReservationRecord {
+  int64_t id = 0;
+  std::string machine_id;
+  int64_t owner_id = 0;
+  ReservationKind kind = ReservationKind::kPersonal;
+  ReservationState state = ReservationState::kBooked;
+  absl::Time start;
+  absl::Time end;
+  std::string note;
+  absl::Time created_at;
+  std::string cancel_reason;
+  std::optional<absl::Time> checked_in_at;
+  std::vector<int64_t> participant_ids;
+};
+
+struct ReservationFilter {
+  std::string machine_id;            // empty: any
+  std::optional<int64_t> user_id;    // owner or workshop participant
+  absl::Time from = absl::InfinitePast();  // reservations ending after this
+  absl::Time to = absl::InfiniteFuture();  // ... and starting before this
+  bool active_only = true;           // booked or checked in
+};
+
+struct AuditRecord {
+  int64_t id = 0;
+  absl::Time at;
+  std::string actor;
+  std::string action;
+  std::string subject;
+  std::string detail;
+  std::string prev_hash;
+  std::string hash;
+};
+
+}  // namespace werkbank::store
+
+#endif  // WERKBANK_SERVICES_STORE_RECORDS_H_

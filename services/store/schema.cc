@@ -1,0 +1,94 @@
+// Migrations; see schema.h. Instants are stored as microseconds since the
+// Unix epoch, UTC.
+#include "schema.h"
+
+namespace werkbank::store {
+namespace {
+
+constexpr const char* kMigrations[] = {
+    // 0 -> 1: accounts, trainings, bookings, audit.
+    R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  roles INTEGER NOT NULL,
+  user_group INTEGER NOT NULL,
+  card_uid TEXT UNIQUE,
+  password_hash TEXT NOT NULL,
+  pin_hash TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL
+);
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tokens_by_user ON tokens(user_id);
+CREATE TABLE briefings (
+  id INTEGER PRIMARY KEY,
+  machine_class TEXT NOT NULL,
+  trainer_id INTEGER NOT NULL REFERENCES users(id),
+  held_at INTEGER NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE TABLE briefing_participants (
+  briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (briefing_id, user_id)
+);
+CREATE TABLE qualifications (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  machine_class TEXT NOT NULL,
+  briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+  granted_by INTEGER NOT NULL REFERENCES users(id),
+  granted_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  revoke_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX qualifications_by_user ON qualifications(user_id);
+CREATE TABLE reservations (
+  id INTEGER PRIMARY KEY,
+  machine_id TEXT NOT NULL,
+  owner_id INTEGER NOT NULL REFERENCES users(id),
+  kind INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  start_at INTEGER NOT NULL,
+  end_at INTEGER NOT NULL CHECK (end_at > start_at),
+  note TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  cancel_reason TEXT NOT NULL DEFAULT '',
+  checked_in_at INTEGER
+);
+CREATE INDEX reservations_by_machine ON reservations(machine_id, start_at);
+CREATE INDEX reservations_by_owner ON reservations(owner_id, start_at);
+CREATE TABLE reservation_participants (
+  reservation_id INTEGER NOT NULL REFERENCES reservations(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (reservation_id, user_id)
+);
+CREATE TABLE audit_events (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+std::span<const char* const> Migrations() { return kMigrations; }
+
+}  // namespace werkbank::store

@@ -1,0 +1,75 @@
+// The Transaction that SqliteStore hands to a Write() or Read() callback.
+// Internal to services/store.
+#ifndef WERKBANK_SERVICES_STORE_SQLITE_TRANSACTION_H_
+#define WERKBANK_SERVICES_STORE_SQLITE_TRANSACTION_H_
+
+#include <SQLiteCpp/Database.h>
+
+#include "store.h"
+
+namespace werkbank::store {
+
+class SqliteTransaction : public Transaction {
+ public:
+  SqliteTransaction(SQLite::Database& db, bool writable)
+      : db_(db), writable_(writable) {}
+
+  absl::StatusOr<int64_t> InsertUser(const UserRecord& user) override;
+  absl::Status UpdateUser(const UserRecord& user) override;
+  absl::StatusOr<std::optional<UserRecord>> FindUserById(int64_t id) override;
+  absl::StatusOr<std::optional<UserRecord>> FindUserByLogin(
+      const std::string& login) override;
+  absl::StatusOr<std::optional<UserRecord>> FindUserByCard(
+      const std::string& card_uid) override;
+  absl::StatusOr<std::vector<UserRecord>> ListUsers() override;
+  absl::StatusOr<int64_t> CountUsers() override;
+
+  absl::Status InsertToken(const TokenRecord& token) override;
+  absl::StatusOr<std::optional<TokenRecord>> FindToken(
+      const std::string& token_hash) override;
+  absl::Status RevokeToken(const std::string& token_hash) override;
+  absl::StatusOr<int> RevokeTokensOfUser(int64_t user_id) override;
+
+  absl::StatusOr<int64_t> InsertBriefing(const BriefingRecord& b) override;
+  absl::StatusOr<std::vector<BriefingRecord>> ListBriefings(
+      const std::string& machine_class) override;
+  absl::StatusOr<int64_t> InsertQualification(
+      const QualificationRecord& q) override;
+  absl::StatusOr<std::optional<QualificationRecord>> FindQualification(
+      int64_t id) override;
+  absl::Status UpdateQualification(const QualificationRecord& q) override;
+  absl::StatusOr<std::vector<QualificationRecord>> ListQualifications(
+      std::optional<int64_t> user_id) override;
+
+  absl::StatusOr<int64_t> InsertReservation(
+      const ReservationRecord& r) override;
+  absl::Status UpdateReservation(const ReservationRecord& r) override;
+  absl::StatusOr<std::optional<ReservationRecord>> FindReservation(
+      int64_t id) override;
+  absl::StatusOr<std::vector<ReservationRecord>> FindOverlapping(
+      const std::string& machine_id, absl::Time start,
+      absl::Time end) override;
+  absl::StatusOr<std::vector<ReservationRecord>> ListReservations(
+      const ReservationFilter& filter) override;
+  absl::StatusOr<std::vector<ReservationRecord>> ListActiveStartedBefore(
+      absl::Time t) override;
+
+  absl::StatusOr<std::optional<AuditRecord>> LastAuditEvent() override;
+  absl::Status InsertAudit(const AuditRecord& event) override;
+  absl::StatusOr<std::vector<AuditRecord>> ListAudit(
+      int64_t after_id, int limit, const std::string& subject_prefix) override;
+
+ private:
+  absl::Status CheckWritable() const;
+  absl::StatusOr<std::vector<ReservationRecord>> QueryReservations(
+      const std::string& where_sql,
+      const std::function<void(SQLite::Statement&)>& bind);
+  absl::Status LoadReservationParticipants(ReservationRecord& r);
+
+  SQLite::Database& db_;
+  bool writable_;
+};
+
+}  // namespace werkbank::store
+
+#endif  // WERKBANK_SERVICES_STORE_SQLITE_TRANSACTION_H_

@@ -1,0 +1,97 @@
+// The storage interface the domain speaks through. One Transaction covers one
+// decision and the audit event that records it: both are written, or neither.
+//
+// Thread-safety: Store is thread-safe; a Transaction is used by one thread
+// for the duration of the callback only.
+#ifndef WERKBANK_SERVICES_STORE_STORE_H_
+#define WERKBANK_SERVICES_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "records.h"
+
+namespace werkbank::store {
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // Users. Insert fails with ALREADY_EXISTS for a taken login or card UID.
+  virtual absl::StatusOr<int64_t> InsertUser(const UserRecord& user) = 0;
+  virtual absl::Status UpdateUser(const UserRecord& user) = 0;
+  virtual absl::StatusOr<std::optional<UserRecord>> FindUserById(int64_t id) = 0;
+  virtual absl::StatusOr<std::optional<UserRecord>> FindUserByLogin(
+      const std::string& login) = 0;
+  virtual absl::StatusOr<std::optional<UserRecord>> FindUserByCard(
+      const std::string& card_uid) = 0;
+  virtual absl::StatusOr<std::vector<UserRecord>> ListUsers() = 0;
+  virtual absl::StatusOr<int64_t> CountUsers() = 0;
+
+  // Bearer tokens, by their SHA-256.
+  virtual absl::Status InsertToken(const TokenRecord& token) = 0;
+  virtual absl::StatusOr<std::optional<TokenRecord>> FindToken(
+      const std::string& token_hash) = 0;
+  virtual absl::Status RevokeToken(const std::string& token_hash) = 0;
+  // Returns how many live tokens were revoked.
+  virtual absl::StatusOr<int> RevokeTokensOfUser(int64_t user_id) = 0;
+
+  // Briefings and the qualifications they grant.
+  virtual absl::StatusOr<int64_t> InsertBriefing(const BriefingRecord& b) = 0;
+  virtual absl::StatusOr<std::vector<BriefingRecord>> ListBriefings(
+      const std::string& machine_class) = 0;
+  virtual absl::StatusOr<int64_t> InsertQualification(
+      const QualificationRecord& q) = 0;
+  virtual absl::StatusOr<std::optional<QualificationRecord>> FindQualification(
+      int64_t id) = 0;
+  virtual absl::Status UpdateQualification(const QualificationRecord& q) = 0;
+  // All of one user's (user_id set) or everybody's.
+  virtual absl::StatusOr<std::vector<QualificationRecord>> ListQualifications(
+      std::optional<int64_t> user_id) = 0;
+
+  // Reservations.
+  virtual absl::StatusOr<int64_t> InsertReservation(
+      const ReservationRecord& r) = 0;
+  virtual absl::Status UpdateReservation(const ReservationRecord& r) = 0;
+  virtual absl::StatusOr<std::optional<ReservationRecord>> FindReservation(
+      int64_t id) = 0;
+  // Active (booked or checked-in) reservations of the machine that overlap
+  // [start, end).
+  virtual absl::StatusOr<std::vector<ReservationRecord>> FindOverlapping(
+      const std::string& machine_id, absl::Time start, absl::Time end) = 0;
+  virtual absl::StatusOr<std::vector<ReservationRecord>> ListReservations(
+      const ReservationFilter& filter) = 0;
+  // Active (booked or checked-in) reservations that started before `t`.
+  virtual absl::StatusOr<std::vector<ReservationRecord>> ListActiveStartedBefore(
+      absl::Time t) = 0;
+
+  // Audit chain. Insert assigns the id; the hash is computed by the caller.
+  virtual absl::StatusOr<std::optional<AuditRecord>> LastAuditEvent() = 0;
+  virtual absl::Status InsertAudit(const AuditRecord& event) = 0;
+  virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(
+      int64_t after_id, int limit, const std::string& subject_prefix) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `body` in one write transaction. When it returns OK everything it
+  // wrote is committed and durable; on any error nothing is. Writers are
+  // serialized, so checks made inside `body` hold at commit.
+  virtual absl::Status Write(
+      const std::function<absl::Status(Transaction&)>& body) = 0;
+
+  // Runs `body` against a consistent snapshot; writes are not allowed.
+  virtual absl::Status Read(
+      const std::function<absl::Status(Transaction&)>& body) = 0;
+};
+
+}  // namespace werkbank::store
+
+#endif  // WERKBANK_SERVICES_STORE_STORE_H_
