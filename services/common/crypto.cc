@@ -3,10 +3,16 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
+
+#include <memory>
 
 #include <cstdlib>
 #include <iostream>
+
+#include "absl/status/statusor.h"
 
 namespace werkbank::crypto {
 
@@ -72,6 +78,24 @@ std::string Base64UrlEncode(absl::string_view bytes) {
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> CertificateFingerprint(const std::string& cert_pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free_all)> bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())),
+      &BIO_free_all);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  if (!cert) return absl::InvalidArgumentError("not a PEM certificate");
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  X509_digest(cert.get(), EVP_sha256(), md, &len);
+  std::string out = "SHA256:";
+  for (unsigned int i = 0; i < len; ++i) {
+    if (i) out += ':';
+    char buf[4];
+    std::snprintf(buf, sizeof buf, "%02X", md[i]);
+    out += buf;
   }
   return out;
 }

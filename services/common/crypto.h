@@ -4,6 +4,8 @@
 #define WERKBANK_SERVICES_COMMON_CRYPTO_H_
 
 #include <string>
+
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace werkbank::crypto {
@@ -20,6 +22,10 @@ bool ConstantTimeEquals(absl::string_view a, absl::string_view b);
 
 std::string HexEncode(absl::string_view bytes);
 std::string Base64UrlEncode(absl::string_view bytes);
+
+// "SHA256:AB:CD:..." of a PEM certificate; INVALID_ARGUMENT if it does not
+// parse.
+absl::StatusOr<std::string> CertificateFingerprint(const std::string& cert_pem);
 
 }  // namespace werkbank::crypto
 

@@ -1,0 +1,37 @@
+// The one place that decides which roles may call which RPC. Every handler
+// starts with Authorize(); rules about whose data a caller may touch live in
+// the domain services, next to the data.
+#ifndef WERKBANK_SERVICES_API_RPC_POLICY_H_
+#define WERKBANK_SERVICES_API_RPC_POLICY_H_
+
+#include <grpcpp/server_context.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/access/accounts.h"
+#include "services/access/actor.h"
+
+namespace werkbank::api {
+
+struct RpcRule {
+  bool is_public = false;  // no token needed (Login)
+  uint32_t roles = 0;      // any of these roles; 0 = any logged-in user
+};
+
+// Keyed by "Service/Method", e.g. "Bookings/CreateReservation".
+const std::map<std::string, RpcRule>& RpcRules();
+
+// Checks the bearer token in the "authorization" metadata against the rule
+// for `method`. UNAUTHENTICATED without a valid token, PERMISSION_DENIED when
+// the caller lacks the role. A public method yields an empty Actor.
+absl::StatusOr<access::Actor> Authorize(const grpc::ServerContextBase& context,
+                                        const std::string& method,
+                                        const access::Accounts& accounts);
+
+}  // namespace werkbank::api
+
+#endif  // WERKBANK_SERVICES_API_RPC_POLICY_H_

@@ -1,0 +1,83 @@
+// Server assembly; see server.h.
+#include "server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace werkbank::api {
+
+bool IsLoopback(const std::string& host_port) {
+  std::string host = host_port;
+  if (absl::StartsWith(host, "[")) {
+    host = host.substr(1, host.find(']') == std::string::npos
+                              ? std::string::npos
+                              : host.find(']') - 1);
+  } else if (auto colon = host.rfind(':'); colon != std::string::npos) {
+    host = host.substr(0, colon);
+  }
+  return absl::StartsWith(host, "127.") || host == "::1" || host == "localhost";
+}
+
+absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
+    const ServerOptions& options, Domain& domain) {
+  std::shared_ptr<grpc::ServerCredentials> creds;
+  if (options.plaintext) {
+    if (!IsLoopback(options.listen)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "plaintext is allowed on a loopback address only, not on ",
+          options.listen, "; drop --plaintext to serve TLS"));
+    }
+    creds = grpc::InsecureServerCredentials();
+  } else {
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({options.key_pem, options.cert_pem});
+    creds = grpc::SslServerCredentials(ssl);
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  std::unique_ptr<ApiServer> server(new ApiServer());
+  server->services_.push_back(std::make_unique<AccountsService>(domain));
+  server->services_.push_back(std::make_unique<TrainingsService>(domain));
+  server->services_.push_back(std::make_unique<BookingsService>(domain));
+  server->services_.push_back(std::make_unique<MachinesService>(domain));
+  server->services_.push_back(std::make_unique<JobsService>(domain));
+  server->services_.push_back(std::make_unique<MonitorService>(domain));
+  server->services_.push_back(std::make_unique<AuditService>(domain));
+  server->services_.push_back(std::make_unique<ReportsService>(domain));
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, creds, &server->port_);
+  for (auto& s : server->services_) builder.RegisterService(s.get());
+  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  builder.SetMaxSendMessageSize(16 * 1024 * 1024);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options.listen,
+        " (address in use, not a local address, or malformed)"));
+  }
+  server->server_->GetHealthCheckService()->SetServingStatus(true);
+  return server;
+}
+
+ApiServer::~ApiServer() {
+  if (server_) Shutdown(absl::Seconds(1));
+}
+
+void ApiServer::Shutdown(absl::Duration grace) {
+  if (!server_) return;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoSeconds(grace));
+  server_->Wait();
+  server_.reset();
+}
+
+}  // namespace werkbank::api

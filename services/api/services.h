@@ -1,0 +1,215 @@
+// The gRPC service implementations. Each only translates: it authorizes the
+// call (rpc_policy.h), converts the request, calls the domain and maps the
+// result (status.h). Machine control, jobs, monitoring and reports answer
+// UNIMPLEMENTED after authorization until their domain exists.
+#ifndef WERKBANK_SERVICES_API_SERVICES_H_
+#define WERKBANK_SERVICES_API_SERVICES_H_
+
+#include "services/access/accounts.h"
+#include "services/access/trainings.h"
+#include "services/booking/booking_service.h"
+#include "services/common/clock.h"
+#include "services/store/store.h"
+#include "werkbank/v1/accounts.grpc.pb.h"
+#include "werkbank/v1/audit.grpc.pb.h"
+#include "werkbank/v1/bookings.grpc.pb.h"
+#include "werkbank/v1/config.pb.h"
+#include "werkbank/v1/jobs.grpc.pb.h"
+#include "werkbank/v1/machines.grpc.pb.h"
+#include "werkbank/v1/monitor.grpc.pb.h"
+#include "werkbank/v1/reports.grpc.pb.h"
+#include "werkbank/v1/trainings.grpc.pb.h"
+
+namespace werkbank::api {
+
+// What the adapters need from the composition root. Not owned.
+struct Domain {
+  const v1::Config& config;
+  const Clock& clock;
+  store::Store& store;
+  access::Accounts& accounts;
+  access::Trainings& trainings;
+  booking::BookingService& bookings;
+};
+
+// Authorizes the call or returns its refusal from the handler.
+#define WERKBANK_AUTHORIZE(actor, context, method)                     \
+  auto actor##_or = ::werkbank::api::Authorize(*(context), (method),   \
+                                               domain_.accounts);      \
+  if (!actor##_or.ok()) return ToGrpcStatus(actor##_or.status());      \
+  const ::werkbank::access::Actor& actor = *actor##_or
+
+class AccountsService final : public v1::Accounts::Service {
+ public:
+  explicit AccountsService(Domain& d) : domain_(d) {}
+  grpc::Status Login(grpc::ServerContext*, const v1::LoginRequest*,
+                     v1::LoginResponse*) override;
+  grpc::Status Logout(grpc::ServerContext*, const v1::LogoutRequest*,
+                      v1::LogoutResponse*) override;
+  grpc::Status WhoAmI(grpc::ServerContext*, const v1::WhoAmIRequest*,
+                      v1::User*) override;
+  grpc::Status CreateUser(grpc::ServerContext*, const v1::CreateUserRequest*,
+                          v1::CreateUserResponse*) override;
+  grpc::Status GetUser(grpc::ServerContext*, const v1::GetUserRequest*,
+                       v1::User*) override;
+  grpc::Status ListUsers(grpc::ServerContext*, const v1::ListUsersRequest*,
+                         v1::ListUsersResponse*) override;
+  grpc::Status UpdateUser(grpc::ServerContext*, const v1::UpdateUserRequest*,
+                          v1::User*) override;
+  grpc::Status SetPassword(grpc::ServerContext*, const v1::SetPasswordRequest*,
+                           v1::SetPasswordResponse*) override;
+  grpc::Status SetCard(grpc::ServerContext*, const v1::SetCardRequest*,
+                       v1::SetCardResponse*) override;
+  grpc::Status RevokeSessions(grpc::ServerContext*,
+                              const v1::RevokeSessionsRequest*,
+                              v1::RevokeSessionsResponse*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class TrainingsService final : public v1::Trainings::Service {
+ public:
+  explicit TrainingsService(Domain& d) : domain_(d) {}
+  grpc::Status RecordBriefing(grpc::ServerContext*,
+                              const v1::RecordBriefingRequest*,
+                              v1::Briefing*) override;
+  grpc::Status ListBriefings(grpc::ServerContext*,
+                             const v1::ListBriefingsRequest*,
+                             v1::ListBriefingsResponse*) override;
+  grpc::Status ListQualifications(grpc::ServerContext*,
+                                  const v1::ListQualificationsRequest*,
+                                  v1::ListQualificationsResponse*) override;
+  grpc::Status RevokeQualification(grpc::ServerContext*,
+                                   const v1::RevokeQualificationRequest*,
+                                   v1::Qualification*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class BookingsService final : public v1::Bookings::Service {
+ public:
+  explicit BookingsService(Domain& d) : domain_(d) {}
+  grpc::Status GetLabInfo(grpc::ServerContext*, const v1::GetLabInfoRequest*,
+                          v1::LabInfo*) override;
+  grpc::Status GetAvailability(grpc::ServerContext*,
+                               const v1::GetAvailabilityRequest*,
+                               v1::GetAvailabilityResponse*) override;
+  grpc::Status CreateReservation(grpc::ServerContext*,
+                                 const v1::CreateReservationRequest*,
+                                 v1::CreateReservationResponse*) override;
+  grpc::Status CancelReservation(grpc::ServerContext*,
+                                 const v1::CancelReservationRequest*,
+                                 v1::Reservation*) override;
+  grpc::Status ListReservations(grpc::ServerContext*,
+                                const v1::ListReservationsRequest*,
+                                v1::ListReservationsResponse*) override;
+  grpc::Status CheckIn(grpc::ServerContext*, const v1::CheckInRequest*,
+                       v1::Reservation*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class AuditService final : public v1::Audit::Service {
+ public:
+  explicit AuditService(Domain& d) : domain_(d) {}
+  grpc::Status ListAuditEvents(grpc::ServerContext*,
+                               const v1::ListAuditEventsRequest*,
+                               v1::ListAuditEventsResponse*) override;
+  grpc::Status VerifyAuditChain(grpc::ServerContext*,
+                                const v1::VerifyAuditChainRequest*,
+                                v1::VerifyAuditChainResponse*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class MachinesService final : public v1::Machines::Service {
+ public:
+  explicit MachinesService(Domain& d) : domain_(d) {}
+  grpc::Status ListMachines(grpc::ServerContext*, const v1::ListMachinesRequest*,
+                            v1::ListMachinesResponse*) override;
+  grpc::Status GetMachine(grpc::ServerContext*, const v1::GetMachineRequest*,
+                          v1::Machine*) override;
+  grpc::Status Unlock(grpc::ServerContext*, const v1::UnlockRequest*,
+                      v1::Machine*) override;
+  grpc::Status Lock(grpc::ServerContext*, const v1::LockRequest*,
+                    v1::Machine*) override;
+  grpc::Status Block(grpc::ServerContext*, const v1::BlockRequest*,
+                     v1::Machine*) override;
+  grpc::Status Unblock(grpc::ServerContext*, const v1::UnblockRequest*,
+                       v1::Machine*) override;
+  grpc::Status AcknowledgeFault(grpc::ServerContext*,
+                                const v1::AcknowledgeFaultRequest*,
+                                v1::Machine*) override;
+  grpc::Status EmergencyStop(grpc::ServerContext*,
+                             const v1::EmergencyStopRequest*,
+                             v1::Machine*) override;
+  grpc::Status ConfirmPresence(grpc::ServerContext*,
+                               const v1::ConfirmPresenceRequest*,
+                               v1::Machine*) override;
+  grpc::Status ConfirmInterlock(grpc::ServerContext*,
+                                const v1::ConfirmInterlockRequest*,
+                                v1::Machine*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class JobsService final : public v1::Jobs::Service {
+ public:
+  explicit JobsService(Domain& d) : domain_(d) {}
+  grpc::Status UploadJob(grpc::ServerContext*,
+                         grpc::ServerReader<v1::UploadJobRequest>*,
+                         v1::Job*) override;
+  grpc::Status GetJob(grpc::ServerContext*, const v1::GetJobRequest*,
+                      v1::Job*) override;
+  grpc::Status ListJobs(grpc::ServerContext*, const v1::ListJobsRequest*,
+                        v1::ListJobsResponse*) override;
+  grpc::Status StartJob(grpc::ServerContext*, const v1::StartJobRequest*,
+                        v1::Job*) override;
+  grpc::Status PauseJob(grpc::ServerContext*, const v1::PauseJobRequest*,
+                        v1::Job*) override;
+  grpc::Status ResumeJob(grpc::ServerContext*, const v1::ResumeJobRequest*,
+                         v1::Job*) override;
+  grpc::Status CancelJob(grpc::ServerContext*, const v1::CancelJobRequest*,
+                         v1::Job*) override;
+  grpc::Status WatchJob(grpc::ServerContext*, const v1::WatchJobRequest*,
+                        grpc::ServerWriter<v1::JobProgress>*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class MonitorService final : public v1::Monitor::Service {
+ public:
+  explicit MonitorService(Domain& d) : domain_(d) {}
+  grpc::Status WatchLab(grpc::ServerContext*, const v1::WatchLabRequest*,
+                        grpc::ServerWriter<v1::LabSnapshot>*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class ReportsService final : public v1::Reports::Service {
+ public:
+  explicit ReportsService(Domain& d) : domain_(d) {}
+  grpc::Status GetUsageReport(grpc::ServerContext*,
+                              const v1::GetUsageReportRequest*,
+                              v1::UsageReport*) override;
+  grpc::Status ExportUserUsage(grpc::ServerContext*,
+                               const v1::ExportUserUsageRequest*,
+                               v1::ExportUserUsageResponse*) override;
+  grpc::Status ExportCalendar(grpc::ServerContext*,
+                              const v1::ExportCalendarRequest*,
+                              v1::ExportCalendarResponse*) override;
+
+ private:
+  Domain& domain_;
+};
+
+}  // namespace werkbank::api
+
+#endif  // WERKBANK_SERVICES_API_SERVICES_H_

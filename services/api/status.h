@@ -1,0 +1,17 @@
+// The one mapping from domain errors (absl::Status) to gRPC status codes.
+// Codes pass through unchanged except UNKNOWN, which becomes INTERNAL: a
+// client never sees UNKNOWN from werkbank.
+#ifndef WERKBANK_SERVICES_API_STATUS_H_
+#define WERKBANK_SERVICES_API_STATUS_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace werkbank::api {
+
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace werkbank::api
+
+#endif  // WERKBANK_SERVICES_API_STATUS_H_

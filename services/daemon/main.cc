@@ -1,0 +1,221 @@
+// werkbankd: the composition root. Reads the config, opens the state
+// directory, wires storage, domain and API together, and serves until SIGINT
+// or SIGTERM.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "demo_config.h"
+#include "file_util.h"
+#include "services/access/accounts.h"
+#include "services/access/trainings.h"
+#include "services/api/server.h"
+#include "services/booking/booking_service.h"
+#include "services/booking/opening_hours.h"
+#include "services/config/config_loader.h"
+#include "services/store/sqlite_store.h"
+#include "system_clock.h"
+#include "tls_identity.h"
+
+namespace werkbank::daemon {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: werkbankd [--config FILE] [--state-dir DIR] [--listen HOST:PORT]\n"
+    "                 [--plaintext] [--check-config]\n"
+    "\n"
+    "  --config FILE     the lab's config (protobuf text format); without it\n"
+    "                    the embedded demo lab is used\n"
+    "  --state-dir DIR   database, TLS key and certificate (default\n"
+    "                    /var/lib/werkbank)\n"
+    "  --listen ADDR     overrides server.listen from the config; port 0 picks\n"
+    "                    a free port\n"
+    "  --plaintext       serve without TLS; allowed on a loopback address only\n"
+    "  --check-config    print the parsed config with defaults and exit\n";
+
+struct Flags {
+  std::string config_path;
+  std::string state_dir = "/var/lib/werkbank";
+  std::string listen;
+  bool plaintext = false;
+  bool check_config = false;
+};
+
+void Log(const std::string& line) {
+  std::cerr << "werkbankd: " << line << std::endl;
+}
+
+bool ParseFlags(int argc, char** argv, Flags& f) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    if (a == "--config") {
+      if (!value(f.config_path)) return false;
+    } else if (a == "--state-dir") {
+      if (!value(f.state_dir)) return false;
+    } else if (a == "--listen") {
+      if (!value(f.listen)) return false;
+    } else if (a == "--plaintext") {
+      f.plaintext = true;
+    } else if (a == "--check-config") {
+      f.check_config = true;
+    } else if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else {
+      std::cerr << "werkbankd: unknown argument \"" << a << "\"\n" << kUsage;
+      return false;
+    }
+  }
+  return true;
+}
+
+int Run(int argc, char** argv) {
+  // Signals are taken synchronously by the main loop; block them before any
+  // thread starts so that every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // Everything werkbankd writes (database, keys, passwords) is private.
+  umask(0077);
+
+  Flags flags;
+  if (!ParseFlags(argc, argv, flags)) return 2;
+
+  auto config = flags.config_path.empty()
+                    ? config::ParseConfig(std::string(config::DemoConfigText()),
+                                          "<embedded demo config>")
+                    : config::LoadConfigFile(flags.config_path);
+  if (!config.ok()) {
+    std::cerr << "werkbankd: the config is not valid:\n"
+              << config.status().message() << "\n";
+    return 2;
+  }
+  if (flags.check_config) {
+    std::cout << config::PrintConfig(*config);
+    return 0;
+  }
+  const std::string listen =
+      flags.listen.empty() ? config->server().listen() : flags.listen;
+
+  if (auto s = MakePrivateDir(flags.state_dir); !s.ok()) {
+    Log(std::string(s.message()));
+    return 1;
+  }
+  auto lock = LockStateDir(flags.state_dir + "/werkbankd.lock");
+  if (!lock.ok()) {
+    Log(absl::StrCat(lock.status().message(), " (", flags.state_dir, ")"));
+    return 1;
+  }
+  auto store = store::SqliteStore::Open(flags.state_dir + "/werkbank.db");
+  if (!store.ok()) {
+    Log(std::string(store.status().message()));
+    return 1;
+  }
+  auto hours = booking::OpeningHours::FromConfig(*config);
+  if (!hours.ok()) {
+    Log(std::string(hours.status().message()));
+    return 2;
+  }
+
+  SystemClock clock;
+  access::Accounts accounts(**store, clock, config->accounts());
+  access::Trainings trainings(**store, clock, *config);
+  booking::BookingService bookings(**store, clock, *config, *hours);
+
+  auto first = accounts.BootstrapFirstStaff();
+  if (!first.ok()) {
+    Log(absl::StrCat("cannot create the first staff account: ",
+                     first.status().message()));
+    return 1;
+  }
+  if (first->has_value()) {
+    const std::string path = flags.state_dir + "/initial-admin-password";
+    if (auto s = WritePrivateFile(
+            path, absl::StrCat("login: admin\npassword: ", **first, "\n"));
+        !s.ok()) {
+      Log(std::string(s.message()));
+      return 1;
+    }
+    Log(absl::StrCat("first start: created the staff account \"admin\"; its "
+                     "one-time password is in ",
+                     path, " (change it with `werkbank passwd`)"));
+  }
+
+  api::ServerOptions options;
+  options.listen = listen;
+  options.plaintext = flags.plaintext;
+  std::string fingerprint;
+  if (!flags.plaintext) {
+    auto tls = LoadOrCreateTlsIdentity(flags.state_dir + "/tls");
+    if (!tls.ok()) {
+      Log(std::string(tls.status().message()));
+      return 1;
+    }
+    options.cert_pem = tls->cert_pem;
+    options.key_pem = tls->key_pem;
+    fingerprint = tls->fingerprint;
+    if (tls->created) {
+      Log(absl::StrCat("created a TLS key and self-signed certificate in ",
+                       flags.state_dir, "/tls"));
+    }
+  }
+
+  api::Domain domain{*config, clock, **store, accounts, trainings, bookings};
+  auto server = api::ApiServer::Start(options, domain);
+  if (!server.ok()) {
+    Log(std::string(server.status().message()));
+    return 1;
+  }
+  std::string host = listen.substr(0, listen.rfind(':'));
+  const std::string address = absl::StrCat(host, ":", (*server)->port());
+  (void)WritePrivateFile(flags.state_dir + "/werkbankd.addr",
+                         address + "\n");
+  std::cout << "werkbankd: serving " << config->lab_name() << " on " << address
+            << (flags.plaintext
+                    ? " (plaintext, loopback only)"
+                    : absl::StrCat(" (TLS, certificate ", fingerprint, ")"))
+            << std::endl;
+
+  // Main loop: wait for a signal; every 30 s release no-shows and close
+  // ended reservations.
+  while (true) {
+    timespec timeout{30, 0};
+    int sig = sigtimedwait(&signals, nullptr, &timeout);
+    if (sig == SIGINT || sig == SIGTERM) {
+      Log(absl::StrCat("received ", sig == SIGINT ? "SIGINT" : "SIGTERM",
+                       "; shutting down"));
+      break;
+    }
+    if (sig == SIGHUP) {
+      Log("SIGHUP: config reload is not supported yet; restart to apply "
+          "config changes");
+      continue;
+    }
+    if (auto swept = bookings.Sweep(); !swept.ok()) {
+      Log(absl::StrCat("booking sweep failed: ", swept.status().message()));
+    }
+  }
+  (*server)->Shutdown(absl::Seconds(5));
+  Log("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace werkbank::daemon
+
+int main(int argc, char** argv) { return werkbank::daemon::Run(argc, argv); }
