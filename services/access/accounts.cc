@@ -172,7 +172,7 @@ absl::StatusOr<LoginResult> Accounts::FinishLogin(
   }
   LoginResult result;
   result.token = crypto::Base64UrlEncode(crypto::RandomBytes(32));
-  result.expires_at = now + absl::Minutes(policy_.token_ttl_minutes());
+  result.expires_at = now + absl::Seconds(policy_.token_ttl_seconds());
   auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
     auto fresh = tx.FindUserById(user->id);
     if (!fresh.ok()) return fresh.status();

@@ -288,13 +288,13 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
     cfg.mutable_server()->set_listen("127.0.0.1:7443");
   }
   v1::AccountPolicy& a = *cfg.mutable_accounts();
-  Default(a, &v1::AccountPolicy::token_ttl_minutes, &v1::AccountPolicy::set_token_ttl_minutes, 720);
+  Default(a, &v1::AccountPolicy::token_ttl_seconds, &v1::AccountPolicy::set_token_ttl_seconds, 43200);
   Default(a, &v1::AccountPolicy::failed_logins_before_delay, &v1::AccountPolicy::set_failed_logins_before_delay, 3);
   Default(a, &v1::AccountPolicy::failed_logins_before_lockout, &v1::AccountPolicy::set_failed_logins_before_lockout, 10);
   Default(a, &v1::AccountPolicy::lockout_minutes, &v1::AccountPolicy::set_lockout_minutes, 15);
   {
     Checker::Scope scope(c, cfg, "accounts", -1);
-    CheckPositive(c, a, "token_ttl_minutes", a.token_ttl_minutes(), 60 * 24 * 90);
+    CheckPositive(c, a, "token_ttl_seconds", a.token_ttl_seconds(), 90 * 24 * 3600);
     CheckPositive(c, a, "failed_logins_before_delay", a.failed_logins_before_delay(), 100);
     CheckPositive(c, a, "failed_logins_before_lockout", a.failed_logins_before_lockout(), 1000);
     CheckPositive(c, a, "lockout_minutes", a.lockout_minutes(), 1440);
