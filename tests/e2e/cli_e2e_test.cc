@@ -1,0 +1,124 @@
+// The real `werkbank` CLI against the real daemon: login with the server
+// certificate pinned on first use, users, briefing, booking shown in lab time,
+// a refused overlap, JSON output, and refusal when the certificate changes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "absl/strings/str_cat.h"
+#include "daemon.h"
+
+namespace werkbank::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class CliE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    daemon_ = Daemon::Start();
+    ASSERT_TRUE(daemon_);
+  }
+
+  RunResult Cli(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {BinPath("werkbank"), "--server", daemon_->address()});
+    return RunCommand(args, input, {{"HOME", home_.path()}, {"XDG_CONFIG_HOME", ""}});
+  }
+
+  std::string LocalDate(absl::Time t) {
+    absl::TimeZone berlin;
+    absl::LoadTimeZone("Europe/Berlin", &berlin);
+    return absl::FormatTime("%Y-%m-%d", t, berlin);
+  }
+
+  TempDir home_;
+  std::unique_ptr<Daemon> daemon_;
+};
+
+TEST_F(CliE2E, TheBookingTour) {
+  RunResult login = Cli({"login", "admin", "--password-stdin"}, daemon_->admin_password() + "\n");
+  ASSERT_EQ(login.exit_code, 0) << login.err;
+  EXPECT_THAT(login.out, HasSubstr("logged in"));
+  EXPECT_THAT(login.err, HasSubstr("trusting its certificate SHA256:"));
+  struct stat st {};
+  ASSERT_EQ(::stat((home_.path() + "/.config/werkbank/token").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+
+  ASSERT_EQ(Cli({"user", "add", "tina", "--name", "Tina", "--role", "trainer", "--password-stdin"},
+                "tina-password\n").exit_code, 0);
+  ASSERT_EQ(Cli({"user", "add", "paul", "--role", "participant", "--group", "school",
+                 "--password-stdin"}, "paul-password\n").exit_code, 0);
+
+  ASSERT_EQ(Cli({"login", "tina", "--password-stdin"}, "tina-password\n").exit_code, 0);
+  RunResult brief = Cli({"briefing", "record", "--class", "laser", "--participant", "paul"});
+  ASSERT_EQ(brief.exit_code, 0) << brief.err;
+  EXPECT_THAT(brief.out, HasSubstr("qualified: paul"));
+
+  ASSERT_EQ(Cli({"login", "paul", "--password-stdin"}, "paul-password\n").exit_code, 0);
+  const std::string day = LocalDate(BerlinTomorrowAt(10));
+  RunResult book = Cli({"book", "laser-1", "--from", day + " 10:00", "--to", day + " 11:30"});
+  ASSERT_EQ(book.exit_code, 0) << book.err;
+  EXPECT_THAT(book.out, HasSubstr("booked laser-1"));
+  EXPECT_THAT(book.out, HasSubstr(day + " 10:00"));
+  EXPECT_THAT(book.out, HasSubstr("- 11:30"));
+
+  RunResult list = Cli({"bookings"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("WHEN (Europe/Berlin)"));
+  EXPECT_THAT(list.out, HasSubstr(day + " 10:00"));
+
+  RunResult clash = Cli({"book", "laser-1", "--from", day + " 11:00", "--to", day + " 12:00"});
+  EXPECT_EQ(clash.exit_code, 1);
+  EXPECT_THAT(clash.err, HasSubstr("conflict: laser-1 is already booked from " + day + " 10:00"));
+
+  RunResult unqualified = Cli({"book", "printer-1", "--from", day + " 10:00", "--to", day + " 11:00"});
+  EXPECT_EQ(unqualified.exit_code, 1);
+  EXPECT_THAT(unqualified.err, HasSubstr("not qualified for fdm"));
+
+  RunResult json = Cli({"--json", "bookings"});
+  ASSERT_EQ(json.exit_code, 0);
+  EXPECT_THAT(json.out, HasSubstr("\"machine_id\": \"laser-1\""));
+  EXPECT_THAT(json.out, HasSubstr("\"state\": \"RESERVATION_STATE_BOOKED\""));
+
+  RunResult audit = Cli({"audit", "verify"});
+  EXPECT_EQ(audit.exit_code, 1);
+  EXPECT_THAT(audit.err, HasSubstr("not allowed"));
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"}, daemon_->admin_password() + "\n").exit_code, 0);
+  audit = Cli({"audit", "verify"});
+  EXPECT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_THAT(audit.out, HasSubstr("audit chain intact"));
+}
+
+TEST_F(CliE2E, UsageErrorsAndBadTimes) {
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"}, daemon_->admin_password() + "\n").exit_code, 0);
+  RunResult typo = Cli({"book", "laser-1", "--form", "2026-01-01 10:00"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_THAT(typo.err, HasSubstr("unknown option --form"));
+  RunResult bad_time = Cli({"book", "laser-1", "--from", "tomorrow", "--to", "later"});
+  EXPECT_EQ(bad_time.exit_code, 1);
+  EXPECT_THAT(bad_time.err, HasSubstr("\"tomorrow\" is not a time"));
+  RunResult unknown = Cli({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  RunResult wrong = Cli({"login", "admin", "--password-stdin"}, "not-the-password\n");
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_THAT(wrong.err, HasSubstr("login or password is wrong"));
+  EXPECT_THAT(wrong.err, Not(HasSubstr("not-the-password")));
+}
+
+TEST_F(CliE2E, AChangedServerCertificateIsRefused) {
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"}, daemon_->admin_password() + "\n").exit_code, 0);
+  ASSERT_EQ(Cli({"whoami"}).exit_code, 0);
+  // Another daemon with a new key takes over the same address.
+  const std::string address = daemon_->address();
+  ASSERT_EQ(daemon_->Stop(), 0);
+  daemon_ = Daemon::Start({.listen = address});
+  ASSERT_TRUE(daemon_);
+  RunResult r = Cli({"whoami"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("has CHANGED"));
+  EXPECT_THAT(r.err, HasSubstr("Refusing to connect"));
+}
+
+}  // namespace
+}  // namespace werkbank::testing

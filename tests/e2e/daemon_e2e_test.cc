@@ -1,0 +1,156 @@
+// werkbankd as a process: TLS by default with private key files, the first
+// staff account, health checking and reflection, one instance per state
+// directory, plaintext only on loopback, config errors, clean shutdown.
+#include <grpcpp/generic/generic_stub.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "daemon.h"
+#include "werkbank/v1/accounts.grpc.pb.h"
+
+namespace werkbank::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+int Mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return st.st_mode & 0777;
+}
+
+// One unary call by method name with raw request bytes.
+grpc::Status RawCall(const std::shared_ptr<grpc::Channel>& channel,
+                     const std::string& method, const std::string& request,
+                     std::string* response) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::CompletionQueue cq;
+  grpc::Slice slice(request);
+  grpc::ByteBuffer req(&slice, 1);
+  auto call = stub.PrepareUnaryCall(&ctx, method, req, &cq);
+  call->StartCall();
+  grpc::ByteBuffer resp;
+  grpc::Status status;
+  call->Finish(&resp, &status, reinterpret_cast<void*>(1));
+  void* tag;
+  bool ok;
+  cq.Next(&tag, &ok);
+  std::vector<grpc::Slice> slices;
+  if (status.ok() && resp.Dump(&slices).ok()) {
+    for (const auto& s : slices) {
+      response->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  return status;
+}
+
+TEST(DaemonE2E, StartsWithTlsPrivateFilesAndAFirstStaffAccount) {
+  auto d = Daemon::Start();
+  ASSERT_TRUE(d);
+  EXPECT_EQ(Mode(d->state_dir() + "/tls/key.pem"), 0600);
+  EXPECT_EQ(Mode(d->state_dir() + "/tls/cert.pem"), 0600);
+  EXPECT_EQ(Mode(d->state_dir() + "/initial-admin-password"), 0600);
+  EXPECT_EQ(Mode(d->state_dir() + "/werkbank.db"), 0600);
+  EXPECT_EQ(Mode(d->state_dir()), 0700);
+  const std::string password = d->admin_password();
+  ASSERT_EQ(password.size(), 16u);
+  EXPECT_THAT(d->log(), Not(HasSubstr(password)));
+  EXPECT_THAT(d->log(), HasSubstr("(TLS, certificate SHA256:"));
+  EXPECT_THAT(d->log(), HasSubstr("initial-admin-password"));
+  EXPECT_FALSE(Login(d->Channel(), "admin", password).empty());
+}
+
+TEST(DaemonE2E, HealthCheckingAndReflectionAnswer) {
+  auto d = Daemon::Start();
+  ASSERT_TRUE(d);
+  std::string resp;
+  grpc::Status s = RawCall(d->Channel(), "/grpc.health.v1.Health/Check", "", &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp, std::string("\x08\x01", 2));  // status: SERVING
+
+  grpc::GenericStub stub(d->Channel());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::CompletionQueue cq;
+  void* tag;
+  bool ok;
+  auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  call->StartCall(reinterpret_cast<void*>(1));
+  cq.Next(&tag, &ok);
+  grpc::Slice list_services(std::string("\x3a\x00", 2));  // list_services: ""
+  grpc::ByteBuffer req(&list_services, 1);
+  call->Write(req, reinterpret_cast<void*>(2));
+  cq.Next(&tag, &ok);
+  grpc::ByteBuffer reply;
+  call->Read(&reply, reinterpret_cast<void*>(3));
+  cq.Next(&tag, &ok);
+  ASSERT_TRUE(ok);
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(reply.Dump(&slices).ok());
+  std::string text;
+  for (const auto& sl : slices) text.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  EXPECT_THAT(text, HasSubstr("werkbank.v1.Bookings"));
+  EXPECT_THAT(text, HasSubstr("werkbank.v1.Accounts"));
+  ctx.TryCancel();
+}
+
+TEST(DaemonE2E, ASecondInstanceOnTheSameStateDirectoryRefuses) {
+  auto d = Daemon::Start();
+  ASSERT_TRUE(d);
+  RunResult second = RunCommand({BinPath("werkbankd"), "--state-dir", d->state_dir(),
+                          "--listen", "127.0.0.1:0"},
+                         "", {}, 20);
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_THAT(second.err, HasSubstr("another werkbankd (pid"));
+  EXPECT_THAT(second.err, HasSubstr("is already using this state directory"));
+  EXPECT_TRUE(d->Running());
+}
+
+TEST(DaemonE2E, PlaintextOnlyOnLoopback) {
+  TempDir dir;
+  RunResult open = RunCommand({BinPath("werkbankd"), "--state-dir", dir.File("s"),
+                        "--listen", "0.0.0.0:0", "--plaintext"},
+                       "", {}, 20);
+  EXPECT_EQ(open.exit_code, 1);
+  EXPECT_THAT(open.err, HasSubstr("plaintext is allowed on a loopback address only"));
+
+  auto d = Daemon::Start({.extra_args = {"--plaintext"}});
+  ASSERT_TRUE(d);
+  EXPECT_THAT(d->log(), HasSubstr("plaintext, loopback only"));
+}
+
+TEST(DaemonE2E, CheckConfigPrintsOrNamesTheError) {
+  TempDir dir;
+  RunResult good = RunCommand({BinPath("werkbankd"), "--check-config"}, "", {}, 20);
+  EXPECT_EQ(good.exit_code, 0);
+  EXPECT_THAT(good.out, HasSubstr("token_ttl_seconds: 43200"));
+  const std::string path = dir.File("lab.textproto");
+  std::ofstream(path) << "time_zone: \"Europe/Berlin\"\n"
+                         "opening_hours { days: [MONDAY] open: \"09:00\" close: \"18:00\" }\n"
+                         "machine_classes { name: \"laser\" }\n"
+                         "machines { id: \"l1\" machine_class: \"lazer\" protocol: \"grbl\" port: \"sim:grbl\" }\n";
+  RunResult bad = RunCommand({BinPath("werkbankd"), "--check-config", "--config", path}, "", {}, 20);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr(path + ":4:"));
+  EXPECT_THAT(bad.err, HasSubstr("machines[0].machine_class: unknown machine class \"lazer\""));
+  RunResult missing = RunCommand({BinPath("werkbankd"), "--check-config", "--config", dir.File("nope")}, "", {}, 20);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("cannot read config file"));
+}
+
+TEST(DaemonE2E, SigtermShutsDownCleanly) {
+  auto d = Daemon::Start();
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->Stop(), 0);
+  EXPECT_THAT(d->log(), HasSubstr("received SIGTERM; shutting down"));
+  EXPECT_THAT(d->log(), HasSubstr("werkbankd: stopped"));
+}
+
+}  // namespace
+}  // namespace werkbank::testing

@@ -1,0 +1,83 @@
+// The real werkbankd for end-to-end tests: started on 127.0.0.1:0 with a
+// temporary state directory, TLS on, and a gRPC channel that trusts exactly
+// the certificate the daemon created.
+#ifndef WERKBANK_TESTS_SUPPORT_DAEMON_H_
+#define WERKBANK_TESTS_SUPPORT_DAEMON_H_
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include "absl/time/time.h"
+#include "process.h"
+#include "temp_dir.h"
+
+namespace werkbank::testing {
+
+struct DaemonOptions {
+  std::string config_text;  // empty: the embedded demo lab
+  std::string state_dir;    // empty: a fresh temporary one
+  std::string listen = "127.0.0.1:0";
+  std::vector<std::string> extra_args;
+};
+
+class Daemon {
+ public:
+  // Starts werkbankd and waits until it serves. Fails the test (and returns
+  // nullptr) when it does not come up, printing its log.
+  static std::unique_ptr<Daemon> Start(const DaemonOptions& options = {});
+  ~Daemon();
+
+  const std::string& address() const { return address_; }
+  int port() const { return port_; }
+  const std::string& state_dir() const { return state_dir_; }
+  std::string cert_pem() const;
+  std::string admin_password() const;  // from initial-admin-password
+  std::string log() const;             // stdout and stderr so far
+
+  // A TLS channel pinned to the daemon's certificate.
+  std::shared_ptr<grpc::Channel> Channel() const;
+
+  // SIGTERM and wait; returns the exit code.
+  int Stop();
+  // SIGKILL: a crash.
+  void Kill();
+  bool Running() { return process_ && process_->Running(); }
+
+ private:
+  Daemon() = default;
+  std::unique_ptr<TempDir> temp_;
+  std::string state_dir_;
+  std::string out_path_, err_path_;
+  std::unique_ptr<Background> process_;
+  std::string address_;
+  int port_ = 0;
+};
+
+// A context that carries `token` as a bearer token and a 30 s deadline.
+std::unique_ptr<grpc::ClientContext> Authed(const std::string& token);
+
+// Logs in and returns the token; fails the test on error.
+std::string Login(const std::shared_ptr<grpc::Channel>& channel,
+                  const std::string& login, const std::string& password);
+
+// Creates a user as `admin_token` with the given roles ("participant",
+// "trainer", "staff") and returns their password.
+std::string CreateUser(const std::shared_ptr<grpc::Channel>& channel,
+                       const std::string& admin_token, const std::string& login,
+                       const std::vector<std::string>& roles);
+
+// Tomorrow at hour:minute on the wall clock in Europe/Berlin (the demo lab's
+// zone), for bookings that are always in the future and on the slot grid.
+absl::Time BerlinTomorrowAt(int hour, int minute = 0);
+
+google::protobuf::Timestamp Ts(absl::Time t);
+
+}  // namespace werkbank::testing
+
+#endif  // WERKBANK_TESTS_SUPPORT_DAEMON_H_

@@ -1,0 +1,114 @@
+// Config parsing: the demo config is valid, defaults are filled in, and every
+// error names file, line, column and field and says what would be valid.
+#include "services/config/config_loader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "demo_config.h"
+
+namespace werkbank::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kValid[] = R"(
+time_zone: "Europe/Berlin"
+opening_hours { days: [MONDAY, TUESDAY] open: "09:00" close: "18:00" }
+machine_classes { name: "laser" }
+machines { id: "laser-1" machine_class: "laser" protocol: "grbl" port: "sim:grbl" }
+)";
+
+TEST(ConfigLoader, DemoConfigIsValid) {
+  auto cfg = ParseConfig(std::string(DemoConfigText()), "demo");
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  EXPECT_EQ(cfg->time_zone(), "Europe/Berlin");
+  EXPECT_EQ(cfg->machines_size(), 2);
+}
+
+TEST(ConfigLoader, FillsDefaults) {
+  auto cfg = ParseConfig(kValid, "lab.textproto");
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  EXPECT_EQ(cfg->accounts().token_ttl_seconds(), 43200);
+  EXPECT_EQ(cfg->machine_classes(0).booking().slot_minutes(), 30);
+  EXPECT_EQ(cfg->machine_classes(0).qualification_valid_days(), 365);
+  EXPECT_EQ(cfg->machines(0).baud(), 115200);
+  EXPECT_EQ(cfg->server().listen(), "127.0.0.1:7443");
+}
+
+TEST(ConfigLoader, UnknownClassNamesFileLineColumnAndField) {
+  auto cfg = ParseConfig(R"(time_zone: "Europe/Berlin"
+opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
+machine_classes { name: "laser" }
+machines {
+  id: "laser-1"
+  machine_class: "lazer"
+  protocol: "grbl"
+  port: "sim:grbl"
+}
+)",
+                         "/etc/werkbank/werkbank.textproto");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(cfg.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(cfg.status().message()),
+              HasSubstr("/etc/werkbank/werkbank.textproto:6:3: "
+                        "machines[0].machine_class: unknown machine class "
+                        "\"lazer\"; the config defines: laser"));
+}
+
+TEST(ConfigLoader, NonexistentTimeZoneIsAnError) {
+  std::string text = kValid;
+  text.replace(text.find("Europe/Berlin"), 13, "Europe/Atlantis");
+  auto cfg = ParseConfig(text, "lab");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_THAT(std::string(cfg.status().message()),
+              HasSubstr("lab:2:1: time_zone: \"Europe/Atlantis\" is not a time zone"));
+}
+
+TEST(ConfigLoader, OverlappingOpeningHoursAreAnError) {
+  auto cfg = ParseConfig(R"(time_zone: "Europe/Berlin"
+opening_hours { days: [MONDAY] open: "09:00" close: "13:00" }
+opening_hours { days: [TUESDAY, MONDAY] open: "12:00" close: "18:00" }
+machine_classes { name: "fdm" }
+)",
+                         "lab");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_THAT(std::string(cfg.status().message()),
+              HasSubstr("opening_hours[1].days[1]: opening hours 12:00-18:00 on "
+                        "MONDAY overlap another opening_hours block"));
+}
+
+TEST(ConfigLoader, BadClockAndProtocolAreReportedTogether) {
+  auto cfg = ParseConfig(R"(time_zone: "UTC"
+opening_hours { days: [MONDAY] open: "9am" close: "18:00" }
+machine_classes { name: "fdm" }
+machines { id: "p1" machine_class: "fdm" protocol: "octoprint" port: "/dev/ttyACM0" }
+)",
+                         "lab");
+  ASSERT_FALSE(cfg.ok());
+  const std::string msg(cfg.status().message());
+  EXPECT_THAT(msg, HasSubstr("lab:2:32: opening_hours[0].open: \"9am\" is not a time of day"));
+  EXPECT_THAT(msg, HasSubstr("machines[0].protocol: \"octoprint\" is not a protocol"));
+}
+
+TEST(ConfigLoader, SyntaxErrorNamesLineAndColumn) {
+  auto cfg = ParseConfig("time_zone: \"UTC\"\nmachines { id: }\n", "lab");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_THAT(std::string(cfg.status().message()), HasSubstr("lab:2:"));
+}
+
+TEST(ConfigLoader, UnknownFieldIsAnError) {
+  auto cfg = ParseConfig("time_zone: \"UTC\"\ncolour: \"blue\"\n", "lab");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_THAT(std::string(cfg.status().message()), HasSubstr("colour"));
+}
+
+TEST(ConfigLoader, ClockParsing) {
+  EXPECT_EQ(*ParseClockMinutes("09:30"), 570);
+  EXPECT_EQ(*ParseClockMinutes("24:00"), 1440);
+  EXPECT_FALSE(ParseClockMinutes("24:30").ok());
+  EXPECT_FALSE(ParseClockMinutes("9:30").ok());
+}
+
+}  // namespace
+}  // namespace werkbank::config
