@@ -17,18 +17,30 @@ namespace {
 
 const char* CodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT: return "invalid input";
-    case grpc::StatusCode::NOT_FOUND: return "not found";
-    case grpc::StatusCode::ALREADY_EXISTS: return "conflict";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "refused";
-    case grpc::StatusCode::PERMISSION_DENIED: return "not allowed";
-    case grpc::StatusCode::UNAUTHENTICATED: return "not logged in";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "limit reached";
-    case grpc::StatusCode::OUT_OF_RANGE: return "out of range";
-    case grpc::StatusCode::UNAVAILABLE: return "unavailable";
-    case grpc::StatusCode::UNIMPLEMENTED: return "not available yet";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "timed out";
-    default: return "error";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "invalid input";
+    case grpc::StatusCode::NOT_FOUND:
+      return "not found";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "conflict";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "refused";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "not allowed";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "not logged in";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "limit reached";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "out of range";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "unavailable";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "not available yet";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "timed out";
+    default:
+      return "error";
   }
 }
 
@@ -56,8 +68,7 @@ int Cli::Fail(const absl::Status& status) {
 }
 
 int Cli::Usage(const std::string& message) {
-  std::cerr << "werkbank: " << message
-            << " (see `werkbank help`)\n";
+  std::cerr << "werkbank: " << message << " (see `werkbank help`)\n";
   return kUsage;
 }
 
@@ -83,7 +94,8 @@ absl::StatusOr<const v1::LabInfo*> Cli::Lab() {
     auto stub = v1::Bookings::NewStub(conn.channel());
     auto ctx = conn.Context();
     v1::LabInfo info;
-    grpc::Status s = stub->GetLabInfo(ctx.get(), v1::GetLabInfoRequest(), &info);
+    grpc::Status s =
+        stub->GetLabInfo(ctx.get(), v1::GetLabInfoRequest(), &info);
     if (!s.ok()) {
       return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
                           s.error_message());
@@ -141,7 +153,8 @@ void Table::Print() const {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+      if (i + 1 < row.size())
+        line += std::string(width[i] - row[i].size() + 2, ' ');
     }
     std::cout << line << "\n";
   }

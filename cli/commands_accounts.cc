@@ -27,12 +27,18 @@ std::optional<v1::UserGroup> ParseGroup(const std::string& s) {
 
 std::string GroupName(v1::UserGroup g) {
   switch (g) {
-    case v1::USER_GROUP_CITIZEN: return "citizen";
-    case v1::USER_GROUP_SCHOOL: return "school";
-    case v1::USER_GROUP_CLUB: return "club";
-    case v1::USER_GROUP_BUSINESS: return "business";
-    case v1::USER_GROUP_ADMINISTRATION: return "administration";
-    default: return "-";
+    case v1::USER_GROUP_CITIZEN:
+      return "citizen";
+    case v1::USER_GROUP_SCHOOL:
+      return "school";
+    case v1::USER_GROUP_CLUB:
+      return "club";
+    case v1::USER_GROUP_BUSINESS:
+      return "business";
+    case v1::USER_GROUP_ADMINISTRATION:
+      return "administration";
+    default:
+      return "-";
   }
 }
 
@@ -59,7 +65,8 @@ bool ReadRolesAndGroup(Cli& cli, Request& req, int& code) {
   for (const std::string& r : cli.args.Options("role")) {
     auto role = ParseRole(r);
     if (!role) {
-      code = cli.Usage("--role is participant, trainer or staff, not \"" + r + "\"");
+      code = cli.Usage("--role is participant, trainer or staff, not \"" + r +
+                       "\"");
       return false;
     }
     req.add_roles(*role);
@@ -67,7 +74,8 @@ bool ReadRolesAndGroup(Cli& cli, Request& req, int& code) {
   if (auto g = cli.args.Option("group")) {
     auto group = ParseGroup(*g);
     if (!group) {
-      code = cli.Usage("--group is citizen, school, club, business or administration");
+      code = cli.Usage(
+          "--group is citizen, school, club, business or administration");
       return false;
     }
     req.set_group(*group);
@@ -78,7 +86,10 @@ bool ReadRolesAndGroup(Cli& cli, Request& req, int& code) {
 int UserAdd(Cli& cli, v1::Accounts::Stub& stub) {
   v1::CreateUserRequest req;
   auto login = cli.args.Next();
-  if (!login) return cli.Usage("usage: werkbank user add LOGIN [--name NAME] [--role ROLE]... [--group GROUP] [--password-stdin]");
+  if (!login)
+    return cli.Usage(
+        "usage: werkbank user add LOGIN [--name NAME] [--role ROLE]... "
+        "[--group GROUP] [--password-stdin]");
   req.set_login(*login);
   req.set_display_name(cli.args.Option("name").value_or(""));
   int code = kOk;
@@ -135,12 +146,16 @@ int UserUpdate(Cli& cli, v1::Accounts::Stub& stub, const std::string& verb) {
 
 int CmdLogin(Cli& cli) {
   v1::LoginRequest req;
-  const bool from_stdin = cli.args.Flag("password-stdin") || cli.args.Flag("pin-stdin");
+  const bool from_stdin =
+      cli.args.Flag("password-stdin") || cli.args.Flag("pin-stdin");
   if (auto card = cli.args.Option("card")) {
     req.mutable_card()->set_card_uid(*card);
   } else {
     auto login = cli.args.Next();
-    if (!login) return cli.Usage("usage: werkbank login LOGIN [--password-stdin] | werkbank login --card UID [--pin-stdin]");
+    if (!login)
+      return cli.Usage(
+          "usage: werkbank login LOGIN [--password-stdin] | werkbank login "
+          "--card UID [--pin-stdin]");
     req.mutable_password()->set_login(*login);
   }
   int code = kOk;
@@ -148,7 +163,8 @@ int CmdLogin(Cli& cli) {
   if (req.has_card()) {
     req.mutable_card()->set_pin(Cli::ReadSecret("PIN: ", from_stdin));
   } else {
-    req.mutable_password()->set_password(Cli::ReadSecret("Password: ", from_stdin));
+    req.mutable_password()->set_password(
+        Cli::ReadSecret("Password: ", from_stdin));
   }
   auto stub = v1::Accounts::NewStub(cli.conn.channel());
   v1::LoginResponse resp;
@@ -219,7 +235,10 @@ int CmdPasswd(Cli& cli) {
 int CmdUser(Cli& cli) {
   auto verb = cli.args.Next();
   auto stub = v1::Accounts::NewStub(cli.conn.channel());
-  if (!verb) return cli.Usage("usage: werkbank user add|list|show|update|disable|enable|card|revoke-sessions ...");
+  if (!verb)
+    return cli.Usage(
+        "usage: werkbank user "
+        "add|list|show|update|disable|enable|card|revoke-sessions ...");
   if (*verb == "add") return UserAdd(cli, *stub);
   if (*verb == "update" || *verb == "disable" || *verb == "enable") {
     return UserUpdate(cli, *stub, *verb);
@@ -265,7 +284,9 @@ int CmdUser(Cli& cli) {
   if (*verb == "card") {
     v1::SetCardRequest req;
     auto login = cli.args.Next();
-    if (!login) return cli.Usage("usage: werkbank user card LOGIN --uid UID [--pin-stdin] | --remove");
+    if (!login)
+      return cli.Usage(
+          "usage: werkbank user card LOGIN --uid UID [--pin-stdin] | --remove");
     req.set_login(*login);
     const bool remove = cli.args.Flag("remove");
     auto uid = cli.args.Option("uid");

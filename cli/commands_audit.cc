@@ -15,7 +15,8 @@ int CmdAudit(Cli& cli) {
     if (!cli.Done(code)) return code;
     v1::VerifyAuditChainResponse resp;
     auto ctx = cli.conn.Context();
-    grpc::Status s = stub->VerifyAuditChain(ctx.get(), v1::VerifyAuditChainRequest(), &resp);
+    grpc::Status s =
+        stub->VerifyAuditChain(ctx.get(), v1::VerifyAuditChainRequest(), &resp);
     if (!s.ok()) return cli.Fail(s);
     if (cli.json) {
       cli.PrintJson(resp);

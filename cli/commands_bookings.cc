@@ -12,20 +12,29 @@ namespace {
 
 const char* KindName(v1::ReservationKind k) {
   switch (k) {
-    case v1::RESERVATION_KIND_WORKSHOP: return "workshop";
-    case v1::RESERVATION_KIND_MAINTENANCE: return "maintenance";
-    default: return "personal";
+    case v1::RESERVATION_KIND_WORKSHOP:
+      return "workshop";
+    case v1::RESERVATION_KIND_MAINTENANCE:
+      return "maintenance";
+    default:
+      return "personal";
   }
 }
 
 const char* StateName(v1::ReservationState s) {
   switch (s) {
-    case v1::RESERVATION_STATE_BOOKED: return "booked";
-    case v1::RESERVATION_STATE_CHECKED_IN: return "checked-in";
-    case v1::RESERVATION_STATE_COMPLETED: return "completed";
-    case v1::RESERVATION_STATE_CANCELLED: return "cancelled";
-    case v1::RESERVATION_STATE_NO_SHOW: return "no-show";
-    default: return "?";
+    case v1::RESERVATION_STATE_BOOKED:
+      return "booked";
+    case v1::RESERVATION_STATE_CHECKED_IN:
+      return "checked-in";
+    case v1::RESERVATION_STATE_COMPLETED:
+      return "completed";
+    case v1::RESERVATION_STATE_CANCELLED:
+      return "cancelled";
+    case v1::RESERVATION_STATE_NO_SHOW:
+      return "no-show";
+    default:
+      return "?";
   }
 }
 
@@ -39,9 +48,11 @@ std::string Span(const LabTime& t, const v1::TimeRange& r) {
   return absl::StrCat(t.Format(start), " - ", t.Format(end));
 }
 
-void PrintReservations(const LabTime& t,
-                       const google::protobuf::RepeatedPtrField<v1::Reservation>& rs) {
-  Table table({"ID", "MACHINE", "WHEN (" + t.zone_name() + ")", "WHO", "KIND", "STATE"});
+void PrintReservations(
+    const LabTime& t,
+    const google::protobuf::RepeatedPtrField<v1::Reservation>& rs) {
+  Table table({"ID", "MACHINE", "WHEN (" + t.zone_name() + ")", "WHO", "KIND",
+               "STATE"});
   for (const auto& r : rs) {
     std::string who = r.owner_login();
     if (r.participant_logins_size() > 0) {
@@ -71,11 +82,14 @@ int CmdLab(Cli& cli) {
     return kOk;
   }
   const v1::LabInfo& info = **lab;
-  std::cout << info.lab_name() << " (time zone " << info.time_zone() << ")\n\nOpening hours:\n";
-  for (const auto& line : info.opening_hours()) std::cout << "  " << line << "\n";
+  std::cout << info.lab_name() << " (time zone " << info.time_zone()
+            << ")\n\nOpening hours:\n";
+  for (const auto& line : info.opening_hours())
+    std::cout << "  " << line << "\n";
   std::cout << "\nMachines:\n";
   Table t({"  ID", "NAME", "CLASS"});
-  for (const auto& m : info.machines()) t.Add({"  " + m.id(), m.name(), m.machine_class()});
+  for (const auto& m : info.machines())
+    t.Add({"  " + m.id(), m.name(), m.machine_class()});
   t.Print();
   std::cout << "\nBooking rules:\n";
   for (const auto& c : info.classes()) {
@@ -94,7 +108,8 @@ int CmdLab(Cli& cli) {
 
 int CmdAvail(Cli& cli) {
   auto machine = cli.args.Next();
-  if (!machine) return cli.Usage("usage: werkbank avail MACHINE [--from TIME] [--to TIME]");
+  if (!machine)
+    return cli.Usage("usage: werkbank avail MACHINE [--from TIME] [--to TIME]");
   auto from_text = cli.args.Option("from");
   auto to_text = cli.args.Option("to");
   int code = kOk;
@@ -127,7 +142,8 @@ int CmdAvail(Cli& cli) {
     return kOk;
   }
   std::cout << "free times of " << *machine << ":\n";
-  for (const auto& r : resp.free()) std::cout << "  " << Span(**time, r) << "\n";
+  for (const auto& r : resp.free())
+    std::cout << "  " << Span(**time, r) << "\n";
   if (resp.free().empty()) std::cout << "  none in this range\n";
   return kOk;
 }
@@ -140,17 +156,22 @@ int CmdBook(Cli& cli) {
   auto to_text = cli.args.Option("to");
   const bool workshop = cli.args.Flag("workshop");
   const bool maintenance = cli.args.Flag("maintenance");
-  for (const auto& p : cli.args.Options("participant")) req.add_participant_logins(p);
+  for (const auto& p : cli.args.Options("participant"))
+    req.add_participant_logins(p);
   req.set_note(cli.args.Option("note").value_or(""));
   int code = kOk;
   if (!cli.Done(code)) return code;
-  if ((req.machine_id().empty() && req.machine_class().empty()) || !from_text || !to_text) {
+  if ((req.machine_id().empty() && req.machine_class().empty()) || !from_text ||
+      !to_text) {
     return cli.Usage(
         "usage: werkbank book MACHINE --from TIME --to TIME [--note TEXT]\n"
-        "       werkbank book MACHINE --workshop --participant LOGIN... --from TIME --to TIME\n"
-        "       werkbank book (MACHINE | --class CLASS) --maintenance --from TIME --to TIME");
+        "       werkbank book MACHINE --workshop --participant LOGIN... --from "
+        "TIME --to TIME\n"
+        "       werkbank book (MACHINE | --class CLASS) --maintenance --from "
+        "TIME --to TIME");
   }
-  if (workshop && maintenance) return cli.Usage("a booking is a workshop or maintenance, not both");
+  if (workshop && maintenance)
+    return cli.Usage("a booking is a workshop or maintenance, not both");
   req.set_kind(workshop      ? v1::RESERVATION_KIND_WORKSHOP
                : maintenance ? v1::RESERVATION_KIND_MAINTENANCE
                              : v1::RESERVATION_KIND_PERSONAL);
@@ -173,7 +194,8 @@ int CmdBook(Cli& cli) {
   }
   for (const auto& r : resp.reservations()) {
     std::cout << "booked " << r.machine_id() << " " << Span(**time, r.time())
-              << " (reservation " << r.id() << ", " << KindName(r.kind()) << ")\n";
+              << " (reservation " << r.id() << ", " << KindName(r.kind())
+              << ")\n";
   }
   return kOk;
 }
@@ -186,8 +208,10 @@ int CmdBookings(Cli& cli) {
   int code = kOk;
   if (!cli.Done(code)) return code;
   if (req.include_inactive()) {
-    *req.mutable_range()->mutable_start() = ToTimestamp(absl::Now() - absl::Hours(24 * 90));
-    *req.mutable_range()->mutable_end() = ToTimestamp(absl::Now() + absl::Hours(24 * 400));
+    *req.mutable_range()->mutable_start() =
+        ToTimestamp(absl::Now() - absl::Hours(24 * 90));
+    *req.mutable_range()->mutable_end() =
+        ToTimestamp(absl::Now() + absl::Hours(24 * 400));
   }
   auto stub = v1::Bookings::NewStub(cli.conn.channel());
   v1::ListReservationsResponse resp;
@@ -206,7 +230,9 @@ int CmdBookings(Cli& cli) {
 
 int CmdCancel(Cli& cli) {
   int64_t id = 0;
-  if (int c = IdCommand(cli, "usage: werkbank cancel ID [--reason TEXT]", id); c != kOk) return c;
+  if (int c = IdCommand(cli, "usage: werkbank cancel ID [--reason TEXT]", id);
+      c != kOk)
+    return c;
   v1::CancelReservationRequest req;
   req.set_id(id);
   req.set_reason(cli.args.Option("reason").value_or(""));
@@ -227,7 +253,8 @@ int CmdCancel(Cli& cli) {
 
 int CmdCheckIn(Cli& cli) {
   int64_t id = 0;
-  if (int c = IdCommand(cli, "usage: werkbank checkin ID", id); c != kOk) return c;
+  if (int c = IdCommand(cli, "usage: werkbank checkin ID", id); c != kOk)
+    return c;
   int code = kOk;
   if (!cli.Done(code)) return code;
   v1::CheckInRequest req;

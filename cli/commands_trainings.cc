@@ -15,12 +15,15 @@ int CmdBriefing(Cli& cli) {
   if (verb && *verb == "record") {
     v1::RecordBriefingRequest req;
     req.set_machine_class(cli.args.Option("class").value_or(""));
-    for (const auto& p : cli.args.Options("participant")) req.add_participant_logins(p);
+    for (const auto& p : cli.args.Options("participant"))
+      req.add_participant_logins(p);
     req.set_note(cli.args.Option("note").value_or(""));
     auto at = cli.args.Option("at");
     if (!cli.Done(code)) return code;
     if (req.machine_class().empty() || req.participant_logins().empty()) {
-      return cli.Usage("usage: werkbank briefing record --class CLASS --participant LOGIN... [--at TIME] [--note TEXT]");
+      return cli.Usage(
+          "usage: werkbank briefing record --class CLASS --participant "
+          "LOGIN... [--at TIME] [--note TEXT]");
     }
     if (at) {
       auto t = cli.ParseTime(*at);
@@ -87,9 +90,11 @@ int CmdQual(Cli& cli) {
     if (!time.ok()) return cli.Fail(time.status());
     Table t({"ID", "USER", "CLASS", "GRANTED BY", "EXPIRES", "STATUS"});
     for (const auto& q : resp.qualifications()) {
-      t.Add({std::to_string(q.id()), q.login(), q.machine_class(), q.granted_by(),
-             (*time)->Format(FromTimestamp(q.expires_at())),
-             q.valid() ? "valid" : q.revoked() ? "revoked" : "expired"});
+      t.Add({std::to_string(q.id()), q.login(), q.machine_class(),
+             q.granted_by(), (*time)->Format(FromTimestamp(q.expires_at())),
+             q.valid()     ? "valid"
+             : q.revoked() ? "revoked"
+                           : "expired"});
     }
     t.Print();
     return kOk;

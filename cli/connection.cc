@@ -114,8 +114,8 @@ absl::StatusOr<Connection> Connection::Open(const ConnectionOptions& options) {
 
   // The token belongs to the server it was issued by.
   const std::string session = ReadAll(dir + "/token");
-  if (auto nl = session.find('\n'); nl != std::string::npos &&
-                                    session.substr(0, nl) == c.server_) {
+  if (auto nl = session.find('\n');
+      nl != std::string::npos && session.substr(0, nl) == c.server_) {
     c.token_ = Trim(session.substr(nl + 1));
   }
 
@@ -124,7 +124,8 @@ absl::StatusOr<Connection> Connection::Open(const ConnectionOptions& options) {
       return absl::InvalidArgumentError(
           "--plaintext is only allowed for a loopback address");
     }
-    c.channel_ = grpc::CreateChannel(c.server_, grpc::InsecureChannelCredentials());
+    c.channel_ =
+        grpc::CreateChannel(c.server_, grpc::InsecureChannelCredentials());
     return c;
   }
   grpc::SslCredentialsOptions ssl;
@@ -138,7 +139,8 @@ absl::StatusOr<Connection> Connection::Open(const ConnectionOptions& options) {
   } else {
     c.pinned_path_ = absl::StrCat(
         dir, "/known_servers/",
-        absl::StrReplaceAll(c.server_, {{":", "_"}, {"/", "_"}, {"[", ""}, {"]", ""}}),
+        absl::StrReplaceAll(c.server_,
+                            {{":", "_"}, {"/", "_"}, {"[", ""}, {"]", ""}}),
         ".pem");
     ssl.pem_root_certs = ReadAll(c.pinned_path_);
     if (ssl.pem_root_certs.empty()) {
@@ -157,14 +159,16 @@ absl::StatusOr<Connection> Connection::Open(const ConnectionOptions& options) {
     // The daemon's self-signed certificate names itself "werkbank".
     args.SetSslTargetNameOverride("werkbank");
   }
-  c.channel_ = grpc::CreateCustomChannel(c.server_, grpc::SslCredentials(ssl), args);
+  c.channel_ =
+      grpc::CreateCustomChannel(c.server_, grpc::SslCredentials(ssl), args);
   return c;
 }
 
 std::unique_ptr<grpc::ClientContext> Connection::Context() const {
   auto ctx = std::make_unique<grpc::ClientContext>();
   if (!token_.empty()) ctx->AddMetadata("authorization", "Bearer " + token_);
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::seconds(30));
   return ctx;
 }
 

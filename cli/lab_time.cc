@@ -43,8 +43,8 @@ absl::StatusOr<absl::Time> LabTime::Parse(const std::string& text) const {
   if (!std::regex_match(text, m, kPattern)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"", text,
-        "\" is not a time; write it as \"2026-11-27 10:00\" (lab time, ",
-        name_, ") or ISO 8601 such as \"2026-11-27T09:00Z\""));
+        "\" is not a time; write it as \"2026-11-27 10:00\" (lab time, ", name_,
+        ") or ISO 8601 such as \"2026-11-27T09:00Z\""));
   }
   const int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
   const int h = std::stoi(m[4]), mi = std::stoi(m[5]);
@@ -54,32 +54,32 @@ absl::StatusOr<absl::Time> LabTime::Parse(const std::string& text) const {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" is not a valid date and time"));
   }
-  const auto local = date::local_days(ymd) + std::chrono::hours(h) +
-                     minutes(mi) + seconds(s);
+  const auto local =
+      date::local_days(ymd) + std::chrono::hours(h) + minutes(mi) + seconds(s);
   if (m[7].matched) {
     std::string off = m[7];
     int offset_minutes = 0;
     if (off != "Z") {
       off.erase(std::remove(off.begin(), off.end(), ':'), off.end());
       const int sign = off[0] == '-' ? -1 : 1;
-      offset_minutes =
-          sign * (std::stoi(off.substr(1, 2)) * 60 + std::stoi(off.substr(3, 2)));
+      offset_minutes = sign * (std::stoi(off.substr(1, 2)) * 60 +
+                               std::stoi(off.substr(3, 2)));
     }
-    const auto utc = date::sys_seconds(local.time_since_epoch()) -
-                     minutes(offset_minutes);
+    const auto utc =
+        date::sys_seconds(local.time_since_epoch()) - minutes(offset_minutes);
     return FromSys(utc);
   }
   try {
     return FromSys(zone_->to_sys(local));
   } catch (const date::nonexistent_local_time&) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" does not exist in ", name_,
-        ": the clocks skip it for daylight saving time"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" does not exist in ", name_,
+                     ": the clocks skip it for daylight saving time"));
   } catch (const date::ambiguous_local_time&) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" happens twice in ", name_,
-        " (daylight saving time ends); add the offset, e.g. \"", text,
-        "+02:00\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" happens twice in ", name_,
+                     " (daylight saving time ends); add the offset, e.g. \"",
+                     text, "+02:00\""));
   }
 }
 
@@ -96,8 +96,8 @@ std::string LabTime::FormatClock(absl::Time t) const {
 absl::Time LabTime::StartOfDay(absl::Time t) const {
   const auto local = zone_->to_local(date::floor<seconds>(ToSys(t)));
   const auto midnight = date::floor<date::days>(local);
-  return FromSys(date::floor<seconds>(
-      zone_->to_sys(midnight, date::choose::earliest)));
+  return FromSys(
+      date::floor<seconds>(zone_->to_sys(midnight, date::choose::earliest)));
 }
 
 }  // namespace werkbank::cli

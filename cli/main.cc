@@ -9,7 +9,8 @@
 namespace werkbank::cli {
 namespace {
 
-constexpr char kHelp[] = R"(werkbank - the command-line client of the werkbank lab daemon
+constexpr char kHelp[] =
+    R"(werkbank - the command-line client of the werkbank lab daemon
 
 usage: werkbank [--server HOST:PORT] [--ca-file FILE] [--plaintext] [--json] COMMAND ...
 
@@ -56,8 +57,9 @@ verifies against a CA instead.
 
 int Main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
-  Args args(words, {"plaintext", "json", "password-stdin", "pin-stdin", "stdin",
-                    "all", "remove", "workshop", "maintenance", "past", "help"});
+  Args args(words,
+            {"plaintext", "json", "password-stdin", "pin-stdin", "stdin", "all",
+             "remove", "workshop", "maintenance", "past", "help"});
   auto command = args.Next();
   if (!command || *command == "help" || args.Flag("help")) {
     std::cout << kHelp;

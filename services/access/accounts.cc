@@ -27,8 +27,7 @@ const std::string& DummyHash() {
 
 absl::Status CheckPassword(absl::string_view password) {
   if (password.size() < 8 || password.size() > 256) {
-    return absl::InvalidArgumentError(
-        "a password needs 8 to 256 characters");
+    return absl::InvalidArgumentError("a password needs 8 to 256 characters");
   }
   return absl::OkStatus();
 }
@@ -92,8 +91,8 @@ absl::StatusOr<store::UserRecord> RequireUser(store::Transaction& tx,
   auto found = tx.FindUserByLogin(login);
   if (!found.ok()) return found.status();
   if (!*found) {
-    return absl::NotFoundError(absl::StrCat("no user with login \"",
-                                            login.substr(0, 40), "\""));
+    return absl::NotFoundError(
+        absl::StrCat("no user with login \"", login.substr(0, 40), "\""));
   }
   return **found;
 }
@@ -157,9 +156,9 @@ absl::StatusOr<LoginResult> Accounts::FinishLogin(
   }
   const absl::Time now = clock_.Now();
   if (now < user->locked_until) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "too many failed logins for this account; try again in ",
-        Seconds(user->locked_until - now)));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many failed logins for this account; try again in ",
+                     Seconds(user->locked_until - now)));
   }
   // scrypt runs outside any transaction: it is slow on purpose.
   if (!VerifySecret(secret, use_pin ? user->pin_hash : user->password_hash)) {
@@ -211,18 +210,19 @@ absl::Status Accounts::RecordFailure(int64_t user_id, const std::string& who,
     std::string consequence;
     if (u.failed_logins >= policy_.failed_logins_before_lockout()) {
       u.locked_until = now + absl::Minutes(policy_.lockout_minutes());
-      consequence = absl::StrCat("; locked for ", policy_.lockout_minutes(), " min");
+      consequence =
+          absl::StrCat("; locked for ", policy_.lockout_minutes(), " min");
     } else if (u.failed_logins >= policy_.failed_logins_before_delay()) {
       const int step = u.failed_logins - policy_.failed_logins_before_delay();
       u.locked_until = now + absl::Seconds(1 << std::min(step, 8));
-      consequence = absl::StrCat("; next try allowed in ",
-                                 Seconds(u.locked_until - now));
+      consequence =
+          absl::StrCat("; next try allowed in ", Seconds(u.locked_until - now));
     }
     if (auto s = tx.UpdateUser(u); !s.ok()) return s;
     return audit::Append(tx,
                          {who, "login.failed", absl::StrCat("user/", who),
-                          absl::StrCat(why, " (", u.failed_logins,
-                                       " in a row)", consequence)},
+                          absl::StrCat(why, " (", u.failed_logins, " in a row)",
+                                       consequence)},
                          now)
         .status();
   });
@@ -230,7 +230,8 @@ absl::Status Accounts::RecordFailure(int64_t user_id, const std::string& who,
 
 absl::StatusOr<Actor> Accounts::Authenticate(const std::string& token) const {
   static constexpr char kInvalid[] =
-      "your session is not valid (expired, logged out or revoked); log in again";
+      "your session is not valid (expired, logged out or revoked); log in "
+      "again";
   if (token.empty() || token.size() > 128) {
     return absl::UnauthenticatedError(kInvalid);
   }
@@ -255,10 +256,10 @@ absl::StatusOr<Actor> Accounts::Authenticate(const std::string& token) const {
 absl::Status Accounts::Logout(const Actor& actor) {
   return store_.Write([&](store::Transaction& tx) -> absl::Status {
     if (auto s = tx.RevokeToken(actor.token_hash); !s.ok()) return s;
-    return audit::Append(tx,
-                         {actor.login, "logout",
-                          absl::StrCat("user/", actor.login), ""},
-                         clock_.Now())
+    return audit::Append(
+               tx,
+               {actor.login, "logout", absl::StrCat("user/", actor.login), ""},
+               clock_.Now())
         .status();
   });
 }
@@ -299,12 +300,12 @@ absl::StatusOr<CreatedUser> Accounts::CreateUser(const Actor& actor,
     auto id = tx.InsertUser(u);
     if (!id.ok()) return id.status();
     u.id = *id;
-    return audit::Append(tx,
-                         {actor.login, "user.create",
-                          absl::StrCat("user/", u.login),
-                          absl::StrCat("roles=", RolesToString(u.roles),
-                                       " group=", static_cast<int>(u.group))},
-                         u.created_at)
+    return audit::Append(
+               tx,
+               {actor.login, "user.create", absl::StrCat("user/", u.login),
+                absl::StrCat("roles=", RolesToString(u.roles),
+                             " group=", static_cast<int>(u.group))},
+               u.created_at)
         .status();
   });
   if (!s.ok()) return s;
@@ -315,8 +316,7 @@ absl::StatusOr<CreatedUser> Accounts::CreateUser(const Actor& actor,
 absl::StatusOr<store::UserRecord> Accounts::GetUser(const Actor& actor,
                                                     const std::string& login) {
   if (!actor.IsTrainerOrStaff() && login != actor.login) {
-    return absl::PermissionDeniedError(
-        "you may look at your own account only");
+    return absl::PermissionDeniedError("you may look at your own account only");
   }
   store::UserRecord out;
   auto s = store_.Read([&](store::Transaction& tx) -> absl::Status {
@@ -332,8 +332,7 @@ absl::StatusOr<store::UserRecord> Accounts::GetUser(const Actor& actor,
 absl::StatusOr<store::UserRecord> Accounts::GetUserById(const Actor& actor,
                                                         int64_t id) {
   if (!actor.IsTrainerOrStaff() && id != actor.user_id) {
-    return absl::PermissionDeniedError(
-        "you may look at your own account only");
+    return absl::PermissionDeniedError("you may look at your own account only");
   }
   std::optional<store::UserRecord> out;
   auto s = store_.Read([&](store::Transaction& tx) -> absl::Status {
@@ -365,8 +364,8 @@ absl::StatusOr<std::vector<store::UserRecord>> Accounts::ListUsers(
   return out;
 }
 
-absl::StatusOr<store::UserRecord> Accounts::UpdateUser(
-    const Actor& actor, const UserUpdate& up) {
+absl::StatusOr<store::UserRecord> Accounts::UpdateUser(const Actor& actor,
+                                                       const UserUpdate& up) {
   if (!actor.IsStaff()) {
     return absl::PermissionDeniedError("only staff change user accounts");
   }
@@ -382,10 +381,10 @@ absl::StatusOr<store::UserRecord> Accounts::UpdateUser(
   if (up.group) {
     if (auto s = CheckGroup(*up.group); !s.ok()) return s;
   }
-  if (auto s = validate::Text("reason", up.reason, 500, false); !s.ok()) return s;
-  if (up.login == actor.login &&
-      ((up.disabled && *up.disabled) ||
-       (up.roles && !(*up.roles & store::kStaff)))) {
+  if (auto s = validate::Text("reason", up.reason, 500, false); !s.ok())
+    return s;
+  if (up.login == actor.login && ((up.disabled && *up.disabled) ||
+                                  (up.roles && !(*up.roles & store::kStaff)))) {
     return absl::FailedPreconditionError(
         "you cannot disable yourself or take away your own staff role; ask "
         "another staff member");
@@ -482,10 +481,11 @@ absl::Status Accounts::SetCard(const Actor& actor, const std::string& login,
     }
     u->pin_hash = pin_hash;
     if (auto s = tx.UpdateUser(*u); !s.ok()) return s;
-    return audit::Append(tx,
-                         {actor.login, "user.card", absl::StrCat("user/", login),
-                          card_uid.empty() ? "card removed" : "card assigned"},
-                         clock_.Now())
+    return audit::Append(
+               tx,
+               {actor.login, "user.card", absl::StrCat("user/", login),
+                card_uid.empty() ? "card removed" : "card assigned"},
+               clock_.Now())
         .status();
   });
 }

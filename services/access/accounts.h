@@ -102,8 +102,8 @@ class Accounts {
 // Lower-level helpers shared by the other domain services.
 absl::StatusOr<store::UserRecord> RequireUser(store::Transaction& tx,
                                               const std::string& login);
-absl::StatusOr<std::vector<std::string>> LoginsOf(store::Transaction& tx,
-                                                  const std::vector<int64_t>& ids);
+absl::StatusOr<std::vector<std::string>> LoginsOf(
+    store::Transaction& tx, const std::vector<int64_t>& ids);
 std::string RolesToString(uint32_t roles);
 
 }  // namespace werkbank::access

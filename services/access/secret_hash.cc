@@ -21,12 +21,11 @@ constexpr size_t kHashBytes = 32;
 bool Scrypt(absl::string_view secret, absl::string_view salt, int log_n, int r,
             int p, std::string& out) {
   out.assign(kHashBytes, '\0');
-  return EVP_PBE_scrypt(secret.data(), secret.size(),
-                        reinterpret_cast<const unsigned char*>(salt.data()),
-                        salt.size(), uint64_t{1} << log_n, r, p,
-                        64ull * 1024 * 1024,
-                        reinterpret_cast<unsigned char*>(out.data()),
-                        out.size()) == 1;
+  return EVP_PBE_scrypt(
+             secret.data(), secret.size(),
+             reinterpret_cast<const unsigned char*>(salt.data()), salt.size(),
+             uint64_t{1} << log_n, r, p, 64ull * 1024 * 1024,
+             reinterpret_cast<unsigned char*>(out.data()), out.size()) == 1;
 }
 
 bool HexDecode(absl::string_view hex, std::string& out) {

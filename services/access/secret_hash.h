@@ -5,6 +5,7 @@
 #define WERKBANK_SERVICES_ACCESS_SECRET_HASH_H_
 
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace werkbank::access {

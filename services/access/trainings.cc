@@ -38,9 +38,9 @@ absl::Status CheckQualified(store::Transaction& tx, int64_t user_id,
     if (latest == nullptr || q.expires_at > latest->expires_at) latest = &q;
   }
   if (latest == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "not qualified for ", machine_class,
-        ": a trainer must brief you on this machine class first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("not qualified for ", machine_class,
+                     ": a trainer must brief you on this machine class first"));
   }
   if (latest->revoked_at) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -61,14 +61,15 @@ Trainings::Trainings(store::Store& store, const Clock& clock,
 absl::StatusOr<BriefingView> Trainings::RecordBriefing(const Actor& actor,
                                                        const NewBriefing& nb) {
   if (!actor.IsTrainerOrStaff()) {
-    return absl::PermissionDeniedError("only trainers and staff record briefings");
+    return absl::PermissionDeniedError(
+        "only trainers and staff record briefings");
   }
-  const v1::MachineClassConfig* cls = config::FindClass(config_, nb.machine_class);
+  const v1::MachineClassConfig* cls =
+      config::FindClass(config_, nb.machine_class);
   if (cls == nullptr) {
-    return absl::NotFoundError(absl::StrCat("unknown machine class \"",
-                                            nb.machine_class.substr(0, 40),
-                                            "\"; the lab has: ",
-                                            config::ClassNames(config_)));
+    return absl::NotFoundError(
+        absl::StrCat("unknown machine class \"", nb.machine_class.substr(0, 40),
+                     "\"; the lab has: ", config::ClassNames(config_)));
   }
   if (nb.participant_logins.empty()) {
     return absl::InvalidArgumentError("name at least one participant");
@@ -115,8 +116,8 @@ absl::StatusOr<BriefingView> Trainings::RecordBriefing(const Actor& actor,
     auto e = audit::Append(
         tx,
         {actor.login, "briefing.record", absl::StrCat("briefing/", b.id),
-         absl::StrCat("class=", b.machine_class, " participants=",
-                      view.participant_logins.size())},
+         absl::StrCat("class=", b.machine_class,
+                      " participants=", view.participant_logins.size())},
         now);
     if (!e.ok()) return e.status();
     const absl::Time expires =
@@ -135,10 +136,10 @@ absl::StatusOr<BriefingView> Trainings::RecordBriefing(const Actor& actor,
           tx,
           {actor.login, "qualification.grant",
            absl::StrCat("qualification/", *qid),
-           absl::StrCat("user=", view.participant_logins[i],
-                        " class=", b.machine_class, " expires=",
-                        absl::FormatTime("%Y-%m-%d", expires,
-                                         absl::UTCTimeZone()))},
+           absl::StrCat(
+               "user=", view.participant_logins[i], " class=", b.machine_class,
+               " expires=",
+               absl::FormatTime("%Y-%m-%d", expires, absl::UTCTimeZone()))},
           now);
       if (!qe.ok()) return qe.status();
     }
@@ -151,7 +152,8 @@ absl::StatusOr<BriefingView> Trainings::RecordBriefing(const Actor& actor,
 absl::StatusOr<std::vector<BriefingView>> Trainings::ListBriefings(
     const Actor& actor, const std::string& machine_class) {
   if (!actor.IsTrainerOrStaff()) {
-    return absl::PermissionDeniedError("only trainers and staff list briefings");
+    return absl::PermissionDeniedError(
+        "only trainers and staff list briefings");
   }
   std::vector<BriefingView> out;
   auto s = store_.Read([&](store::Transaction& tx) -> absl::Status {
@@ -172,8 +174,8 @@ absl::StatusOr<std::vector<BriefingView>> Trainings::ListBriefings(
 
 absl::StatusOr<std::vector<QualificationView>> Trainings::ListQualifications(
     const Actor& actor, const std::string& login, bool include_invalid) {
-  const bool self = login.empty() ? !actor.IsTrainerOrStaff()
-                                  : login == actor.login;
+  const bool self =
+      login.empty() ? !actor.IsTrainerOrStaff() : login == actor.login;
   if (!self && !actor.IsTrainerOrStaff()) {
     return absl::PermissionDeniedError(
         "you may list your own qualifications only");

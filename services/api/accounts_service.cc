@@ -52,8 +52,8 @@ grpc::Status AccountsService::CreateUser(grpc::ServerContext* ctx,
   access::NewUser nu;
   nu.login = req->login();
   nu.display_name = req->display_name();
-  nu.roles = req->roles().empty() ? store::kParticipant
-                                  : RolesFromProto(req->roles());
+  nu.roles =
+      req->roles().empty() ? store::kParticipant : RolesFromProto(req->roles());
   nu.group = static_cast<store::UserGroup>(req->group());
   nu.password = req->password();
   auto created = domain_.accounts.CreateUser(actor, std::move(nu));
@@ -118,8 +118,8 @@ grpc::Status AccountsService::SetCard(grpc::ServerContext* ctx,
                                       const v1::SetCardRequest* req,
                                       v1::SetCardResponse*) {
   WERKBANK_AUTHORIZE(actor, ctx, "Accounts/SetCard");
-  return ToGrpcStatus(
-      domain_.accounts.SetCard(actor, req->login(), req->card_uid(), req->pin()));
+  return ToGrpcStatus(domain_.accounts.SetCard(actor, req->login(),
+                                               req->card_uid(), req->pin()));
 }
 
 grpc::Status AccountsService::RevokeSessions(

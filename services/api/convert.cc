@@ -39,10 +39,17 @@ uint32_t RolesFromProto(const google::protobuf::RepeatedField<int>& roles) {
   uint32_t out = 0;
   for (int r : roles) {
     switch (r) {
-      case v1::ROLE_PARTICIPANT: out |= store::kParticipant; break;
-      case v1::ROLE_TRAINER: out |= store::kTrainer; break;
-      case v1::ROLE_STAFF: out |= store::kStaff; break;
-      default: out |= 1u << 31;  // rejected by the domain as unknown
+      case v1::ROLE_PARTICIPANT:
+        out |= store::kParticipant;
+        break;
+      case v1::ROLE_TRAINER:
+        out |= store::kTrainer;
+        break;
+      case v1::ROLE_STAFF:
+        out |= store::kStaff;
+        break;
+      default:
+        out |= 1u << 31;  // rejected by the domain as unknown
     }
   }
   return out;

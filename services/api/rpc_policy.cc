@@ -96,9 +96,9 @@ absl::StatusOr<access::Actor> Authorize(const grpc::ServerContextBase& context,
   if (!actor.ok()) return actor.status();
   if (rule->second.roles != 0 && (actor->roles & rule->second.roles) == 0) {
     return absl::PermissionDeniedError(absl::StrCat(
-        method, " needs one of the roles: ",
-        access::RolesToString(rule->second.roles), "; you are ",
-        access::RolesToString(actor->roles)));
+        method,
+        " needs one of the roles: ", access::RolesToString(rule->second.roles),
+        "; you are ", access::RolesToString(actor->roles)));
   }
   return actor;
 }

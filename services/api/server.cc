@@ -59,9 +59,9 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   builder.SetMaxSendMessageSize(16 * 1024 * 1024);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", options.listen,
-        " (address in use, not a local address, or malformed)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen,
+                     " (address in use, not a local address, or malformed)"));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
   return server;

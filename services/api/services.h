@@ -33,10 +33,10 @@ struct Domain {
 };
 
 // Authorizes the call or returns its refusal from the handler.
-#define WERKBANK_AUTHORIZE(actor, context, method)                     \
-  auto actor##_or = ::werkbank::api::Authorize(*(context), (method),   \
-                                               domain_.accounts);      \
-  if (!actor##_or.ok()) return ToGrpcStatus(actor##_or.status());      \
+#define WERKBANK_AUTHORIZE(actor, context, method)                        \
+  auto actor##_or =                                                       \
+      ::werkbank::api::Authorize(*(context), (method), domain_.accounts); \
+  if (!actor##_or.ok()) return ToGrpcStatus(actor##_or.status());         \
   const ::werkbank::access::Actor& actor = *actor##_or
 
 class AccountsService final : public v1::Accounts::Service {
@@ -129,7 +129,8 @@ class AuditService final : public v1::Audit::Service {
 class MachinesService final : public v1::Machines::Service {
  public:
   explicit MachinesService(Domain& d) : domain_(d) {}
-  grpc::Status ListMachines(grpc::ServerContext*, const v1::ListMachinesRequest*,
+  grpc::Status ListMachines(grpc::ServerContext*,
+                            const v1::ListMachinesRequest*,
                             v1::ListMachinesResponse*) override;
   grpc::Status GetMachine(grpc::ServerContext*, const v1::GetMachineRequest*,
                           v1::Machine*) override;

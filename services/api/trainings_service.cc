@@ -51,7 +51,8 @@ grpc::Status TrainingsService::RevokeQualification(
     grpc::ServerContext* ctx, const v1::RevokeQualificationRequest* req,
     v1::Qualification* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Trainings/RevokeQualification");
-  auto q = domain_.trainings.RevokeQualification(actor, req->id(), req->reason());
+  auto q =
+      domain_.trainings.RevokeQualification(actor, req->id(), req->reason());
   if (!q.ok()) return ToGrpcStatus(q.status());
   *resp = ToProto(*q);
   return grpc::Status::OK;

@@ -22,9 +22,12 @@ bool IsActive(ReservationState s) {
 
 const char* KindName(ReservationKind k) {
   switch (k) {
-    case ReservationKind::kPersonal: return "personal";
-    case ReservationKind::kWorkshop: return "workshop";
-    case ReservationKind::kMaintenance: return "maintenance";
+    case ReservationKind::kPersonal:
+      return "personal";
+    case ReservationKind::kWorkshop:
+      return "workshop";
+    case ReservationKind::kMaintenance:
+      return "maintenance";
   }
   return "?";
 }
@@ -50,10 +53,9 @@ absl::StatusOr<std::vector<Interval>> BookingService::Availability(
     absl::Time to) {
   (void)actor;
   if (config::FindMachine(config_, machine_id) == nullptr) {
-    return absl::NotFoundError(absl::StrCat("unknown machine \"",
-                                            machine_id.substr(0, 40),
-                                            "\"; the lab has: ",
-                                            config::MachineIds(config_)));
+    return absl::NotFoundError(
+        absl::StrCat("unknown machine \"", machine_id.substr(0, 40),
+                     "\"; the lab has: ", config::MachineIds(config_)));
   }
   if (auto s = validate::Instant("range start", from); !s.ok()) return s;
   if (auto s = validate::Instant("range end", to); !s.ok()) return s;
@@ -94,18 +96,22 @@ absl::Status BookingService::CheckRules(const access::Actor& actor,
   const v1::BookingRulesConfig& rules = mc->booking();
   const absl::Duration slot = absl::Minutes(rules.slot_minutes());
   if (r.start + slot <= now) {
-    return absl::InvalidArgumentError("the reservation would start in the past");
+    return absl::InvalidArgumentError(
+        "the reservation would start in the past");
   }
   if (r.start > now + absl::Hours(24) * rules.horizon_days()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(cls, " can be booked at most ", rules.horizon_days(),
-                     " days ahead"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        cls, " can be booked at most ", rules.horizon_days(), " days ahead"));
   }
   if (hours_.LocalMinuteOfDay(r.start) % rules.slot_minutes() != 0 ||
       hours_.LocalMinuteOfDay(r.end) % rules.slot_minutes() != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "start and end must fall on the ", rules.slot_minutes(),
-        "-minute slot grid (e.g. 10:00, 10:", rules.slot_minutes() % 60 == 0 ? "00" : absl::StrCat(rules.slot_minutes() % 60), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("start and end must fall on the ", rules.slot_minutes(),
+                     "-minute slot grid (e.g. 10:00, 10:",
+                     rules.slot_minutes() % 60 == 0
+                         ? "00"
+                         : absl::StrCat(rules.slot_minutes() % 60),
+                     ")"));
   }
   if (!hours_.Covers(r.start, r.end)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -154,7 +160,8 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
   }
   if (auto s = validate::Text("note", r.note, 500, false); !s.ok()) return s;
   if (r.kind == ReservationKind::kWorkshop && !actor.IsTrainerOrStaff()) {
-    return absl::PermissionDeniedError("only trainers and staff book workshops");
+    return absl::PermissionDeniedError(
+        "only trainers and staff book workshops");
   }
   if (r.kind == ReservationKind::kMaintenance && !actor.IsStaff()) {
     return absl::PermissionDeniedError("only staff book maintenance");
@@ -184,9 +191,9 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
   } else {
     const v1::MachineConfig* m = config::FindMachine(config_, r.machine_id);
     if (m == nullptr) {
-      return absl::NotFoundError(absl::StrCat(
-          "unknown machine \"", r.machine_id.substr(0, 40),
-          "\"; the lab has: ", config::MachineIds(config_)));
+      return absl::NotFoundError(
+          absl::StrCat("unknown machine \"", r.machine_id.substr(0, 40),
+                       "\"; the lab has: ", config::MachineIds(config_)));
     }
     machines.push_back(m);
   }
@@ -215,8 +222,8 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
         const auto& c = clash->front();
         return absl::AlreadyExistsError(absl::StrCat(
             m->id(), " is already booked from ", hours_.FormatLocal(c.start),
-            " to ", hours_.FormatLocal(c.end),
-            "; `werkbank avail ", m->id(), "` shows the free times"));
+            " to ", hours_.FormatLocal(c.end), "; `werkbank avail ", m->id(),
+            "` shows the free times"));
       }
       store::ReservationRecord rec;
       rec.machine_id = m->id();
@@ -233,7 +240,8 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
       rec.id = *id;
       auto e = audit::Append(
           tx,
-          {actor.login, "reservation.create", absl::StrCat("reservation/", rec.id),
+          {actor.login, "reservation.create",
+           absl::StrCat("reservation/", rec.id),
            absl::StrCat("machine=", m->id(), " kind=", KindName(r.kind),
                         " start=", absl::FormatTime(rec.start),
                         " end=", absl::FormatTime(rec.end))},
@@ -273,7 +281,8 @@ absl::StatusOr<ReservationView> BookingService::Cancel(
   auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
     auto found = tx.FindReservation(id);
     if (!found.ok()) return found.status();
-    if (!*found) return absl::NotFoundError(absl::StrCat("no reservation ", id));
+    if (!*found)
+      return absl::NotFoundError(absl::StrCat("no reservation ", id));
     store::ReservationRecord r = **found;
     if (r.owner_id != actor.user_id && !actor.IsStaff()) {
       return absl::PermissionDeniedError(
@@ -290,8 +299,9 @@ absl::StatusOr<ReservationView> BookingService::Cancel(
     const v1::MachineConfig* m = config::FindMachine(config_, r.machine_id);
     if (!actor.IsStaff() && m != nullptr &&
         r.kind == ReservationKind::kPersonal) {
-      const int deadline =
-          config::FindClass(config_, m->machine_class())->booking().cancel_deadline_minutes();
+      const int deadline = config::FindClass(config_, m->machine_class())
+                               ->booking()
+                               .cancel_deadline_minutes();
       if (now > r.start - absl::Minutes(deadline)) {
         return absl::FailedPreconditionError(absl::StrCat(
             "the cancellation deadline (", deadline,
@@ -323,8 +333,8 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::List(
   }
   if (!q.machine_id.empty() &&
       config::FindMachine(config_, q.machine_id) == nullptr) {
-    return absl::NotFoundError(absl::StrCat("unknown machine \"",
-                                            q.machine_id.substr(0, 40), "\""));
+    return absl::NotFoundError(
+        absl::StrCat("unknown machine \"", q.machine_id.substr(0, 40), "\""));
   }
   std::vector<ReservationView> out;
   auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
@@ -356,7 +366,8 @@ absl::StatusOr<ReservationView> BookingService::CheckIn(
     if (auto n = SweepIn(tx, now); !n.ok()) return n.status();
     auto found = tx.FindReservation(id);
     if (!found.ok()) return found.status();
-    if (!*found) return absl::NotFoundError(absl::StrCat("no reservation ", id));
+    if (!*found)
+      return absl::NotFoundError(absl::StrCat("no reservation ", id));
     store::ReservationRecord r = **found;
     const bool participant =
         std::find(r.participant_ids.begin(), r.participant_ids.end(),
@@ -378,12 +389,14 @@ absl::StatusOr<ReservationView> BookingService::CheckIn(
           absl::StrCat("reservation ", id, " is no longer active"));
     }
     const v1::MachineConfig* m = config::FindMachine(config_, r.machine_id);
-    const int early =
-        m ? config::FindClass(config_, m->machine_class())->booking().check_in_early_minutes() : 15;
+    const int early = m ? config::FindClass(config_, m->machine_class())
+                              ->booking()
+                              .check_in_early_minutes()
+                        : 15;
     if (now < r.start - absl::Minutes(early)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "check-in opens ", early, " minutes before the start (",
-          hours_.FormatLocal(r.start), ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("check-in opens ", early, " minutes before the start (",
+                       hours_.FormatLocal(r.start), ")"));
     }
     r.state = ReservationState::kCheckedIn;
     r.checked_in_at = now;
@@ -420,8 +433,10 @@ absl::StatusOr<int> BookingService::SweepIn(store::Transaction& tx,
   int changed = 0;
   for (store::ReservationRecord r : *started) {
     const v1::MachineConfig* m = config::FindMachine(config_, r.machine_id);
-    const int release =
-        m ? config::FindClass(config_, m->machine_class())->booking().no_show_release_minutes() : 15;
+    const int release = m ? config::FindClass(config_, m->machine_class())
+                                ->booking()
+                                .no_show_release_minutes()
+                          : 15;
     std::string action;
     if (r.kind == ReservationKind::kPersonal &&
         r.state == ReservationState::kBooked &&
@@ -435,13 +450,14 @@ absl::StatusOr<int> BookingService::SweepIn(store::Transaction& tx,
       continue;
     }
     if (auto st = tx.UpdateReservation(r); !st.ok()) return st;
-    auto e = audit::Append(tx,
-                           {"system", action, absl::StrCat("reservation/", r.id),
-                            action == "reservation.no_show"
-                                ? absl::StrCat("not checked in within ", release,
-                                               " minutes of the start")
-                                : ""},
-                           now);
+    auto e =
+        audit::Append(tx,
+                      {"system", action, absl::StrCat("reservation/", r.id),
+                       action == "reservation.no_show"
+                           ? absl::StrCat("not checked in within ", release,
+                                          " minutes of the start")
+                           : ""},
+                      now);
     if (!e.ok()) return e.status();
     ++changed;
   }

@@ -63,8 +63,8 @@ class BookingService {
       const access::Actor& actor, const NewReservation& r);
 
   // The owner until the cancellation deadline; staff at any time.
-  absl::StatusOr<ReservationView> Cancel(const access::Actor& actor,
-                                         int64_t id, const std::string& reason);
+  absl::StatusOr<ReservationView> Cancel(const access::Actor& actor, int64_t id,
+                                         const std::string& reason);
 
   absl::StatusOr<std::vector<ReservationView>> List(const access::Actor& actor,
                                                     const ListQuery& query);

@@ -30,7 +30,8 @@ std::string Clock(int m) {
 
 }  // namespace
 
-absl::StatusOr<OpeningHours> OpeningHours::FromConfig(const v1::Config& config) {
+absl::StatusOr<OpeningHours> OpeningHours::FromConfig(
+    const v1::Config& config) {
   OpeningHours oh;
   try {
     oh.zone_ = date::locate_zone(config.time_zone());
@@ -57,17 +58,19 @@ std::vector<Interval> OpeningHours::OpenIntervals(absl::Time from,
   if (from >= to) return raw;
   // Local days from the day before `from` to the day after `to`, so that no
   // interval that reaches into the range is missed whatever the UTC offset.
-  const auto first = date::floor<date::days>(
-      zone_->to_local(ToSys(from - absl::Hours(24))));
-  const auto last = date::floor<date::days>(
-      zone_->to_local(ToSys(to + absl::Hours(24))));
+  const auto first =
+      date::floor<date::days>(zone_->to_local(ToSys(from - absl::Hours(24))));
+  const auto last =
+      date::floor<date::days>(zone_->to_local(ToSys(to + absl::Hours(24))));
   for (auto day = first; day <= last; day += date::days(1)) {
     const unsigned iso = date::weekday(day).iso_encoding();
     for (auto [open, close] : by_day_[iso]) {
       // A wall-clock time skipped by DST maps to the moment of the change;
       // one that occurs twice maps to its first occurrence.
-      const auto start = zone_->to_sys(day + minutes(open), date::choose::earliest);
-      const auto end = zone_->to_sys(day + minutes(close), date::choose::earliest);
+      const auto start =
+          zone_->to_sys(day + minutes(open), date::choose::earliest);
+      const auto end =
+          zone_->to_sys(day + minutes(close), date::choose::earliest);
       raw.push_back({ToAbsl(start), ToAbsl(end)});
     }
   }
@@ -104,14 +107,13 @@ int OpeningHours::LocalMinuteOfDay(absl::Time t) const {
 }
 
 std::string OpeningHours::FormatLocal(absl::Time t) const {
-  const auto zoned = date::make_zoned(
-      zone_, date::floor<minutes>(ToSys(t)));
+  const auto zoned = date::make_zoned(zone_, date::floor<minutes>(ToSys(t)));
   return date::format("%Y-%m-%d %H:%M %Z", zoned);
 }
 
 std::vector<std::string> OpeningHours::Describe() const {
-  static const char* kNames[] = {"", "Mon", "Tue", "Wed", "Thu",
-                                 "Fri", "Sat", "Sun"};
+  static const char* kNames[] = {"",    "Mon", "Tue", "Wed",
+                                 "Thu", "Fri", "Sat", "Sun"};
   std::vector<std::string> out;
   for (int d = 1; d <= 7; ++d) {
     std::string line = kNames[d];

@@ -7,10 +7,9 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
-#include <memory>
-
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "absl/status/statusor.h"
 
@@ -82,10 +81,13 @@ std::string Base64UrlEncode(absl::string_view bytes) {
   return out;
 }
 
-absl::StatusOr<std::string> CertificateFingerprint(const std::string& cert_pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free_all)> bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())),
+absl::StatusOr<std::string> CertificateFingerprint(
+    const std::string& cert_pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free_all)> bio(
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())),
       &BIO_free_all);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
   if (!cert) return absl::InvalidArgumentError("not a PEM certificate");
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -59,7 +59,8 @@ absl::Status Text(absl::string_view field, absl::string_view value,
         field, " is too long: ", value.size(), " bytes, at most ", max_chars));
   }
   if (!IsValidUtf8(value)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is not valid UTF-8"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is not valid UTF-8"));
   }
   for (unsigned char c : value) {
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {

@@ -2,14 +2,14 @@
 #ifndef WERKBANK_SERVICES_COMMON_VALIDATE_H_
 #define WERKBANK_SERVICES_COMMON_VALIDATE_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace werkbank::validate {
 
-// 2-32 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit.
+// 2-32 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or
+// digit.
 absl::Status Login(absl::string_view login);
 
 // Free text: at most `max_chars` bytes of valid UTF-8, no control characters

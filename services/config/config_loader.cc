@@ -51,8 +51,8 @@ class Checker {
    public:
     Scope(Checker& c, const Message& parent, absl::string_view field, int index)
         : c_(c), saved_tree_(c.tree_), saved_path_(c.path_) {
-      const FieldDescriptor* f = parent.GetDescriptor()->FindFieldByName(
-          std::string(field));
+      const FieldDescriptor* f =
+          parent.GetDescriptor()->FindFieldByName(std::string(field));
       saved_line_ = c.line_;
       c.line_ = c.Locate(parent, field, index);
       if (c.tree_ != nullptr && f != nullptr) {
@@ -86,8 +86,8 @@ class Checker {
 
  private:
   std::string Join(absl::string_view field, int index) const {
-    std::string p = path_.empty() ? std::string(field)
-                                  : absl::StrCat(path_, ".", field);
+    std::string p =
+        path_.empty() ? std::string(field) : absl::StrCat(path_, ".", field);
     if (index >= 0) absl::StrAppend(&p, "[", index, "]");
     return p;
   }
@@ -99,7 +99,8 @@ class Checker {
     const FieldDescriptor* f =
         msg.GetDescriptor()->FindFieldByName(std::string(field));
     if (f == nullptr) return "";
-    auto loc = tree_->GetLocation(f, f->is_repeated() ? std::max(index, 0) : -1);
+    auto loc =
+        tree_->GetLocation(f, f->is_repeated() ? std::max(index, 0) : -1);
     if (loc.line < 0) return "";
     return absl::StrCat(source_, ":", loc.line + 1, ":", loc.column + 1, ":");
   }
@@ -115,7 +116,8 @@ const std::regex& NamePattern() {
   return kName;
 }
 
-// Proto3 has no presence for scalars: 0 means "not written", so take the default.
+// Proto3 has no presence for scalars: 0 means "not written", so take the
+// default.
 template <typename M>
 void Default(M& msg, int32_t (M::*get)() const, void (M::*set)(int32_t),
              int32_t value) {
@@ -125,7 +127,8 @@ void Default(M& msg, int32_t (M::*get)() const, void (M::*set)(int32_t),
 void CheckPositive(Checker& c, const Message& m, absl::string_view field,
                    int32_t value, int32_t max) {
   if (value < 0 || value > max) {
-    c.Error(m, field, absl::StrCat("must be between 1 and ", max, ", not ", value));
+    c.Error(m, field,
+            absl::StrCat("must be between 1 and ", max, ", not ", value));
   }
 }
 
@@ -144,14 +147,17 @@ void CheckOpeningHours(Checker& c, v1::Config& cfg) {
     auto open = ParseClockMinutes(oh.open());
     auto close = ParseClockMinutes(oh.close());
     if (!open.ok()) c.Error(oh, "open", std::string(open.status().message()));
-    if (!close.ok()) c.Error(oh, "close", std::string(close.status().message()));
+    if (!close.ok())
+      c.Error(oh, "close", std::string(close.status().message()));
     if (oh.days_size() == 0) {
-      c.Error(oh, "days", "name at least one day, e.g. days: [MONDAY, TUESDAY]");
+      c.Error(oh, "days",
+              "name at least one day, e.g. days: [MONDAY, TUESDAY]");
     }
     if (!open.ok() || !close.ok()) continue;
     if (*open >= *close) {
-      c.Error(oh, "close", absl::StrCat("closing time ", oh.close(),
-                                        " is not after opening time ", oh.open()));
+      c.Error(oh, "close",
+              absl::StrCat("closing time ", oh.close(),
+                           " is not after opening time ", oh.open()));
       continue;
     }
     for (int d = 0; d < oh.days_size(); ++d) {
@@ -184,34 +190,50 @@ void CheckClasses(Checker& c, v1::Config& cfg, std::set<std::string>& names) {
     v1::MachineClassConfig& mc = *cfg.mutable_machine_classes(i);
     Checker::Scope scope(c, cfg, "machine_classes", i);
     if (!std::regex_match(mc.name(), NamePattern())) {
-      c.Error(mc, "name", absl::StrCat("\"", mc.name(),
-                                       "\" is not a valid class name; use 1-32 "
-                                       "of a-z, 0-9, _ and -"));
+      c.Error(mc, "name",
+              absl::StrCat("\"", mc.name(),
+                           "\" is not a valid class name; use 1-32 "
+                           "of a-z, 0-9, _ and -"));
     } else if (!names.insert(mc.name()).second) {
-      c.Error(mc, "name", absl::StrCat("class \"", mc.name(), "\" is defined twice"));
+      c.Error(mc, "name",
+              absl::StrCat("class \"", mc.name(), "\" is defined twice"));
     }
     if (mc.display_name().empty()) mc.set_display_name(mc.name());
-    Default(mc, &v1::MachineClassConfig::qualification_valid_days, &v1::MachineClassConfig::set_qualification_valid_days, 365);
+    Default(mc, &v1::MachineClassConfig::qualification_valid_days,
+            &v1::MachineClassConfig::set_qualification_valid_days, 365);
     CheckPositive(c, mc, "qualification_valid_days",
                   mc.qualification_valid_days(), 3650);
     v1::BookingRulesConfig& b = *mc.mutable_booking();
     Checker::Scope rules(c, mc, "booking", -1);
-    Default(b, &v1::BookingRulesConfig::slot_minutes, &v1::BookingRulesConfig::set_slot_minutes, 30);
-    Default(b, &v1::BookingRulesConfig::max_length_minutes, &v1::BookingRulesConfig::set_max_length_minutes, 180);
-    Default(b, &v1::BookingRulesConfig::max_future_bookings, &v1::BookingRulesConfig::set_max_future_bookings, 3);
-    Default(b, &v1::BookingRulesConfig::horizon_days, &v1::BookingRulesConfig::set_horizon_days, 28);
-    Default(b, &v1::BookingRulesConfig::cancel_deadline_minutes, &v1::BookingRulesConfig::set_cancel_deadline_minutes, 60);
-    Default(b, &v1::BookingRulesConfig::no_show_release_minutes, &v1::BookingRulesConfig::set_no_show_release_minutes, 15);
-    Default(b, &v1::BookingRulesConfig::check_in_early_minutes, &v1::BookingRulesConfig::set_check_in_early_minutes, 15);
+    Default(b, &v1::BookingRulesConfig::slot_minutes,
+            &v1::BookingRulesConfig::set_slot_minutes, 30);
+    Default(b, &v1::BookingRulesConfig::max_length_minutes,
+            &v1::BookingRulesConfig::set_max_length_minutes, 180);
+    Default(b, &v1::BookingRulesConfig::max_future_bookings,
+            &v1::BookingRulesConfig::set_max_future_bookings, 3);
+    Default(b, &v1::BookingRulesConfig::horizon_days,
+            &v1::BookingRulesConfig::set_horizon_days, 28);
+    Default(b, &v1::BookingRulesConfig::cancel_deadline_minutes,
+            &v1::BookingRulesConfig::set_cancel_deadline_minutes, 60);
+    Default(b, &v1::BookingRulesConfig::no_show_release_minutes,
+            &v1::BookingRulesConfig::set_no_show_release_minutes, 15);
+    Default(b, &v1::BookingRulesConfig::check_in_early_minutes,
+            &v1::BookingRulesConfig::set_check_in_early_minutes, 15);
     CheckPositive(c, b, "slot_minutes", b.slot_minutes(), 1440);
     CheckPositive(c, b, "max_length_minutes", b.max_length_minutes(), 7 * 1440);
     CheckPositive(c, b, "max_future_bookings", b.max_future_bookings(), 1000);
     CheckPositive(c, b, "horizon_days", b.horizon_days(), 366);
-    CheckPositive(c, b, "cancel_deadline_minutes", b.cancel_deadline_minutes(), 7 * 1440);
-    CheckPositive(c, b, "no_show_release_minutes", b.no_show_release_minutes(), 1440);
-    CheckPositive(c, b, "check_in_early_minutes", b.check_in_early_minutes(), 1440);
+    CheckPositive(c, b, "cancel_deadline_minutes", b.cancel_deadline_minutes(),
+                  7 * 1440);
+    CheckPositive(c, b, "no_show_release_minutes", b.no_show_release_minutes(),
+                  1440);
+    CheckPositive(c, b, "check_in_early_minutes", b.check_in_early_minutes(),
+                  1440);
     if (b.slot_minutes() > 0 && 1440 % b.slot_minutes() != 0) {
-      c.Error(b, "slot_minutes", absl::StrCat("must divide a day (1440 minutes) evenly, e.g. 15, 30 or 60; not ", b.slot_minutes()));
+      c.Error(b, "slot_minutes",
+              absl::StrCat("must divide a day (1440 minutes) evenly, e.g. 15, "
+                           "30 or 60; not ",
+                           b.slot_minutes()));
     }
   }
 }
@@ -219,30 +241,34 @@ void CheckClasses(Checker& c, v1::Config& cfg, std::set<std::string>& names) {
 void CheckMachines(Checker& c, v1::Config& cfg,
                    const std::set<std::string>& classes) {
   static const std::set<std::string> kInterlocks = {
-      "door",     "extraction", "air_assist",    "presence",
-      "thermal",  "reservation", "emergency_stop"};
+      "door",    "extraction",  "air_assist",    "presence",
+      "thermal", "reservation", "emergency_stop"};
   static const std::set<std::string> kActions = {"hold", "abort", "estop"};
   std::set<std::string> ids;
   for (int i = 0; i < cfg.machines_size(); ++i) {
     v1::MachineConfig& m = *cfg.mutable_machines(i);
     Checker::Scope scope(c, cfg, "machines", i);
     if (!std::regex_match(m.id(), NamePattern())) {
-      c.Error(m, "id", absl::StrCat("\"", m.id(),
-                                    "\" is not a valid machine id; use 1-32 of "
-                                    "a-z, 0-9, _ and -"));
+      c.Error(m, "id",
+              absl::StrCat("\"", m.id(),
+                           "\" is not a valid machine id; use 1-32 of "
+                           "a-z, 0-9, _ and -"));
     } else if (!ids.insert(m.id()).second) {
-      c.Error(m, "id", absl::StrCat("machine \"", m.id(), "\" is defined twice"));
+      c.Error(m, "id",
+              absl::StrCat("machine \"", m.id(), "\" is defined twice"));
     }
     if (m.name().empty()) m.set_name(m.id());
     if (!classes.contains(m.machine_class())) {
       c.Error(m, "machine_class",
-              absl::StrCat("unknown machine class \"", m.machine_class(),
-                           "\"; the config defines: ", absl::StrJoin(classes, ", ")));
+              absl::StrCat(
+                  "unknown machine class \"", m.machine_class(),
+                  "\"; the config defines: ", absl::StrJoin(classes, ", ")));
     }
     if (m.protocol() != "marlin" && m.protocol() != "grbl") {
-      c.Error(m, "protocol", absl::StrCat("\"", m.protocol(),
-                                          "\" is not a protocol; use \"marlin\" "
-                                          "(printers) or \"grbl\" (lasers)"));
+      c.Error(m, "protocol",
+              absl::StrCat("\"", m.protocol(),
+                           "\" is not a protocol; use \"marlin\" "
+                           "(printers) or \"grbl\" (lasers)"));
     }
     if (m.port().empty()) {
       c.Error(m, "port",
@@ -254,11 +280,16 @@ void CheckMachines(Checker& c, v1::Config& cfg,
       v1::InterlockConfig& il = *m.mutable_interlocks(k);
       Checker::Scope ils(c, m, "interlocks", k);
       if (!kInterlocks.contains(il.kind())) {
-        c.Error(il, "kind", absl::StrCat("\"", il.kind(), "\" is not an interlock; use one of: ", absl::StrJoin(kInterlocks, ", ")));
+        c.Error(il, "kind",
+                absl::StrCat("\"", il.kind(),
+                             "\" is not an interlock; use one of: ",
+                             absl::StrJoin(kInterlocks, ", ")));
       }
       if (il.action().empty()) il.set_action("hold");
       if (!kActions.contains(il.action())) {
-        c.Error(il, "action", absl::StrCat("\"", il.action(), "\" is not an action; use hold, abort or estop"));
+        c.Error(il, "action",
+                absl::StrCat("\"", il.action(),
+                             "\" is not an action; use hold, abort or estop"));
       }
       if (il.source().empty()) il.set_source("sensor");
       if (il.source() != "sensor" && il.source() != "user") {
@@ -278,25 +309,33 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
     try {
       date::locate_zone(cfg.time_zone());
     } catch (const std::exception&) {
-      c.Error(cfg, "time_zone",
-              absl::StrCat("\"", cfg.time_zone(),
-                           "\" is not a time zone in the IANA database (is the "
-                           "tzdata package installed?); e.g. \"Europe/Berlin\""));
+      c.Error(
+          cfg, "time_zone",
+          absl::StrCat("\"", cfg.time_zone(),
+                       "\" is not a time zone in the IANA database (is the "
+                       "tzdata package installed?); e.g. \"Europe/Berlin\""));
     }
   }
   if (cfg.server().listen().empty()) {
     cfg.mutable_server()->set_listen("127.0.0.1:7443");
   }
   v1::AccountPolicy& a = *cfg.mutable_accounts();
-  Default(a, &v1::AccountPolicy::token_ttl_seconds, &v1::AccountPolicy::set_token_ttl_seconds, 43200);
-  Default(a, &v1::AccountPolicy::failed_logins_before_delay, &v1::AccountPolicy::set_failed_logins_before_delay, 3);
-  Default(a, &v1::AccountPolicy::failed_logins_before_lockout, &v1::AccountPolicy::set_failed_logins_before_lockout, 10);
-  Default(a, &v1::AccountPolicy::lockout_minutes, &v1::AccountPolicy::set_lockout_minutes, 15);
+  Default(a, &v1::AccountPolicy::token_ttl_seconds,
+          &v1::AccountPolicy::set_token_ttl_seconds, 43200);
+  Default(a, &v1::AccountPolicy::failed_logins_before_delay,
+          &v1::AccountPolicy::set_failed_logins_before_delay, 3);
+  Default(a, &v1::AccountPolicy::failed_logins_before_lockout,
+          &v1::AccountPolicy::set_failed_logins_before_lockout, 10);
+  Default(a, &v1::AccountPolicy::lockout_minutes,
+          &v1::AccountPolicy::set_lockout_minutes, 15);
   {
     Checker::Scope scope(c, cfg, "accounts", -1);
-    CheckPositive(c, a, "token_ttl_seconds", a.token_ttl_seconds(), 90 * 24 * 3600);
-    CheckPositive(c, a, "failed_logins_before_delay", a.failed_logins_before_delay(), 100);
-    CheckPositive(c, a, "failed_logins_before_lockout", a.failed_logins_before_lockout(), 1000);
+    CheckPositive(c, a, "token_ttl_seconds", a.token_ttl_seconds(),
+                  90 * 24 * 3600);
+    CheckPositive(c, a, "failed_logins_before_delay",
+                  a.failed_logins_before_delay(), 100);
+    CheckPositive(c, a, "failed_logins_before_lockout",
+                  a.failed_logins_before_lockout(), 1000);
     CheckPositive(c, a, "lockout_minutes", a.lockout_minutes(), 1440);
   }
   CheckOpeningHours(c, cfg);
@@ -347,8 +386,8 @@ absl::StatusOr<v1::Config> ParseConfig(absl::string_view text,
 absl::StatusOr<v1::Config> LoadConfigFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read config file ", path, ": ", std::strerror(errno)));
+    return absl::NotFoundError(absl::StrCat("cannot read config file ", path,
+                                            ": ", std::strerror(errno)));
   }
   std::stringstream buf;
   buf << in.rdbuf();

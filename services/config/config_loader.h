@@ -9,9 +9,9 @@
 #define WERKBANK_SERVICES_CONFIG_CONFIG_LOADER_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "werkbank/v1/config.pb.h"
 
 namespace werkbank::config {

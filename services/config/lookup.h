@@ -4,8 +4,8 @@
 #define WERKBANK_SERVICES_CONFIG_LOOKUP_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "werkbank/v1/config.pb.h"
 
 namespace werkbank::config {

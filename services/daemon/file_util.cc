@@ -71,8 +71,8 @@ absl::Status MakePrivateDir(const std::string& path) {
 absl::StatusOr<int> LockStateDir(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("cannot open lock file ", path, ": ", std::strerror(errno)));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "cannot open lock file ", path, ": ", std::strerror(errno)));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char buf[32] = {0};

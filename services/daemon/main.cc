@@ -34,9 +34,11 @@ constexpr char kUsage[] =
     "                    the embedded demo lab is used\n"
     "  --state-dir DIR   database, TLS key and certificate (default\n"
     "                    /var/lib/werkbank)\n"
-    "  --listen ADDR     overrides server.listen from the config; port 0 picks\n"
+    "  --listen ADDR     overrides server.listen from the config; port 0 "
+    "picks\n"
     "                    a free port\n"
-    "  --plaintext       serve without TLS; allowed on a loopback address only\n"
+    "  --plaintext       serve without TLS; allowed on a loopback address "
+    "only\n"
     "  --check-config    print the parsed config with defaults and exit\n";
 
 struct Flags {
@@ -151,7 +153,8 @@ int Run(int argc, char** argv) {
       Log(std::string(s.message()));
       return 1;
     }
-    Log(absl::StrCat("first start: created the staff account \"admin\"; its "
+    Log(
+        absl::StrCat("first start: created the staff account \"admin\"; its "
                      "one-time password is in ",
                      path, " (change it with `werkbank passwd`)"));
   }
@@ -183,8 +186,7 @@ int Run(int argc, char** argv) {
   }
   std::string host = listen.substr(0, listen.rfind(':'));
   const std::string address = absl::StrCat(host, ":", (*server)->port());
-  (void)WritePrivateFile(flags.state_dir + "/werkbankd.addr",
-                         address + "\n");
+  (void)WritePrivateFile(flags.state_dir + "/werkbankd.addr", address + "\n");
   std::cout << "werkbankd: serving " << config->lab_name() << " on " << address
             << (flags.plaintext
                     ? " (plaintext, loopback only)"

@@ -65,9 +65,9 @@ absl::StatusOr<TlsIdentity> Create() {
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
                              reinterpret_cast<const unsigned char*>("werkbank"),
                              -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("werkbank lab daemon"),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(
+      name, "O", MBSTRING_ASC,
+      reinterpret_cast<const unsigned char*>("werkbank lab daemon"), -1, -1, 0);
   X509_set_issuer_name(cert.get(), name);
   char host[256] = "localhost";
   gethostname(host, sizeof host - 1);

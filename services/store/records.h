@@ -103,11 +103,11 @@ struct ReservationRecord {
 };
 
 struct ReservationFilter {
-  std::string machine_id;            // empty: any
-  std::optional<int64_t> user_id;    // owner or workshop participant
+  std::string machine_id;                  // empty: any
+  std::optional<int64_t> user_id;          // owner or workshop participant
   absl::Time from = absl::InfinitePast();  // reservations ending after this
   absl::Time to = absl::InfiniteFuture();  // ... and starting before this
-  bool active_only = true;           // booked or checked in
+  bool active_only = true;                 // booked or checked in
 };
 
 struct AuditRecord {

@@ -65,8 +65,8 @@ void BindUser(SQLite::Statement& q, const UserRecord& u) {
 absl::StatusOr<std::optional<UserRecord>> FindOneUser(
     SQLite::Database& db, const char* where,
     const std::function<void(SQLite::Statement&)>& bind) {
-  SQLite::Statement q(db,
-                      absl::StrCat("SELECT ", kUserColumns, " FROM users ", where));
+  SQLite::Statement q(
+      db, absl::StrCat("SELECT ", kUserColumns, " FROM users ", where));
   bind(q);
   if (!q.executeStep()) return std::optional<UserRecord>();
   return std::optional<UserRecord>(ReadUser(q));
@@ -234,7 +234,8 @@ absl::StatusOr<std::optional<TokenRecord>> SqliteTransaction::FindToken(
 
 absl::Status SqliteTransaction::RevokeToken(const std::string& token_hash) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_, "UPDATE tokens SET revoked = 1 WHERE token_hash = ?");
+  SQLite::Statement q(db_,
+                      "UPDATE tokens SET revoked = 1 WHERE token_hash = ?");
   q.bind(1, token_hash);
   q.exec();
   return absl::OkStatus();
@@ -296,7 +297,8 @@ absl::StatusOr<std::vector<BriefingRecord>> SqliteTransaction::ListBriefings(
                         "SELECT user_id FROM briefing_participants WHERE "
                         "briefing_id = ? ORDER BY user_id");
     p.bind(1, b.id);
-    while (p.executeStep()) b.participant_ids.push_back(p.getColumn(0).getInt64());
+    while (p.executeStep())
+      b.participant_ids.push_back(p.getColumn(0).getInt64());
   }
   return out;
 }
@@ -420,7 +422,8 @@ absl::Status SqliteTransaction::LoadReservationParticipants(
                       "SELECT user_id FROM reservation_participants WHERE "
                       "reservation_id = ? ORDER BY user_id");
   p.bind(1, r.id);
-  while (p.executeStep()) r.participant_ids.push_back(p.getColumn(0).getInt64());
+  while (p.executeStep())
+    r.participant_ids.push_back(p.getColumn(0).getInt64());
   return absl::OkStatus();
 }
 
@@ -428,9 +431,9 @@ absl::StatusOr<std::vector<ReservationRecord>>
 SqliteTransaction::QueryReservations(
     const std::string& where_sql,
     const std::function<void(SQLite::Statement&)>& bind) {
-  SQLite::Statement q(db_, absl::StrCat("SELECT ", kReservationColumns,
-                                        " FROM reservations ", where_sql,
-                                        " ORDER BY start_at, id"));
+  SQLite::Statement q(
+      db_, absl::StrCat("SELECT ", kReservationColumns, " FROM reservations ",
+                        where_sql, " ORDER BY start_at, id"));
   bind(q);
   std::vector<ReservationRecord> out;
   while (q.executeStep()) out.push_back(ReadReservation(q));
@@ -484,7 +487,7 @@ absl::StatusOr<std::vector<ReservationRecord>>
 SqliteTransaction::ListActiveStartedBefore(absl::Time t) {
   return QueryReservations(
       absl::StrCat("WHERE state IN ", kActiveStates, " AND start_at < ?"),
-                           [&](SQLite::Statement& q) { q.bind(1, Micros(t)); });
+      [&](SQLite::Statement& q) { q.bind(1, Micros(t)); });
 }
 
 // ---- audit ----

@@ -47,8 +47,7 @@ class SqliteTransaction : public Transaction {
   absl::StatusOr<std::optional<ReservationRecord>> FindReservation(
       int64_t id) override;
   absl::StatusOr<std::vector<ReservationRecord>> FindOverlapping(
-      const std::string& machine_id, absl::Time start,
-      absl::Time end) override;
+      const std::string& machine_id, absl::Time start, absl::Time end) override;
   absl::StatusOr<std::vector<ReservationRecord>> ListReservations(
       const ReservationFilter& filter) override;
   absl::StatusOr<std::vector<ReservationRecord>> ListActiveStartedBefore(

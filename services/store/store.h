@@ -25,7 +25,8 @@ class Transaction {
   // Users. Insert fails with ALREADY_EXISTS for a taken login or card UID.
   virtual absl::StatusOr<int64_t> InsertUser(const UserRecord& user) = 0;
   virtual absl::Status UpdateUser(const UserRecord& user) = 0;
-  virtual absl::StatusOr<std::optional<UserRecord>> FindUserById(int64_t id) = 0;
+  virtual absl::StatusOr<std::optional<UserRecord>> FindUserById(
+      int64_t id) = 0;
   virtual absl::StatusOr<std::optional<UserRecord>> FindUserByLogin(
       const std::string& login) = 0;
   virtual absl::StatusOr<std::optional<UserRecord>> FindUserByCard(
@@ -67,8 +68,8 @@ class Transaction {
   virtual absl::StatusOr<std::vector<ReservationRecord>> ListReservations(
       const ReservationFilter& filter) = 0;
   // Active (booked or checked-in) reservations that started before `t`.
-  virtual absl::StatusOr<std::vector<ReservationRecord>> ListActiveStartedBefore(
-      absl::Time t) = 0;
+  virtual absl::StatusOr<std::vector<ReservationRecord>>
+  ListActiveStartedBefore(absl::Time t) = 0;
 
   // Audit chain. Insert assigns the id; the hash is computed by the caller.
   virtual absl::StatusOr<std::optional<AuditRecord>> LastAuditEvent() = 0;

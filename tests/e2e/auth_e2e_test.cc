@@ -20,7 +20,8 @@ opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
 machine_classes { name: "laser" }
 )";
 
-grpc::Status WhoAmI(const std::shared_ptr<grpc::Channel>& ch, const std::string& token) {
+grpc::Status WhoAmI(const std::shared_ptr<grpc::Channel>& ch,
+                    const std::string& token) {
   auto stub = v1::Accounts::NewStub(ch);
   v1::User u;
   auto ctx = Authed(token);
@@ -93,8 +94,10 @@ TEST(AuthE2E, GarbageTokensAreUnauthenticated) {
   ASSERT_TRUE(d);
   auto ch = d->Channel();
   EXPECT_EQ(WhoAmI(ch, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(WhoAmI(ch, "not-a-token").error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(WhoAmI(ch, std::string(5000, 'x')).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(WhoAmI(ch, "not-a-token").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(WhoAmI(ch, std::string(5000, 'x')).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   auto stub = v1::Accounts::NewStub(ch);
   v1::User u;
   grpc::ClientContext ctx;

@@ -2,8 +2,8 @@
 // connection, the daemon keeps serving, and nothing stored is lost.
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -61,11 +61,13 @@ TEST_F(BadInputE2E, MalformedBookingsGetClearErrors) {
 
   grpc::Status inverted = Book("laser-1", ten + 3600, ten);
   EXPECT_EQ(inverted.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(inverted.error_message(), HasSubstr("end must be after the start"));
+  EXPECT_THAT(inverted.error_message(),
+              HasSubstr("end must be after the start"));
 
   grpc::Status unknown = Book("laser-42", ten, ten + 3600);
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_THAT(unknown.error_message(), HasSubstr("unknown machine \"laser-42\""));
+  EXPECT_THAT(unknown.error_message(),
+              HasSubstr("unknown machine \"laser-42\""));
 
   grpc::Status far = Book("laser-1", 253402300000, 253402300799);
   EXPECT_EQ(far.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -78,7 +80,8 @@ TEST_F(BadInputE2E, MalformedBookingsGetClearErrors) {
   grpc::Status negative = Book("laser-1", -99999999999, ten);
   EXPECT_EQ(negative.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
-  grpc::Status huge_note = Book("printer-1", ten, ten + 3600, std::string(100000, 'x'));
+  grpc::Status huge_note =
+      Book("printer-1", ten, ten + 3600, std::string(100000, 'x'));
   EXPECT_EQ(huge_note.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(huge_note.error_message(), HasSubstr("note is too long"));
 
@@ -144,7 +147,8 @@ TEST_F(BadInputE2E, BadUserInput) {
 }
 
 TEST_F(BadInputE2E, APlaintextClientOnTheTlsPortIsTurnedAway) {
-  auto plain = grpc::CreateChannel(daemon_->address(), grpc::InsecureChannelCredentials());
+  auto plain = grpc::CreateChannel(daemon_->address(),
+                                   grpc::InsecureChannelCredentials());
   auto accounts = v1::Accounts::NewStub(plain);
   v1::User me;
   grpc::ClientContext ctx;
@@ -163,9 +167,11 @@ TEST_F(BadInputE2E, GarbageBytesCloseTheConnection) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(daemon_->port()));
     ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr),
+              0);
     std::string junk;
-    for (int i = 0; i < 4096; ++i) junk.push_back(static_cast<char>((i * 7919 + round * 31) & 0xff));
+    for (int i = 0; i < 4096; ++i)
+      junk.push_back(static_cast<char>((i * 7919 + round * 31) & 0xff));
     (void)::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
     timeval tv{3, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

@@ -22,7 +22,8 @@ class BookingE2E : public ::testing::Test {
     ch_ = daemon_->Channel();
     admin_ = Login(ch_, "admin", daemon_->admin_password());
     trainer_ = Login(ch_, "tina", CreateUser(ch_, admin_, "tina", {"trainer"}));
-    anna_ = Login(ch_, "anna", CreateUser(ch_, admin_, "anna", {"participant"}));
+    anna_ =
+        Login(ch_, "anna", CreateUser(ch_, admin_, "anna", {"participant"}));
     bookings_ = v1::Bookings::NewStub(ch_);
   }
 
@@ -46,7 +47,8 @@ class BookingE2E : public ::testing::Test {
 TEST_F(BookingE2E, BriefBookCheckInAndOverlapRefused) {
   const absl::Time ten = BerlinTomorrowAt(10);
   v1::CreateReservationResponse made;
-  grpc::Status before = Book(anna_, "laser-1", ten, ten + absl::Hours(1), &made);
+  grpc::Status before =
+      Book(anna_, "laser-1", ten, ten + absl::Hours(1), &made);
   EXPECT_EQ(before.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(before.error_message(), HasSubstr("not qualified for laser"));
 
@@ -78,7 +80,8 @@ TEST_F(BookingE2E, BriefBookCheckInAndOverlapRefused) {
   ASSERT_TRUE(bookings_->GetAvailability(actx.get(), avail, &free).ok());
   ASSERT_EQ(free.free_size(), 2);
   EXPECT_EQ(free.free(0).end().seconds(), absl::ToUnixSeconds(ten));
-  EXPECT_EQ(free.free(1).start().seconds(), absl::ToUnixSeconds(ten + absl::Hours(1)));
+  EXPECT_EQ(free.free(1).start().seconds(),
+            absl::ToUnixSeconds(ten + absl::Hours(1)));
 
   // Check-in is not open a day ahead.
   v1::CheckInRequest in;
@@ -92,7 +95,10 @@ TEST_F(BookingE2E, BriefBookCheckInAndOverlapRefused) {
   auto audit = v1::Audit::NewStub(ch_);
   v1::VerifyAuditChainResponse verify;
   auto vctx = Authed(admin_);
-  ASSERT_TRUE(audit->VerifyAuditChain(vctx.get(), v1::VerifyAuditChainRequest(), &verify).ok());
+  ASSERT_TRUE(
+      audit
+          ->VerifyAuditChain(vctx.get(), v1::VerifyAuditChainRequest(), &verify)
+          .ok());
   EXPECT_TRUE(verify.ok()) << verify.problem();
   v1::ListAuditEventsRequest list;
   list.set_limit(1000);
@@ -100,11 +106,13 @@ TEST_F(BookingE2E, BriefBookCheckInAndOverlapRefused) {
   auto lctx = Authed(admin_);
   ASSERT_TRUE(audit->ListAuditEvents(lctx.get(), list, &events).ok());
   std::vector<std::string> actions;
-  for (const auto& e : events.events()) actions.push_back(e.action() + " by " + e.actor());
-  EXPECT_THAT(actions, ::testing::IsSupersetOf({"briefing.record by tina",
-                                                "qualification.grant by tina",
-                                                "reservation.create by anna",
-                                                "reservation.refused by tina"}));
+  for (const auto& e : events.events())
+    actions.push_back(e.action() + " by " + e.actor());
+  EXPECT_THAT(
+      actions,
+      ::testing::IsSupersetOf(
+          {"briefing.record by tina", "qualification.grant by tina",
+           "reservation.create by anna", "reservation.refused by tina"}));
 }
 
 TEST_F(BookingE2E, ParticipantsCannotSeeOthersBookingsOrBookWorkshops) {
@@ -146,7 +154,9 @@ TEST_F(BookingE2E, MaintenanceBlocksAWholeClass) {
   ASSERT_TRUE(bookings_->CreateReservation(ctx.get(), m, &out).ok());
   ASSERT_EQ(out.reservations_size(), 1);  // the demo lab has one laser
   v1::CreateReservationResponse clash;
-  EXPECT_EQ(Book(trainer_, "laser-1", BerlinTomorrowAt(9), BerlinTomorrowAt(10), &clash).error_code(),
+  EXPECT_EQ(Book(trainer_, "laser-1", BerlinTomorrowAt(9), BerlinTomorrowAt(10),
+                 &clash)
+                .error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
 }
 

@@ -29,10 +29,12 @@ TEST(BookingRaceE2E, ExactlyOneOf32Wins) {
     brief.add_participant_logins(logins.back());
   }
   std::vector<std::string> passwords;
-  for (const auto& l : logins) passwords.push_back(CreateUser(ch, admin, l, {"participant"}));
+  for (const auto& l : logins)
+    passwords.push_back(CreateUser(ch, admin, l, {"participant"}));
   v1::Briefing b;
   auto bctx = Authed(admin);
-  ASSERT_TRUE(v1::Trainings::NewStub(ch)->RecordBriefing(bctx.get(), brief, &b).ok());
+  ASSERT_TRUE(
+      v1::Trainings::NewStub(ch)->RecordBriefing(bctx.get(), brief, &b).ok());
 
   std::vector<std::string> tokens;
   std::vector<std::shared_ptr<grpc::Channel>> channels;
@@ -59,7 +61,8 @@ TEST(BookingRaceE2E, ExactlyOneOf32Wins) {
       if (s.ok()) {
         ++won;
       } else if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS &&
-                 s.error_message().find("printer-1 is already booked") != std::string::npos) {
+                 s.error_message().find("printer-1 is already booked") !=
+                     std::string::npos) {
         ++conflict;
       } else {
         ++other;
@@ -77,7 +80,9 @@ TEST(BookingRaceE2E, ExactlyOneOf32Wins) {
   list.set_machine_id("printer-1");
   v1::ListReservationsResponse stored;
   auto lctx = Authed(admin);
-  ASSERT_TRUE(v1::Bookings::NewStub(ch)->ListReservations(lctx.get(), list, &stored).ok());
+  ASSERT_TRUE(v1::Bookings::NewStub(ch)
+                  ->ListReservations(lctx.get(), list, &stored)
+                  .ok());
   EXPECT_EQ(stored.reservations_size(), 1);
 }
 

@@ -22,8 +22,10 @@ class CliE2E : public ::testing::Test {
   }
 
   RunResult Cli(std::vector<std::string> args, const std::string& input = "") {
-    args.insert(args.begin(), {BinPath("werkbank"), "--server", daemon_->address()});
-    return RunCommand(args, input, {{"HOME", home_.path()}, {"XDG_CONFIG_HOME", ""}});
+    args.insert(args.begin(),
+                {BinPath("werkbank"), "--server", daemon_->address()});
+    return RunCommand(args, input,
+                      {{"HOME", home_.path()}, {"XDG_CONFIG_HOME", ""}});
   }
 
   std::string LocalDate(absl::Time t) {
@@ -37,7 +39,8 @@ class CliE2E : public ::testing::Test {
 };
 
 TEST_F(CliE2E, TheBookingTour) {
-  RunResult login = Cli({"login", "admin", "--password-stdin"}, daemon_->admin_password() + "\n");
+  RunResult login = Cli({"login", "admin", "--password-stdin"},
+                        daemon_->admin_password() + "\n");
   ASSERT_EQ(login.exit_code, 0) << login.err;
   EXPECT_THAT(login.out, HasSubstr("logged in"));
   EXPECT_THAT(login.err, HasSubstr("trusting its certificate SHA256:"));
@@ -45,19 +48,31 @@ TEST_F(CliE2E, TheBookingTour) {
   ASSERT_EQ(::stat((home_.path() + "/.config/werkbank/token").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
 
-  ASSERT_EQ(Cli({"user", "add", "tina", "--name", "Tina", "--role", "trainer", "--password-stdin"},
-                "tina-password\n").exit_code, 0);
-  ASSERT_EQ(Cli({"user", "add", "paul", "--role", "participant", "--group", "school",
-                 "--password-stdin"}, "paul-password\n").exit_code, 0);
+  ASSERT_EQ(Cli({"user", "add", "tina", "--name", "Tina", "--role", "trainer",
+                 "--password-stdin"},
+                "tina-password\n")
+                .exit_code,
+            0);
+  ASSERT_EQ(Cli({"user", "add", "paul", "--role", "participant", "--group",
+                 "school", "--password-stdin"},
+                "paul-password\n")
+                .exit_code,
+            0);
 
-  ASSERT_EQ(Cli({"login", "tina", "--password-stdin"}, "tina-password\n").exit_code, 0);
-  RunResult brief = Cli({"briefing", "record", "--class", "laser", "--participant", "paul"});
+  ASSERT_EQ(
+      Cli({"login", "tina", "--password-stdin"}, "tina-password\n").exit_code,
+      0);
+  RunResult brief =
+      Cli({"briefing", "record", "--class", "laser", "--participant", "paul"});
   ASSERT_EQ(brief.exit_code, 0) << brief.err;
   EXPECT_THAT(brief.out, HasSubstr("qualified: paul"));
 
-  ASSERT_EQ(Cli({"login", "paul", "--password-stdin"}, "paul-password\n").exit_code, 0);
+  ASSERT_EQ(
+      Cli({"login", "paul", "--password-stdin"}, "paul-password\n").exit_code,
+      0);
   const std::string day = LocalDate(BerlinTomorrowAt(10));
-  RunResult book = Cli({"book", "laser-1", "--from", day + " 10:00", "--to", day + " 11:30"});
+  RunResult book = Cli(
+      {"book", "laser-1", "--from", day + " 10:00", "--to", day + " 11:30"});
   ASSERT_EQ(book.exit_code, 0) << book.err;
   EXPECT_THAT(book.out, HasSubstr("booked laser-1"));
   EXPECT_THAT(book.out, HasSubstr(day + " 10:00"));
@@ -68,11 +83,14 @@ TEST_F(CliE2E, TheBookingTour) {
   EXPECT_THAT(list.out, HasSubstr("WHEN (Europe/Berlin)"));
   EXPECT_THAT(list.out, HasSubstr(day + " 10:00"));
 
-  RunResult clash = Cli({"book", "laser-1", "--from", day + " 11:00", "--to", day + " 12:00"});
+  RunResult clash = Cli(
+      {"book", "laser-1", "--from", day + " 11:00", "--to", day + " 12:00"});
   EXPECT_EQ(clash.exit_code, 1);
-  EXPECT_THAT(clash.err, HasSubstr("conflict: laser-1 is already booked from " + day + " 10:00"));
+  EXPECT_THAT(clash.err, HasSubstr("conflict: laser-1 is already booked from " +
+                                   day + " 10:00"));
 
-  RunResult unqualified = Cli({"book", "printer-1", "--from", day + " 10:00", "--to", day + " 11:00"});
+  RunResult unqualified = Cli(
+      {"book", "printer-1", "--from", day + " 10:00", "--to", day + " 11:00"});
   EXPECT_EQ(unqualified.exit_code, 1);
   EXPECT_THAT(unqualified.err, HasSubstr("not qualified for fdm"));
 
@@ -84,30 +102,41 @@ TEST_F(CliE2E, TheBookingTour) {
   RunResult audit = Cli({"audit", "verify"});
   EXPECT_EQ(audit.exit_code, 1);
   EXPECT_THAT(audit.err, HasSubstr("not allowed"));
-  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"}, daemon_->admin_password() + "\n").exit_code, 0);
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"},
+                daemon_->admin_password() + "\n")
+                .exit_code,
+            0);
   audit = Cli({"audit", "verify"});
   EXPECT_EQ(audit.exit_code, 0) << audit.err;
   EXPECT_THAT(audit.out, HasSubstr("audit chain intact"));
 }
 
 TEST_F(CliE2E, UsageErrorsAndBadTimes) {
-  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"}, daemon_->admin_password() + "\n").exit_code, 0);
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"},
+                daemon_->admin_password() + "\n")
+                .exit_code,
+            0);
   RunResult typo = Cli({"book", "laser-1", "--form", "2026-01-01 10:00"});
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_THAT(typo.err, HasSubstr("unknown option --form"));
-  RunResult bad_time = Cli({"book", "laser-1", "--from", "tomorrow", "--to", "later"});
+  RunResult bad_time =
+      Cli({"book", "laser-1", "--from", "tomorrow", "--to", "later"});
   EXPECT_EQ(bad_time.exit_code, 1);
   EXPECT_THAT(bad_time.err, HasSubstr("\"tomorrow\" is not a time"));
   RunResult unknown = Cli({"frobnicate"});
   EXPECT_EQ(unknown.exit_code, 2);
-  RunResult wrong = Cli({"login", "admin", "--password-stdin"}, "not-the-password\n");
+  RunResult wrong =
+      Cli({"login", "admin", "--password-stdin"}, "not-the-password\n");
   EXPECT_EQ(wrong.exit_code, 1);
   EXPECT_THAT(wrong.err, HasSubstr("login or password is wrong"));
   EXPECT_THAT(wrong.err, Not(HasSubstr("not-the-password")));
 }
 
 TEST_F(CliE2E, AChangedServerCertificateIsRefused) {
-  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"}, daemon_->admin_password() + "\n").exit_code, 0);
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"},
+                daemon_->admin_password() + "\n")
+                .exit_code,
+            0);
   ASSERT_EQ(Cli({"whoami"}).exit_code, 0);
   // Another daemon with a new key takes over the same address.
   const std::string address = daemon_->address();

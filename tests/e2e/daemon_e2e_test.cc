@@ -1,8 +1,8 @@
 // werkbankd as a process: TLS by default with private key files, the first
 // staff account, health checking and reflection, one instance per state
 // directory, plaintext only on loopback, config errors, clean shutdown.
-#include <grpcpp/generic/generic_stub.h>
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -70,7 +70,8 @@ TEST(DaemonE2E, HealthCheckingAndReflectionAnswer) {
   auto d = Daemon::Start();
   ASSERT_TRUE(d);
   std::string resp;
-  grpc::Status s = RawCall(d->Channel(), "/grpc.health.v1.Health/Check", "", &resp);
+  grpc::Status s =
+      RawCall(d->Channel(), "/grpc.health.v1.Health/Check", "", &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(resp, std::string("\x08\x01", 2));  // status: SERVING
 
@@ -80,7 +81,9 @@ TEST(DaemonE2E, HealthCheckingAndReflectionAnswer) {
   grpc::CompletionQueue cq;
   void* tag;
   bool ok;
-  auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto call = stub.PrepareCall(
+      &ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+      &cq);
   call->StartCall(reinterpret_cast<void*>(1));
   cq.Next(&tag, &ok);
   grpc::Slice list_services(std::string("\x3a\x00", 2));  // list_services: ""
@@ -94,7 +97,8 @@ TEST(DaemonE2E, HealthCheckingAndReflectionAnswer) {
   std::vector<grpc::Slice> slices;
   ASSERT_TRUE(reply.Dump(&slices).ok());
   std::string text;
-  for (const auto& sl : slices) text.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  for (const auto& sl : slices)
+    text.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
   EXPECT_THAT(text, HasSubstr("werkbank.v1.Bookings"));
   EXPECT_THAT(text, HasSubstr("werkbank.v1.Accounts"));
   ctx.TryCancel();
@@ -103,9 +107,9 @@ TEST(DaemonE2E, HealthCheckingAndReflectionAnswer) {
 TEST(DaemonE2E, ASecondInstanceOnTheSameStateDirectoryRefuses) {
   auto d = Daemon::Start();
   ASSERT_TRUE(d);
-  RunResult second = RunCommand({BinPath("werkbankd"), "--state-dir", d->state_dir(),
-                          "--listen", "127.0.0.1:0"},
-                         "", {}, 20);
+  RunResult second = RunCommand({BinPath("werkbankd"), "--state-dir",
+                                 d->state_dir(), "--listen", "127.0.0.1:0"},
+                                "", {}, 20);
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_THAT(second.err, HasSubstr("another werkbankd (pid"));
   EXPECT_THAT(second.err, HasSubstr("is already using this state directory"));
@@ -114,11 +118,13 @@ TEST(DaemonE2E, ASecondInstanceOnTheSameStateDirectoryRefuses) {
 
 TEST(DaemonE2E, PlaintextOnlyOnLoopback) {
   TempDir dir;
-  RunResult open = RunCommand({BinPath("werkbankd"), "--state-dir", dir.File("s"),
-                        "--listen", "0.0.0.0:0", "--plaintext"},
-                       "", {}, 20);
+  RunResult open =
+      RunCommand({BinPath("werkbankd"), "--state-dir", dir.File("s"),
+                  "--listen", "0.0.0.0:0", "--plaintext"},
+                 "", {}, 20);
   EXPECT_EQ(open.exit_code, 1);
-  EXPECT_THAT(open.err, HasSubstr("plaintext is allowed on a loopback address only"));
+  EXPECT_THAT(open.err,
+              HasSubstr("plaintext is allowed on a loopback address only"));
 
   auto d = Daemon::Start({.extra_args = {"--plaintext"}});
   ASSERT_TRUE(d);
@@ -127,19 +133,27 @@ TEST(DaemonE2E, PlaintextOnlyOnLoopback) {
 
 TEST(DaemonE2E, CheckConfigPrintsOrNamesTheError) {
   TempDir dir;
-  RunResult good = RunCommand({BinPath("werkbankd"), "--check-config"}, "", {}, 20);
+  RunResult good =
+      RunCommand({BinPath("werkbankd"), "--check-config"}, "", {}, 20);
   EXPECT_EQ(good.exit_code, 0);
   EXPECT_THAT(good.out, HasSubstr("token_ttl_seconds: 43200"));
   const std::string path = dir.File("lab.textproto");
-  std::ofstream(path) << "time_zone: \"Europe/Berlin\"\n"
-                         "opening_hours { days: [MONDAY] open: \"09:00\" close: \"18:00\" }\n"
-                         "machine_classes { name: \"laser\" }\n"
-                         "machines { id: \"l1\" machine_class: \"lazer\" protocol: \"grbl\" port: \"sim:grbl\" }\n";
-  RunResult bad = RunCommand({BinPath("werkbankd"), "--check-config", "--config", path}, "", {}, 20);
+  std::ofstream(path)
+      << "time_zone: \"Europe/Berlin\"\n"
+         "opening_hours { days: [MONDAY] open: \"09:00\" close: \"18:00\" }\n"
+         "machine_classes { name: \"laser\" }\n"
+         "machines { id: \"l1\" machine_class: \"lazer\" protocol: \"grbl\" "
+         "port: \"sim:grbl\" }\n";
+  RunResult bad = RunCommand(
+      {BinPath("werkbankd"), "--check-config", "--config", path}, "", {}, 20);
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr(path + ":4:"));
-  EXPECT_THAT(bad.err, HasSubstr("machines[0].machine_class: unknown machine class \"lazer\""));
-  RunResult missing = RunCommand({BinPath("werkbankd"), "--check-config", "--config", dir.File("nope")}, "", {}, 20);
+  EXPECT_THAT(
+      bad.err,
+      HasSubstr("machines[0].machine_class: unknown machine class \"lazer\""));
+  RunResult missing = RunCommand(
+      {BinPath("werkbankd"), "--check-config", "--config", dir.File("nope")},
+      "", {}, 20);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("cannot read config file"));
 }

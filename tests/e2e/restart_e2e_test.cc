@@ -28,7 +28,8 @@ Saved Populate(Daemon& d) {
   brief.add_participant_logins("anna");
   v1::Briefing b;
   auto bctx = Authed(admin);
-  EXPECT_TRUE(v1::Trainings::NewStub(ch)->RecordBriefing(bctx.get(), brief, &b).ok());
+  EXPECT_TRUE(
+      v1::Trainings::NewStub(ch)->RecordBriefing(bctx.get(), brief, &b).ok());
   const std::string anna = Login(ch, "anna", s.anna_password);
   v1::CreateReservationRequest req;
   req.set_machine_id("laser-1");
@@ -36,7 +37,9 @@ Saved Populate(Daemon& d) {
   *req.mutable_time()->mutable_end() = Ts(BerlinTomorrowAt(12));
   v1::CreateReservationResponse resp;
   auto rctx = Authed(anna);
-  EXPECT_TRUE(v1::Bookings::NewStub(ch)->CreateReservation(rctx.get(), req, &resp).ok());
+  EXPECT_TRUE(v1::Bookings::NewStub(ch)
+                  ->CreateReservation(rctx.get(), req, &resp)
+                  .ok());
   s.reservation_id = resp.reservations(0).id();
   return s;
 }
@@ -48,17 +51,25 @@ void ExpectIntact(Daemon& d, const Saved& s) {
   v1::ListQualificationsRequest q;
   v1::ListQualificationsResponse quals;
   auto qctx = Authed(anna);
-  ASSERT_TRUE(v1::Trainings::NewStub(ch)->ListQualifications(qctx.get(), q, &quals).ok());
+  ASSERT_TRUE(v1::Trainings::NewStub(ch)
+                  ->ListQualifications(qctx.get(), q, &quals)
+                  .ok());
   ASSERT_EQ(quals.qualifications_size(), 1);
   EXPECT_TRUE(quals.qualifications(0).valid());
   v1::ListReservationsResponse mine;
   auto lctx = Authed(anna);
-  ASSERT_TRUE(v1::Bookings::NewStub(ch)->ListReservations(lctx.get(), v1::ListReservationsRequest(), &mine).ok());
+  ASSERT_TRUE(
+      v1::Bookings::NewStub(ch)
+          ->ListReservations(lctx.get(), v1::ListReservationsRequest(), &mine)
+          .ok());
   ASSERT_EQ(mine.reservations_size(), 1);
   EXPECT_EQ(mine.reservations(0).id(), s.reservation_id);
   v1::VerifyAuditChainResponse verify;
   auto vctx = Authed(admin);
-  ASSERT_TRUE(v1::Audit::NewStub(ch)->VerifyAuditChain(vctx.get(), v1::VerifyAuditChainRequest(), &verify).ok());
+  ASSERT_TRUE(
+      v1::Audit::NewStub(ch)
+          ->VerifyAuditChain(vctx.get(), v1::VerifyAuditChainRequest(), &verify)
+          .ok());
   EXPECT_TRUE(verify.ok()) << verify.problem();
   EXPECT_GE(verify.events_checked(), 6);
 }

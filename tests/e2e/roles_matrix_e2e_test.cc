@@ -12,7 +12,8 @@ namespace werkbank::testing {
 namespace {
 
 enum Who { kNobody, kParticipant, kTrainer, kStaff };
-constexpr const char* kWhoNames[] = {"no token", "participant", "trainer", "staff"};
+constexpr const char* kWhoNames[] = {"no token", "participant", "trainer",
+                                     "staff"};
 
 // Roles allowed past authorization, per RPC.
 struct Expect {
@@ -96,8 +97,10 @@ TEST(RolesMatrixE2E, EveryRpcForEveryRole) {
   std::map<Who, std::string> tokens;
   tokens[kNobody] = "";
   tokens[kStaff] = admin;
-  tokens[kParticipant] = Login(ch, "pia", CreateUser(ch, admin, "pia", {"participant"}));
-  tokens[kTrainer] = Login(ch, "tom", CreateUser(ch, admin, "tom", {"trainer"}));
+  tokens[kParticipant] =
+      Login(ch, "pia", CreateUser(ch, admin, "pia", {"participant"}));
+  tokens[kTrainer] =
+      Login(ch, "tom", CreateUser(ch, admin, "tom", {"trainer"}));
 
   // Login is the one public RPC: an empty request is malformed, not refused.
   EXPECT_EQ(Call(ch, "Accounts/Login", ""), grpc::StatusCode::INVALID_ARGUMENT);
@@ -106,7 +109,8 @@ TEST(RolesMatrixE2E, EveryRpcForEveryRole) {
   for (const Expect& e : kDesign) {
     for (Who who : {kNobody, kParticipant, kTrainer, kStaff}) {
       // Logout would end the session the rest of the matrix needs.
-      if (std::string(e.method) == "Accounts/Logout" && who != kNobody) continue;
+      if (std::string(e.method) == "Accounts/Logout" && who != kNobody)
+        continue;
       const grpc::StatusCode code = Call(ch, e.method, tokens[who]);
       const bool allowed = who == kParticipant ? e.participant
                            : who == kTrainer   ? e.trainer
@@ -118,8 +122,10 @@ TEST(RolesMatrixE2E, EveryRpcForEveryRole) {
         EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED)
             << e.method << " as " << kWhoNames[who];
       } else {
-        EXPECT_NE(code, grpc::StatusCode::UNAUTHENTICATED) << e.method << " as " << kWhoNames[who];
-        EXPECT_NE(code, grpc::StatusCode::UNKNOWN) << e.method << " as " << kWhoNames[who];
+        EXPECT_NE(code, grpc::StatusCode::UNAUTHENTICATED)
+            << e.method << " as " << kWhoNames[who];
+        EXPECT_NE(code, grpc::StatusCode::UNKNOWN)
+            << e.method << " as " << kWhoNames[who];
         // An empty request may be invalid or not found, but the caller's
         // role is not what stops it.
         if (code == grpc::StatusCode::PERMISSION_DENIED) {

@@ -14,7 +14,6 @@
 #include <thread>
 
 #include "absl/time/clock.h"
-
 #include "werkbank/v1/accounts.grpc.pb.h"
 
 namespace werkbank::testing {
@@ -22,7 +21,8 @@ namespace werkbank::testing {
 std::unique_ptr<Daemon> Daemon::Start(const DaemonOptions& options) {
   std::unique_ptr<Daemon> d(new Daemon());
   d->temp_ = std::make_unique<TempDir>();
-  d->state_dir_ = options.state_dir.empty() ? d->temp_->File("state") : options.state_dir;
+  d->state_dir_ =
+      options.state_dir.empty() ? d->temp_->File("state") : options.state_dir;
   d->out_path_ = d->temp_->File("werkbankd.out");
   d->err_path_ = d->temp_->File("werkbankd.err");
   std::vector<std::string> argv = {BinPath("werkbankd"), "--state-dir",
@@ -38,7 +38,8 @@ std::unique_ptr<Daemon> Daemon::Start(const DaemonOptions& options) {
 
   // Wait for the "serving ... on HOST:PORT" line.
   static const std::regex kServing(R"(serving .* on (\S+):(\d+) )");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;
     const std::string out = ReadFileOrEmpty(d->out_path_);
@@ -63,7 +64,8 @@ std::string Daemon::cert_pem() const {
 }
 
 std::string Daemon::admin_password() const {
-  const std::string text = ReadFileOrEmpty(state_dir_ + "/initial-admin-password");
+  const std::string text =
+      ReadFileOrEmpty(state_dir_ + "/initial-admin-password");
   auto pos = text.find("password: ");
   if (pos == std::string::npos) return "";
   std::string pw = text.substr(pos + 10);
@@ -90,7 +92,8 @@ void Daemon::Kill() { process_->Stop(SIGKILL); }
 std::unique_ptr<grpc::ClientContext> Authed(const std::string& token) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::seconds(30));
   return ctx;
 }
 
@@ -115,7 +118,7 @@ std::string CreateUser(const std::shared_ptr<grpc::Channel>& channel,
   req.set_login(login);
   req.set_display_name(login);
   for (const auto& r : roles) {
-    req.add_roles(r == "staff" ? v1::ROLE_STAFF
+    req.add_roles(r == "staff"     ? v1::ROLE_STAFF
                   : r == "trainer" ? v1::ROLE_TRAINER
                                    : v1::ROLE_PARTICIPANT);
   }

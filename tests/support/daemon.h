@@ -4,14 +4,13 @@
 #ifndef WERKBANK_TESTS_SUPPORT_DAEMON_H_
 #define WERKBANK_TESTS_SUPPORT_DAEMON_H_
 
+#include <google/protobuf/timestamp.pb.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/timestamp.pb.h>
 
 #include "absl/time/time.h"
 #include "process.h"

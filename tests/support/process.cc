@@ -43,8 +43,10 @@ std::string ReadFileOrEmpty(const std::string& path) {
   return buf.str();
 }
 
-RunResult RunCommand(const std::vector<std::string>& argv, const std::string& stdin_text,
-              const std::map<std::string, std::string>& env, int timeout_s) {
+RunResult RunCommand(const std::vector<std::string>& argv,
+                     const std::string& stdin_text,
+                     const std::map<std::string, std::string>& env,
+                     int timeout_s) {
   const std::string in_path = TempPath();
   const std::string out_path = TempPath();
   const std::string err_path = TempPath();
@@ -67,7 +69,8 @@ RunResult RunCommand(const std::vector<std::string>& argv, const std::string& st
     ::_exit(127);
   }
   int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   while (true) {
     pid_t r = ::waitpid(pid, &status, WNOHANG);
     if (r == pid) break;
@@ -88,7 +91,8 @@ RunResult RunCommand(const std::vector<std::string>& argv, const std::string& st
 }
 
 Background::Background(const std::vector<std::string>& argv,
-                       const std::string& out_path, const std::string& err_path) {
+                       const std::string& out_path,
+                       const std::string& err_path) {
   pid_ = ::fork();
   if (pid_ == 0) {
     int devnull = ::open("/dev/null", O_RDONLY);
@@ -120,7 +124,8 @@ bool Background::Running() {
 int Background::Stop(int sig, int timeout_s) {
   if (Running()) {
     ::kill(pid_, sig);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     while (Running()) {
       if (std::chrono::steady_clock::now() > deadline) {
         ::kill(pid_, SIGKILL);

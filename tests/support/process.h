@@ -22,8 +22,10 @@ struct RunResult {
 
 // Runs `argv` to completion with `stdin_text` as standard input and the given
 // extra environment; kills it after `timeout_s` seconds.
-RunResult RunCommand(const std::vector<std::string>& argv, const std::string& stdin_text,
-              const std::map<std::string, std::string>& env, int timeout_s = 60);
+RunResult RunCommand(const std::vector<std::string>& argv,
+                     const std::string& stdin_text,
+                     const std::map<std::string, std::string>& env,
+                     int timeout_s = 60);
 
 // A process running in the background with stdout and stderr sent to files.
 class Background {

@@ -12,7 +12,9 @@ namespace werkbank::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "werkbank-test-XXXXXX").string();
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "werkbank-test-XXXXXX")
+            .string();
     char* made = ::mkdtemp(tmpl.data());
     path_ = made ? made : "";
   }

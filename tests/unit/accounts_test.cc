@@ -72,7 +72,8 @@ TEST_F(AccountsTest, RepeatedFailuresAreSlowedDownThenLockedOut) {
   // The third failure started a 1 s delay: even the right password waits.
   auto slowed = accounts_->LoginWithPassword("anna", "anna-secret-1");
   EXPECT_EQ(slowed.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_THAT(std::string(slowed.status().message()), HasSubstr("try again in 1 s"));
+  EXPECT_THAT(std::string(slowed.status().message()),
+              HasSubstr("try again in 1 s"));
   clock_.Advance(absl::Seconds(1));
   // Each further failure doubles the wait ...
   for (int i = 0; i < 3; ++i) {
@@ -81,11 +82,13 @@ TEST_F(AccountsTest, RepeatedFailuresAreSlowedDownThenLockedOut) {
     clock_.Advance(absl::Seconds(8));
   }
   // ... and the sixth (failed_logins_before_lockout) locks for 15 minutes.
-  EXPECT_EQ(accounts_->LoginWithPassword("anna", "anna-secret-1").status().code(),
-            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(
+      accounts_->LoginWithPassword("anna", "anna-secret-1").status().code(),
+      absl::StatusCode::kResourceExhausted);
   clock_.Advance(absl::Minutes(14));
-  EXPECT_EQ(accounts_->LoginWithPassword("anna", "anna-secret-1").status().code(),
-            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(
+      accounts_->LoginWithPassword("anna", "anna-secret-1").status().code(),
+      absl::StatusCode::kResourceExhausted);
   clock_.Advance(absl::Minutes(1));
   EXPECT_TRUE(accounts_->LoginWithPassword("anna", "anna-secret-1").ok());
   // Success resets the counter.
@@ -119,28 +122,34 @@ TEST_F(AccountsTest, DisabledUsersLoseTheirSessions) {
 
 TEST_F(AccountsTest, TrainersCreateParticipantsOnly) {
   access::Actor trainer = MakeUser("tina", store::kTrainer);
-  access::NewUser p{"paula", "Paula", store::kParticipant, store::UserGroup::kSchool, ""};
+  access::NewUser p{"paula", "Paula", store::kParticipant,
+                    store::UserGroup::kSchool, ""};
   auto made = accounts_->CreateUser(trainer, p);
   ASSERT_TRUE(made.ok()) << made.status();
   EXPECT_EQ(made->generated_password.size(), 16u);
-  access::NewUser t{"theo", "Theo", store::kTrainer, store::UserGroup::kClub, ""};
+  access::NewUser t{"theo", "Theo", store::kTrainer, store::UserGroup::kClub,
+                    ""};
   EXPECT_EQ(accounts_->CreateUser(trainer, t).status().code(),
             absl::StatusCode::kPermissionDenied);
   access::Actor participant = ActorFor("paula");
-  access::NewUser q{"quinn", "Q", store::kParticipant, store::UserGroup::kSchool, ""};
+  access::NewUser q{"quinn", "Q", store::kParticipant,
+                    store::UserGroup::kSchool, ""};
   EXPECT_EQ(accounts_->CreateUser(participant, q).status().code(),
             absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(AccountsTest, InvalidInputIsRefusedWithAReason) {
-  access::NewUser bad{"A B", "", store::kParticipant, store::UserGroup::kCitizen, ""};
+  access::NewUser bad{"A B", "", store::kParticipant,
+                      store::UserGroup::kCitizen, ""};
   auto r = accounts_->CreateUser(staff_, bad);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("2-32 characters"));
-  access::NewUser dup{"admin", "", store::kParticipant, store::UserGroup::kCitizen, ""};
+  access::NewUser dup{"admin", "", store::kParticipant,
+                      store::UserGroup::kCitizen, ""};
   EXPECT_EQ(accounts_->CreateUser(staff_, dup).status().code(),
             absl::StatusCode::kAlreadyExists);
-  access::NewUser shortpw{"anna", "", store::kParticipant, store::UserGroup::kCitizen, "short"};
+  access::NewUser shortpw{"anna", "", store::kParticipant,
+                          store::UserGroup::kCitizen, "short"};
   EXPECT_EQ(accounts_->CreateUser(staff_, shortpw).status().code(),
             absl::StatusCode::kInvalidArgument);
 }

@@ -42,11 +42,13 @@ TEST_F(AuditLogTest, EveryChangeIsRecordedInAnIntactChain) {
   // bootstrap, 2 users, briefing, qualification
   EXPECT_EQ(result.events_checked, 5);
   std::vector<store::AuditRecord> events;
-  ASSERT_TRUE(store_->Read([&](store::Transaction& tx) -> absl::Status {
-                  auto e = tx.ListAudit(0, 100, "");
-                  events = *e;
-                  return absl::OkStatus();
-                }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](store::Transaction& tx) -> absl::Status {
+                    auto e = tx.ListAudit(0, 100, "");
+                    events = *e;
+                    return absl::OkStatus();
+                  })
+                  .ok());
   EXPECT_EQ(events[3].actor, "tina");
   EXPECT_EQ(events[3].action, "briefing.record");
   EXPECT_EQ(events[4].prev_hash, events[3].hash);
@@ -77,13 +79,15 @@ TEST_F(AuditLogTest, ARewrittenHashIsCaughtByTheNextEvent) {
   MakeUser("bob", store::kParticipant);
   // Rewriting event 2 consistently (new hash) still breaks event 3's link.
   store::AuditRecord e;
-  ASSERT_TRUE(store_->Read([&](store::Transaction& tx) -> absl::Status {
-                  e = (*tx.ListAudit(1, 1, ""))[0];
-                  return absl::OkStatus();
-                }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](store::Transaction& tx) -> absl::Status {
+                    e = (*tx.ListAudit(1, 1, ""))[0];
+                    return absl::OkStatus();
+                  })
+                  .ok());
   e.detail = "forged";
-  Tamper("UPDATE audit_events SET detail = 'forged', hash = '" + audit::HashOf(e) +
-         "' WHERE id = 2");
+  Tamper("UPDATE audit_events SET detail = 'forged', hash = '" +
+         audit::HashOf(e) + "' WHERE id = 2");
   auto result = Verify();
   EXPECT_FALSE(result.ok);
   EXPECT_EQ(result.first_broken_id, 3);
@@ -91,7 +95,8 @@ TEST_F(AuditLogTest, ARewrittenHashIsCaughtByTheNextEvent) {
 
 TEST_F(AuditLogTest, AFailedChangeLeavesNoEvent) {
   MakeUser("anna", store::kParticipant);
-  access::NewUser dup{"anna", "", store::kParticipant, store::UserGroup::kCitizen, ""};
+  access::NewUser dup{"anna", "", store::kParticipant,
+                      store::UserGroup::kCitizen, ""};
   EXPECT_FALSE(accounts_->CreateUser(staff_, dup).ok());
   EXPECT_EQ(Verify().events_checked, 2);
 }

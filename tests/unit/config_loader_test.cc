@@ -61,8 +61,9 @@ TEST(ConfigLoader, NonexistentTimeZoneIsAnError) {
   text.replace(text.find("Europe/Berlin"), 13, "Europe/Atlantis");
   auto cfg = ParseConfig(text, "lab");
   ASSERT_FALSE(cfg.ok());
-  EXPECT_THAT(std::string(cfg.status().message()),
-              HasSubstr("lab:2:1: time_zone: \"Europe/Atlantis\" is not a time zone"));
+  EXPECT_THAT(
+      std::string(cfg.status().message()),
+      HasSubstr("lab:2:1: time_zone: \"Europe/Atlantis\" is not a time zone"));
 }
 
 TEST(ConfigLoader, OverlappingOpeningHoursAreAnError) {
@@ -73,9 +74,10 @@ machine_classes { name: "fdm" }
 )",
                          "lab");
   ASSERT_FALSE(cfg.ok());
-  EXPECT_THAT(std::string(cfg.status().message()),
-              HasSubstr("opening_hours[1].days[1]: opening hours 12:00-18:00 on "
-                        "MONDAY overlap another opening_hours block"));
+  EXPECT_THAT(
+      std::string(cfg.status().message()),
+      HasSubstr("opening_hours[1].days[1]: opening hours 12:00-18:00 on "
+                "MONDAY overlap another opening_hours block"));
 }
 
 TEST(ConfigLoader, BadClockAndProtocolAreReportedTogether) {
@@ -87,8 +89,12 @@ machines { id: "p1" machine_class: "fdm" protocol: "octoprint" port: "/dev/ttyAC
                          "lab");
   ASSERT_FALSE(cfg.ok());
   const std::string msg(cfg.status().message());
-  EXPECT_THAT(msg, HasSubstr("lab:2:32: opening_hours[0].open: \"9am\" is not a time of day"));
-  EXPECT_THAT(msg, HasSubstr("machines[0].protocol: \"octoprint\" is not a protocol"));
+  EXPECT_THAT(
+      msg,
+      HasSubstr(
+          "lab:2:32: opening_hours[0].open: \"9am\" is not a time of day"));
+  EXPECT_THAT(
+      msg, HasSubstr("machines[0].protocol: \"octoprint\" is not a protocol"));
 }
 
 TEST(ConfigLoader, SyntaxErrorNamesLineAndColumn) {
@@ -108,6 +114,19 @@ TEST(ConfigLoader, ClockParsing) {
   EXPECT_EQ(*ParseClockMinutes("24:00"), 1440);
   EXPECT_FALSE(ParseClockMinutes("24:30").ok());
   EXPECT_FALSE(ParseClockMinutes("9:30").ok());
+}
+
+}  // namespace
+}  // namespace werkbank::config
+
+namespace werkbank::config {
+namespace {
+
+TEST(ConfigLoader, AnnotatedExampleIsValid) {
+  auto cfg = LoadConfigFile(WERKBANK_SOURCE_DIR "/config/example.textproto");
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  EXPECT_EQ(cfg->machines_size(), 2);
+  EXPECT_EQ(cfg->machine_classes(1).booking().horizon_days(), 28);  // default
 }
 
 }  // namespace

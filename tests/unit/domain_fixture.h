@@ -63,9 +63,11 @@ class DomainTest : public ::testing::Test {
     auto hours = booking::OpeningHours::FromConfig(config_);
     ASSERT_TRUE(hours.ok());
     hours_ = std::make_unique<booking::OpeningHours>(*hours);
-    accounts_ = std::make_unique<access::Accounts>(*store_, clock_, config_.accounts());
+    accounts_ =
+        std::make_unique<access::Accounts>(*store_, clock_, config_.accounts());
     trainings_ = std::make_unique<access::Trainings>(*store_, clock_, config_);
-    bookings_ = std::make_unique<booking::BookingService>(*store_, clock_, config_, *hours_);
+    bookings_ = std::make_unique<booking::BookingService>(*store_, clock_,
+                                                          config_, *hours_);
     auto first = accounts_->BootstrapFirstStaff();
     ASSERT_TRUE(first.ok() && first->has_value());
     admin_password_ = **first;

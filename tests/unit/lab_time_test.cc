@@ -21,23 +21,29 @@ class LabTimeTest : public ::testing::Test {
 
 TEST_F(LabTimeTest, LocalWinterAndSummerTime) {
   EXPECT_EQ(absl::ToUnixSeconds(*berlin_.Parse("2026-11-27 10:00")),
-            absl::ToUnixSeconds(absl::FromCivil(absl::CivilMinute(2026, 11, 27, 9, 0), absl::UTCTimeZone())));
+            absl::ToUnixSeconds(absl::FromCivil(
+                absl::CivilMinute(2026, 11, 27, 9, 0), absl::UTCTimeZone())));
   EXPECT_EQ(absl::ToUnixSeconds(*berlin_.Parse("2026-07-01T10:00")),
-            absl::ToUnixSeconds(absl::FromCivil(absl::CivilMinute(2026, 7, 1, 8, 0), absl::UTCTimeZone())));
+            absl::ToUnixSeconds(absl::FromCivil(
+                absl::CivilMinute(2026, 7, 1, 8, 0), absl::UTCTimeZone())));
 }
 
 TEST_F(LabTimeTest, IsoWithOffset) {
-  EXPECT_EQ(*berlin_.Parse("2026-11-27T09:00Z"), *berlin_.Parse("2026-11-27 10:00"));
-  EXPECT_EQ(*berlin_.Parse("2026-11-27T12:00+03:00"), *berlin_.Parse("2026-11-27 10:00"));
+  EXPECT_EQ(*berlin_.Parse("2026-11-27T09:00Z"),
+            *berlin_.Parse("2026-11-27 10:00"));
+  EXPECT_EQ(*berlin_.Parse("2026-11-27T12:00+03:00"),
+            *berlin_.Parse("2026-11-27 10:00"));
 }
 
 TEST_F(LabTimeTest, SkippedAndRepeatedLocalTimesNeedCare) {
   auto skipped = berlin_.Parse("2026-03-29 02:30");
   ASSERT_FALSE(skipped.ok());
-  EXPECT_THAT(std::string(skipped.status().message()), HasSubstr("does not exist"));
+  EXPECT_THAT(std::string(skipped.status().message()),
+              HasSubstr("does not exist"));
   auto twice = berlin_.Parse("2026-10-25 02:30");
   ASSERT_FALSE(twice.ok());
-  EXPECT_THAT(std::string(twice.status().message()), HasSubstr("happens twice"));
+  EXPECT_THAT(std::string(twice.status().message()),
+              HasSubstr("happens twice"));
   EXPECT_TRUE(berlin_.Parse("2026-10-25T02:30+02:00").ok());
 }
 

@@ -17,10 +17,9 @@ absl::Time Utc(const std::string& s) {
 }
 
 OpeningHours Hours(const std::string& blocks) {
-  auto cfg = config::ParseConfig(
-      "time_zone: \"Europe/Berlin\"\n" + blocks +
-          "machine_classes { name: \"fdm\" }\n",
-      "test");
+  auto cfg = config::ParseConfig("time_zone: \"Europe/Berlin\"\n" + blocks +
+                                     "machine_classes { name: \"fdm\" }\n",
+                                 "test");
   EXPECT_TRUE(cfg.ok()) << cfg.status();
   auto oh = OpeningHours::FromConfig(*cfg);
   EXPECT_TRUE(oh.ok());
@@ -59,7 +58,8 @@ TEST(OpeningHours, CoversOnlyInsideOpenTimeOnDstDay) {
   OpeningHours oh = Hours(kDaily9To18);
   // 09:00-10:00 CEST on 2026-03-29 is 07:00-08:00 UTC.
   EXPECT_TRUE(oh.Covers(Utc("2026-03-29 07:00"), Utc("2026-03-29 08:00")));
-  // 08:00-09:00 CEST: before opening, although 08:00 UTC-wise would be open in winter.
+  // 08:00-09:00 CEST: before opening, although 08:00 UTC-wise would be open in
+  // winter.
   EXPECT_FALSE(oh.Covers(Utc("2026-03-29 06:00"), Utc("2026-03-29 07:00")));
   EXPECT_FALSE(oh.Covers(Utc("2026-03-29 15:30"), Utc("2026-03-29 16:30")));
   EXPECT_EQ(oh.LocalMinuteOfDay(Utc("2026-03-29 07:00")), 9 * 60);
@@ -76,7 +76,8 @@ TEST(OpeningHours, ClosedDaysHaveNoIntervals) {
   EXPECT_EQ(mon[0].second, Utc("2026-11-30 11:00"));
   EXPECT_EQ(mon[1].first, Utc("2026-11-30 12:00"));
   EXPECT_FALSE(oh.Covers(Utc("2026-11-30 10:30"), Utc("2026-11-30 12:30")));
-  EXPECT_TRUE(oh.OpenIntervals(Utc("2026-12-01 00:00"), Utc("2026-12-02 00:00")).empty());
+  EXPECT_TRUE(oh.OpenIntervals(Utc("2026-12-01 00:00"), Utc("2026-12-02 00:00"))
+                  .empty());
 }
 
 TEST(OpeningHours, TouchingIntervalsMergeAcrossMidnight) {
@@ -91,7 +92,8 @@ TEST(OpeningHours, TouchingIntervalsMergeAcrossMidnight) {
 TEST(OpeningHours, SkippedHourStartsAtTheChange) {
   // 02:00-04:00 local on 2026-03-29: 02:00-03:00 does not exist, so the lab
   // is open from the change (01:00 UTC) to 04:00 CEST (02:00 UTC).
-  OpeningHours oh = Hours("opening_hours { days: [SUNDAY] open: \"02:00\" close: \"04:00\" }\n");
+  OpeningHours oh = Hours(
+      "opening_hours { days: [SUNDAY] open: \"02:00\" close: \"04:00\" }\n");
   auto iv = oh.OpenIntervals(Utc("2026-03-29 00:00"), Utc("2026-03-30 00:00"));
   ASSERT_EQ(iv.size(), 1u);
   EXPECT_EQ(iv[0].first, Utc("2026-03-29 01:00"));

@@ -21,7 +21,8 @@ TEST(SecretHash, SaltsEveryHash) {
 TEST(SecretHash, MalformedHashesNeverMatch) {
   EXPECT_FALSE(VerifySecret("x", ""));
   EXPECT_FALSE(VerifySecret("x", "scrypt$invalid"));
-  EXPECT_FALSE(VerifySecret("x", "scrypt$30$8$1$00$00"));  // absurd cost refused
+  EXPECT_FALSE(
+      VerifySecret("x", "scrypt$30$8$1$00$00"));  // absurd cost refused
   EXPECT_FALSE(VerifySecret("x", "md5$abc"));
 }
 

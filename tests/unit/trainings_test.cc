@@ -1,10 +1,11 @@
 // Briefings grant qualifications that expire and can be revoked by staff or
 // the granting trainer only.
+#include "services/access/trainings.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "domain_fixture.h"
-#include "services/access/trainings.h"
 
 namespace werkbank::testing {
 namespace {
@@ -28,14 +29,16 @@ class TrainingsTest : public DomainTest {
 };
 
 TEST_F(TrainingsTest, BriefingQualifiesUntilExpiry) {
-  EXPECT_THAT(std::string(Qualified(anna_, "laser").message()), HasSubstr("not qualified"));
+  EXPECT_THAT(std::string(Qualified(anna_, "laser").message()),
+              HasSubstr("not qualified"));
   Brief(tina_, "laser", "anna");
   EXPECT_TRUE(Qualified(anna_, "laser").ok());
   EXPECT_FALSE(Qualified(anna_, "fdm").ok());
   clock_.Advance(absl::Hours(24 * 30) - absl::Seconds(1));
   EXPECT_TRUE(Qualified(anna_, "laser").ok());
   clock_.Advance(absl::Seconds(1));
-  EXPECT_THAT(std::string(Qualified(anna_, "laser").message()), HasSubstr("expired on 2026-04-26"));
+  EXPECT_THAT(std::string(Qualified(anna_, "laser").message()),
+              HasSubstr("expired on 2026-04-26"));
 }
 
 TEST_F(TrainingsTest, OnlyStaffOrTheGrantingTrainerRevoke) {
@@ -61,18 +64,34 @@ TEST_F(TrainingsTest, ParticipantsSeeOnlyTheirOwn) {
   EXPECT_EQ(trainings_->ListQualifications(anna_, "bob", false).status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(trainings_->ListQualifications(tina_, "bob", false).ok());
-  EXPECT_EQ(trainings_->RecordBriefing(anna_, {"laser", std::nullopt, {"bob"}, ""}).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      trainings_->RecordBriefing(anna_, {"laser", std::nullopt, {"bob"}, ""})
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(TrainingsTest, BriefingInputIsChecked) {
-  EXPECT_EQ(trainings_->RecordBriefing(tina_, {"lazer", std::nullopt, {"anna"}, ""}).status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(trainings_->RecordBriefing(tina_, {"laser", std::nullopt, {"ghost"}, ""}).status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(trainings_->RecordBriefing(tina_, {"laser", clock_.Now() + absl::Hours(2), {"anna"}, ""}).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(trainings_->RecordBriefing(tina_, {"laser", std::nullopt, {}, ""}).status().code(),
+  EXPECT_EQ(
+      trainings_->RecordBriefing(tina_, {"lazer", std::nullopt, {"anna"}, ""})
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      trainings_->RecordBriefing(tina_, {"laser", std::nullopt, {"ghost"}, ""})
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      trainings_
+          ->RecordBriefing(
+              tina_, {"laser", clock_.Now() + absl::Hours(2), {"anna"}, ""})
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(trainings_->RecordBriefing(tina_, {"laser", std::nullopt, {}, ""})
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
 }
 
