@@ -1,0 +1,304 @@
+// Program analysis and preflight; see analysis.h.
+#include "analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace werkbank::gcode {
+namespace {
+
+const std::set<std::string>& KnownCommands(Flavor flavor) {
+  static const std::set<std::string> kMarlin = {
+      "G0",   "G1",   "G2",   "G3",   "G4",   "G10",  "G11",  "G17",  "G20",
+      "G21",  "G27",  "G28",  "G29",  "G80",  "G90",  "G91",  "G92",  "M0",
+      "M1",   "M17",  "M18",  "M73",  "M82",  "M83",  "M84",  "M104", "M105",
+      "M106", "M107", "M109", "M114", "M117", "M118", "M140", "M141", "M155",
+      "M190", "M191", "M201", "M203", "M204", "M205", "M220", "M221", "M400",
+      "M420", "M486", "M600", "M900", "T0",   "T1",   "M300", "M500", "M502",
+      "M303", "M997", "M3",   "M4",   "M5",   "M2",   "M30",
+  };
+  static const std::set<std::string> kGrbl = {
+      "G0",  "G1",   "G2",   "G3",    "G4",   "G10",   "G17", "G18",
+      "G19", "G20",  "G21",  "G28",   "G30",  "G38.2", "G40", "G43.1",
+      "G49", "G53",  "G54",  "G55",   "G56",  "G57",   "G58", "G59",
+      "G80", "G90",  "G91",  "G91.1", "G92",  "G93",   "G94", "M0",
+      "M1",  "M2",   "M3",   "M4",    "M5",   "M7",    "M8",  "M9",
+      "M30", "M500", "M502", "M303",  "M997", "$",
+  };
+  return flavor == Flavor::kGrbl ? kGrbl : kMarlin;
+}
+
+struct State {
+  bool absolute = true;
+  double unit = 1.0;                         // mm per program unit
+  std::array<double, 3> pos = {0, 0, 0};     // machine coordinates, mm
+  std::array<double, 3> offset = {0, 0, 0};  // machine = program + offset (G92)
+  std::string motion = "G0";
+  double feed = 0;  // mm/min
+  bool laser_on = false;
+  double power = 0;
+};
+
+class Analyzer {
+ public:
+  explicit Analyzer(const MachineLimits& limits) : limits_(limits) {}
+
+  Analysis Run(const std::vector<Line>& program) {
+    for (const Line& line : program) Step(line);
+    return std::move(a_);
+  }
+
+ private:
+  void Violate(const Line& line, const std::string& rule, std::string message) {
+    a_.violations.push_back({line.source_line, rule, std::move(message)});
+  }
+
+  void Extend(const std::array<double, 3>& p) {
+    if (!a_.has_motion) {
+      a_.min = a_.max = p;
+      a_.has_motion = true;
+      return;
+    }
+    for (int k = 0; k < 3; ++k) {
+      a_.min[k] = std::min(a_.min[k], p[k]);
+      a_.max[k] = std::max(a_.max[k], p[k]);
+    }
+  }
+
+  // Returns false (and records one violation) when `p` leaves the envelope.
+  bool CheckEnvelope(const Line& line, const std::array<double, 3>& p,
+                     bool& reported) {
+    static const char kAxis[] = "XYZ";
+    for (int k = 0; k < 3; ++k) {
+      const double env = limits_.envelope_mm[k];
+      if (env <= 0) continue;
+      if (p[k] < -1e-6 || p[k] > env + 1e-6) {
+        if (!reported) {
+          Violate(line, "envelope",
+                  absl::StrFormat(
+                      "%c %.3f mm is outside the work area (0 to %.0f mm)",
+                      kAxis[k], p[k], env));
+          reported = true;
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  double MoveSeconds(double distance, double feed_mm_min) const {
+    if (distance <= 0) return 0;
+    const double v = std::max(feed_mm_min, 1.0) / 60.0;
+    const double acc = limits_.acceleration_mm_s2;
+    if (distance >= v * v / acc) return distance / v + v / acc;
+    return 2 * std::sqrt(distance / acc);
+  }
+
+  void Move(const Line& line) {
+    std::array<double, 3> target = st_.pos;
+    static const char kAxis[] = "XYZ";
+    for (int k = 0; k < 3; ++k) {
+      if (auto v = line.Get(kAxis[k])) {
+        const double mm = *v * st_.unit;
+        target[k] = st_.absolute ? mm + st_.offset[k] : st_.pos[k] + mm;
+      }
+    }
+    bool reported = false;
+    double length = 0;
+    const bool arc = st_.motion == "G2" || st_.motion == "G3";
+    if (arc) {
+      length = Arc(line, target, reported);
+    } else {
+      length = std::hypot(target[0] - st_.pos[0], target[1] - st_.pos[1],
+                          target[2] - st_.pos[2]);
+      CheckEnvelope(line, target, reported);
+      Extend(target);
+    }
+    const bool rapid = st_.motion == "G0";
+    const double feed = rapid ? limits_.rapid_mm_min : st_.feed;
+    if (!rapid && st_.feed <= 0 && length > 0 &&
+        limits_.flavor == Flavor::kGrbl) {
+      Violate(line, "feed", "a cutting move needs a feed rate (F) first");
+    }
+    a_.estimated_seconds += MoveSeconds(length, feed);
+    if (!rapid && st_.laser_on && st_.power > 0)
+      a_.laser_on_distance_mm += length;
+    st_.pos = target;
+  }
+
+  // Samples the arc every 5 degrees for the bounding box; returns its length.
+  double Arc(const Line& line, const std::array<double, 3>& target,
+             bool& reported) {
+    const double i = line.Get('I').value_or(0) * st_.unit;
+    const double j = line.Get('J').value_or(0) * st_.unit;
+    double cx = st_.pos[0] + i, cy = st_.pos[1] + j;
+    if (auto r = line.Get('R')) {
+      // Center from the radius: of the two, the one G2/G3 turns the short way.
+      const double rad = *r * st_.unit;
+      const double dx = target[0] - st_.pos[0], dy = target[1] - st_.pos[1];
+      const double d = std::hypot(dx, dy);
+      if (d == 0 || std::abs(rad) < d / 2) {
+        Violate(line, "syntax", "arc radius is too small for its end point");
+        return 0;
+      }
+      const double h = std::sqrt(rad * rad - d * d / 4) *
+                       ((st_.motion == "G2") == (rad > 0) ? -1 : 1);
+      cx = st_.pos[0] + dx / 2 - h * dy / d;
+      cy = st_.pos[1] + dy / 2 + h * dx / d;
+    }
+    const double radius = std::hypot(st_.pos[0] - cx, st_.pos[1] - cy);
+    double a0 = std::atan2(st_.pos[1] - cy, st_.pos[0] - cx);
+    double a1 = std::atan2(target[1] - cy, target[0] - cx);
+    const bool clockwise = st_.motion == "G2";
+    double sweep = clockwise ? a0 - a1 : a1 - a0;
+    while (sweep <= 1e-9) sweep += 2 * std::numbers::pi;
+    const int steps =
+        std::max(2, static_cast<int>(sweep / (std::numbers::pi / 36)));
+    for (int s = 0; s <= steps; ++s) {
+      const double a = a0 + (clockwise ? -1 : 1) * sweep * s / steps;
+      std::array<double, 3> p = {
+          cx + radius * std::cos(a), cy + radius * std::sin(a),
+          st_.pos[2] + (target[2] - st_.pos[2]) * s / steps};
+      if (s == steps) p = target;
+      CheckEnvelope(line, p, reported);
+      Extend(p);
+    }
+    return std::hypot(sweep * radius, target[2] - st_.pos[2]);
+  }
+
+  void Power(const Line& line) {
+    if (limits_.flavor != Flavor::kGrbl) return;
+    if (auto s = line.Get('S')) {
+      st_.power = *s;
+      if (*s > limits_.max_laser_power) {
+        Violate(
+            line, "power",
+            absl::StrFormat("laser power S%g is above this machine's limit S%g",
+                            *s, limits_.max_laser_power));
+      }
+    }
+  }
+
+  void Step(const Line& line) {
+    if (!line.error.empty()) {
+      Violate(line, "syntax", line.error);
+      return;
+    }
+    if (line.code.empty()) return;
+    ++a_.line_count;
+    const std::string& cmd = line.command;
+    if (!cmd.empty()) a_.commands.insert(cmd);
+    if (cmd == "$") {
+      Violate(line, "forbidden",
+              "`$` system commands and settings are not allowed in a job");
+      return;
+    }
+    if (cmd == "M500" || cmd == "M502" || cmd == "M303" || cmd == "M997" ||
+        limits_.forbidden.contains(cmd)) {
+      Violate(line, "forbidden", absl::StrCat(cmd, " is not allowed in a job"));
+      return;
+    }
+    if (!cmd.empty() && !KnownCommands(limits_.flavor).contains(cmd)) {
+      Violate(line, "unknown",
+              absl::StrCat(cmd, " is not a command this machine accepts"));
+      return;
+    }
+    // Modal settings anywhere on the line.
+    for (const Word& w : line.words) {
+      if (w.letter != 'G') continue;
+      if (w.value == 90) st_.absolute = true;
+      if (w.value == 91) st_.absolute = false;
+      if (w.value == 20) st_.unit = 25.4;
+      if (w.value == 21) st_.unit = 1.0;
+    }
+    if (auto f = line.Get('F')) {
+      st_.feed = *f * st_.unit;
+      a_.max_feed_mm_min = std::max(a_.max_feed_mm_min, st_.feed);
+    }
+    if (cmd == "G92") {
+      static const char kAxis[] = "XYZ";
+      for (int k = 0; k < 3; ++k) {
+        if (auto v = line.Get(kAxis[k]))
+          st_.offset[k] = st_.pos[k] - *v * st_.unit;
+      }
+      return;
+    }
+    if (cmd == "G28") {
+      st_.pos = {0, 0, 0};
+      return;
+    }
+    if (cmd == "G4") {
+      a_.estimated_seconds +=
+          line.Get('P').value_or(0) / 1000.0 + line.Get('S').value_or(0);
+      return;
+    }
+    if (cmd == "M3" || cmd == "M4") {
+      if (cmd == "M3" && limits_.laser_m4_only) {
+        Violate(line, "forbidden",
+                "M3 (constant power) is not allowed on this laser; use M4");
+      }
+      st_.laser_on = true;
+      Power(line);
+      return;
+    }
+    if (cmd == "M5") {
+      st_.laser_on = false;
+      return;
+    }
+    if (cmd == "M104" || cmd == "M109" || cmd == "M140" || cmd == "M190") {
+      const bool bed = cmd == "M140" || cmd == "M190";
+      const double t = line.Get('S').value_or(line.Get('R').value_or(0));
+      double& max = bed ? a_.max_bed_c : a_.max_hotend_c;
+      max = std::max(max, t);
+      const double limit = bed ? limits_.max_bed_c : limits_.max_hotend_c;
+      if (t > limit) {
+        Violate(line, "temperature",
+                absl::StrFormat(
+                    "%s %.0f °C is above this machine's limit of %.0f °C",
+                    bed ? "bed" : "hotend", t, limit));
+      }
+      if (cmd == "M109" || cmd == "M190") a_.estimated_seconds += 60;
+      return;
+    }
+    if (cmd == "G0" || cmd == "G1" || cmd == "G2" || cmd == "G3")
+      st_.motion = cmd;
+    const bool moves = line.Get('X') || line.Get('Y') || line.Get('Z');
+    if (cmd.empty() || cmd == "G0" || cmd == "G1" || cmd == "G2" ||
+        cmd == "G3") {
+      Power(line);
+      if (moves) Move(line);
+    }
+  }
+
+  const MachineLimits& limits_;
+  State st_;
+  Analysis a_;
+};
+
+}  // namespace
+
+Analysis Analyze(const std::vector<Line>& program,
+                 const MachineLimits& limits) {
+  Analysis a = Analyzer(limits).Run(program);
+  bool first = true;
+  for (const Line& line : program) {
+    if (line.code.empty() || limits.flavor != Flavor::kGrbl) continue;
+    if (auto s = line.Get('S');
+        s && (line.command.empty() || line.command[0] != 'M' ||
+              line.command == "M3" || line.command == "M4")) {
+      if (first) {
+        a.min_laser_power = a.max_laser_power = *s;
+        first = false;
+      }
+      a.min_laser_power = std::min(a.min_laser_power, *s);
+      a.max_laser_power = std::max(a.max_laser_power, *s);
+    }
+  }
+  return a;
+}
+
+}  // namespace werkbank::gcode

@@ -1,0 +1,65 @@
+// One pass over a program: what it does and whether it fits a machine.
+//
+// The analysis tracks the machine position (G90/G91, G20/G21, G92 offsets,
+// G2/G3 arcs), feed rates, laser power (S with M3/M4/M5) and laser-on distance,
+// heater targets, and estimates the duration with constant acceleration.
+// Preflight checks every line against the machine's limits and lists each
+// violation with its line number.
+#ifndef WERKBANK_DRIVERS_GCODE_ANALYSIS_H_
+#define WERKBANK_DRIVERS_GCODE_ANALYSIS_H_
+
+#include <array>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "line.h"
+
+namespace werkbank::gcode {
+
+enum class Flavor { kMarlin, kGrbl };
+
+struct MachineLimits {
+  Flavor flavor = Flavor::kMarlin;
+  std::array<double, 3> envelope_mm = {200, 200,
+                                       200};  // 0 disables an axis check
+  double max_laser_power = 1000;
+  double max_hotend_c = 280;
+  double max_bed_c = 110;
+  bool laser_m4_only = false;
+  // Commands refused in jobs; M500/M502/M303/M997 and `$` settings always are.
+  std::set<std::string> forbidden;
+  double acceleration_mm_s2 = 1000;
+  double rapid_mm_min = 6000;
+};
+
+struct Violation {
+  int64_t line = 0;
+  std::string rule;  // "envelope", "power", "temperature", "forbidden",
+                     // "unknown", "syntax"
+  std::string message;
+};
+
+struct Analysis {
+  int64_t line_count = 0;  // lines that carry a command
+  bool has_motion = false;
+  std::array<double, 3> min = {0, 0, 0};
+  std::array<double, 3> max = {0, 0, 0};
+  double max_feed_mm_min = 0;
+  double min_laser_power = 0;
+  double max_laser_power = 0;
+  double laser_on_distance_mm = 0;
+  double max_hotend_c = 0;
+  double max_bed_c = 0;
+  double estimated_seconds = 0;
+  std::set<std::string> commands;
+  std::vector<Violation> violations;
+
+  bool passed() const { return violations.empty(); }
+};
+
+Analysis Analyze(const std::vector<Line>& program, const MachineLimits& limits);
+
+}  // namespace werkbank::gcode
+
+#endif  // WERKBANK_DRIVERS_GCODE_ANALYSIS_H_
