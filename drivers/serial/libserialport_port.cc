@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "serial_port.h"
+#include "termios_port.h"
 
 namespace werkbank::serial {
 namespace {
@@ -85,6 +86,8 @@ class LibSerialPort : public SerialPort {
 
 absl::StatusOr<std::unique_ptr<SerialPort>> OpenSerialPort(
     const std::string& path, int baud) {
+  // Pseudo-terminals are unknown to libserialport's sysfs lookup.
+  if (path.rfind("/dev/pts/", 0) == 0) return OpenTermiosPort(path, baud);
   sp_port* port = nullptr;
   if (sp_return r = sp_get_port_by_name(path.c_str(), &port); r != SP_OK) {
     return SpError(absl::StrCat("cannot find serial port ", path), r);

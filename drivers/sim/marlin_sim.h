@@ -1,0 +1,43 @@
+// A simulated Marlin printer: line numbers and checksums checked, resend
+// requests as real Marlin sends them, M110/M115/M105/M155/M112, heaters with
+// a simple thermal model, and the `start` banner on reset.
+#ifndef WERKBANK_DRIVERS_SIM_MARLIN_SIM_H_
+#define WERKBANK_DRIVERS_SIM_MARLIN_SIM_H_
+
+#include <memory>
+
+#include "firmware_sim.h"
+
+namespace werkbank::sim {
+
+class MarlinSim : public FirmwareSim {
+ public:
+  static std::unique_ptr<MarlinSim> Create();
+  ~MarlinSim() override;
+
+  // Sends the start banner again, as a firmware reset does.
+  void Reset();
+  bool halted();
+  double hotend_target();
+
+ protected:
+  void OnBytes(absl::string_view bytes) override;
+  void OnTick() override;
+
+ private:
+  MarlinSim() = default;
+  void OnLine(std::string line);
+  void Execute(const std::string& command);
+
+  std::string pending_;
+  int64_t last_n_ = 0;
+  std::atomic<bool> halted_{false};
+  std::atomic<double> hotend_target_{0};
+  double hotend_ = 20, bed_ = 20, bed_target_ = 0;
+  bool autoreport_ = false;
+  absl::Time next_report_ = absl::InfinitePast();
+};
+
+}  // namespace werkbank::sim
+
+#endif  // WERKBANK_DRIVERS_SIM_MARLIN_SIM_H_

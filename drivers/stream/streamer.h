@@ -1,0 +1,51 @@
+// Runs a HostProtocol against a SerialPort on its own I/O thread, which alone
+// owns the port's reads. EmergencyStop() is the immediate channel: it takes
+// the protocol lock (held by the I/O thread only for one state step and one
+// write) and writes the stop bytes before the I/O thread can write anything
+// else.
+#ifndef WERKBANK_DRIVERS_STREAM_STREAMER_H_
+#define WERKBANK_DRIVERS_STREAM_STREAMER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "drivers/serial/serial_port.h"
+#include "host_protocol.h"
+
+namespace werkbank::stream {
+
+class Streamer {
+ public:
+  Streamer(std::unique_ptr<serial::SerialPort> port,
+           std::unique_ptr<HostProtocol> protocol);
+  ~Streamer();  // stops the I/O thread
+
+  void StartJob(std::vector<std::string> lines);
+  // Waits until the job is no longer running (or `timeout`); returns the
+  // outcome.
+  Outcome Wait(absl::Duration timeout);
+  // Writes the protocol's stop bytes ahead of any further line.
+  void EmergencyStop(const std::string& reason);
+
+  Outcome outcome();
+  std::string reason();
+  int64_t lines_acknowledged();
+
+ private:
+  void Loop();
+
+  std::unique_ptr<serial::SerialPort> port_;
+  absl::Mutex mu_;
+  std::unique_ptr<HostProtocol> protocol_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace werkbank::stream
+
+#endif  // WERKBANK_DRIVERS_STREAM_STREAMER_H_
