@@ -44,6 +44,24 @@ class Cli {
   // Parses a time the user wrote, in lab time.
   absl::StatusOr<absl::Time> ParseTime(const std::string& text);
 
+  // Calls one RPC with the session's token, then prints the answer: as JSON
+  // with --json, otherwise through `human(response)`, which returns the exit
+  // code. A refusal is printed by Fail().
+  template <typename Stub, typename Request, typename Response, typename Human>
+  int Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&,
+                                     Response*),
+           Stub& stub, const Request& request, Human human) {
+    Response response;
+    auto ctx = conn.Context();
+    grpc::Status status = (stub.*rpc)(ctx.get(), request, &response);
+    if (!status.ok()) return Fail(status);
+    if (json) {
+      PrintJson(response);
+      return kOk;
+    }
+    return human(response);
+  }
+
   // Reads a secret: from standard input when `from_stdin`, otherwise from
   // the terminal without echo (prompting with `prompt`).
   static std::string ReadSecret(const std::string& prompt, bool from_stdin);

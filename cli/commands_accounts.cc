@@ -52,11 +52,12 @@ std::string RoleNames(const v1::User& u) {
   return absl::StrJoin(names, ",");
 }
 
-void PrintUser(const v1::User& u) {
+int PrintUser(const v1::User& u) {
   std::cout << u.login() << " (" << u.display_name() << "): " << RoleNames(u)
             << ", group " << GroupName(u.group())
             << (u.has_card() ? ", has a card" : "")
             << (u.disabled() ? ", DISABLED" : "") << "\n";
+  return kOk;
 }
 
 // Reads --role (repeatable) and --group into a request; false on a bad value.
@@ -86,10 +87,11 @@ bool ReadRolesAndGroup(Cli& cli, Request& req, int& code) {
 int UserAdd(Cli& cli, v1::Accounts::Stub& stub) {
   v1::CreateUserRequest req;
   auto login = cli.args.Next();
-  if (!login)
+  if (!login) {
     return cli.Usage(
         "usage: werkbank user add LOGIN [--name NAME] [--role ROLE]... "
         "[--group GROUP] [--password-stdin]");
+  }
   req.set_login(*login);
   req.set_display_name(cli.args.Option("name").value_or(""));
   int code = kOk;
@@ -97,22 +99,18 @@ int UserAdd(Cli& cli, v1::Accounts::Stub& stub) {
   const bool from_stdin = cli.args.Flag("password-stdin");
   if (!cli.Done(code)) return code;
   if (from_stdin) req.set_password(Cli::ReadSecret("", true));
-  v1::CreateUserResponse resp;
-  auto ctx = cli.conn.Context();
-  grpc::Status s = stub.CreateUser(ctx.get(), req, &resp);
-  if (!s.ok()) return cli.Fail(s);
-  if (cli.json) {
-    cli.PrintJson(resp);
-    return kOk;
-  }
-  std::cout << "created ";
-  PrintUser(resp.user());
-  if (!resp.generated_password().empty()) {
-    std::cout << "one-time password for " << resp.user().login() << ": "
-              << resp.generated_password()
-              << "\n(hand it over in person; it is not shown again)\n";
-  }
-  return kOk;
+  return cli.Call(
+      &v1::Accounts::Stub::CreateUser, stub, req,
+      [](const v1::CreateUserResponse& resp) {
+        std::cout << "created ";
+        PrintUser(resp.user());
+        if (!resp.generated_password().empty()) {
+          std::cout << "one-time password for " << resp.user().login() << ": "
+                    << resp.generated_password()
+                    << "\n(hand it over in person; it is not shown again)\n";
+        }
+        return kOk;
+      });
 }
 
 int UserUpdate(Cli& cli, v1::Accounts::Stub& stub, const std::string& verb) {
@@ -130,16 +128,22 @@ int UserUpdate(Cli& cli, v1::Accounts::Stub& stub, const std::string& verb) {
   }
   req.set_reason(cli.args.Option("reason").value_or(""));
   if (!cli.Done(code)) return code;
-  v1::User resp;
-  auto ctx = cli.conn.Context();
-  grpc::Status s = stub.UpdateUser(ctx.get(), req, &resp);
-  if (!s.ok()) return cli.Fail(s);
-  if (cli.json) {
-    cli.PrintJson(resp);
-  } else {
-    PrintUser(resp);
-  }
-  return kOk;
+  return cli.Call(&v1::Accounts::Stub::UpdateUser, stub, req, PrintUser);
+}
+
+// `user show|revoke-sessions LOGIN`: one login, one call.
+template <typename Request, typename Response, typename Human>
+int OneLogin(Cli& cli, const std::string& verb,
+             grpc::Status (v1::Accounts::Stub::*rpc)(grpc::ClientContext*,
+                                                     const Request&, Response*),
+             v1::Accounts::Stub& stub, Human human) {
+  Request req;
+  auto login = cli.args.Next();
+  if (!login) return cli.Usage("usage: werkbank user " + verb + " LOGIN");
+  req.set_login(*login);
+  int code = kOk;
+  if (!cli.Done(code)) return code;
+  return cli.Call(rpc, stub, req, human);
 }
 
 }  // namespace
@@ -201,16 +205,8 @@ int CmdWhoAmI(Cli& cli) {
   int code = kOk;
   if (!cli.Done(code)) return code;
   auto stub = v1::Accounts::NewStub(cli.conn.channel());
-  v1::User resp;
-  auto ctx = cli.conn.Context();
-  grpc::Status s = stub->WhoAmI(ctx.get(), v1::WhoAmIRequest(), &resp);
-  if (!s.ok()) return cli.Fail(s);
-  if (cli.json) {
-    cli.PrintJson(resp);
-  } else {
-    PrintUser(resp);
-  }
-  return kOk;
+  return cli.Call(&v1::Accounts::Stub::WhoAmI, *stub, v1::WhoAmIRequest(),
+                  PrintUser);
 }
 
 int CmdPasswd(Cli& cli) {
@@ -248,45 +244,38 @@ int CmdUser(Cli& cli) {
     v1::ListUsersRequest req;
     req.set_include_disabled(cli.args.Flag("all"));
     if (!cli.Done(code)) return code;
-    v1::ListUsersResponse resp;
-    auto ctx = cli.conn.Context();
-    grpc::Status s = stub->ListUsers(ctx.get(), req, &resp);
-    if (!s.ok()) return cli.Fail(s);
-    if (cli.json) {
-      cli.PrintJson(resp);
-      return kOk;
-    }
-    Table t({"LOGIN", "NAME", "ROLES", "GROUP", "CARD", "STATUS"});
-    for (const auto& u : resp.users()) {
-      t.Add({u.login(), u.display_name(), RoleNames(u), GroupName(u.group()),
-             u.has_card() ? "yes" : "-", u.disabled() ? "disabled" : "active"});
-    }
-    t.Print();
-    return kOk;
+    return cli.Call(
+        &v1::Accounts::Stub::ListUsers, *stub, req,
+        [](const v1::ListUsersResponse& resp) {
+          Table t({"LOGIN", "NAME", "ROLES", "GROUP", "CARD", "STATUS"});
+          for (const auto& u : resp.users()) {
+            t.Add({u.login(), u.display_name(), RoleNames(u),
+                   GroupName(u.group()), u.has_card() ? "yes" : "-",
+                   u.disabled() ? "disabled" : "active"});
+          }
+          t.Print();
+          return kOk;
+        });
   }
   if (*verb == "show") {
-    v1::GetUserRequest req;
-    auto login = cli.args.Next();
-    if (!login) return cli.Usage("usage: werkbank user show LOGIN");
-    req.set_login(*login);
-    if (!cli.Done(code)) return code;
-    v1::User resp;
-    auto ctx = cli.conn.Context();
-    grpc::Status s = stub->GetUser(ctx.get(), req, &resp);
-    if (!s.ok()) return cli.Fail(s);
-    if (cli.json) {
-      cli.PrintJson(resp);
-    } else {
-      PrintUser(resp);
-    }
-    return kOk;
+    return OneLogin<v1::GetUserRequest>(
+        cli, *verb, &v1::Accounts::Stub::GetUser, *stub, PrintUser);
+  }
+  if (*verb == "revoke-sessions") {
+    return OneLogin<v1::RevokeSessionsRequest>(
+        cli, *verb, &v1::Accounts::Stub::RevokeSessions, *stub,
+        [](const v1::RevokeSessionsResponse& resp) {
+          std::cout << resp.revoked() << " sessions revoked\n";
+          return kOk;
+        });
   }
   if (*verb == "card") {
     v1::SetCardRequest req;
     auto login = cli.args.Next();
-    if (!login)
+    if (!login) {
       return cli.Usage(
           "usage: werkbank user card LOGIN --uid UID [--pin-stdin] | --remove");
+    }
     req.set_login(*login);
     const bool remove = cli.args.Flag("remove");
     auto uid = cli.args.Option("uid");
@@ -297,29 +286,12 @@ int CmdUser(Cli& cli) {
       req.set_card_uid(*uid);
       req.set_pin(Cli::ReadSecret("PIN for the card: ", from_stdin));
     }
-    v1::SetCardResponse resp;
-    auto ctx = cli.conn.Context();
-    grpc::Status s = stub->SetCard(ctx.get(), req, &resp);
-    if (!s.ok()) return cli.Fail(s);
-    if (!cli.json) std::cout << (remove ? "card removed\n" : "card assigned\n");
-    return kOk;
-  }
-  if (*verb == "revoke-sessions") {
-    v1::RevokeSessionsRequest req;
-    auto login = cli.args.Next();
-    if (!login) return cli.Usage("usage: werkbank user revoke-sessions LOGIN");
-    req.set_login(*login);
-    if (!cli.Done(code)) return code;
-    v1::RevokeSessionsResponse resp;
-    auto ctx = cli.conn.Context();
-    grpc::Status s = stub->RevokeSessions(ctx.get(), req, &resp);
-    if (!s.ok()) return cli.Fail(s);
-    if (cli.json) {
-      cli.PrintJson(resp);
-    } else {
-      std::cout << resp.revoked() << " sessions revoked\n";
-    }
-    return kOk;
+    return cli.Call(&v1::Accounts::Stub::SetCard, *stub, req,
+                    [remove](const v1::SetCardResponse&) {
+                      std::cout
+                          << (remove ? "card removed\n" : "card assigned\n");
+                      return kOk;
+                    });
   }
   return cli.Usage("unknown user command \"" + *verb + "\"");
 }

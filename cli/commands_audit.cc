@@ -42,23 +42,20 @@ int CmdAudit(Cli& cli) {
     req.set_limit(static_cast<int32_t>(limit));
     req.set_subject_prefix(cli.args.Option("subject").value_or(""));
     if (!cli.Done(code)) return code;
-    v1::ListAuditEventsResponse resp;
-    auto ctx = cli.conn.Context();
-    grpc::Status s = stub->ListAuditEvents(ctx.get(), req, &resp);
-    if (!s.ok()) return cli.Fail(s);
-    if (cli.json) {
-      cli.PrintJson(resp);
-      return kOk;
-    }
-    auto time = cli.Time();
-    if (!time.ok()) return cli.Fail(time.status());
-    Table t({"ID", "WHEN", "WHO", "ACTION", "SUBJECT", "DETAIL"});
-    for (const auto& e : resp.events()) {
-      t.Add({std::to_string(e.id()), (*time)->Format(FromTimestamp(e.at())),
-             e.actor(), e.action(), e.subject(), e.detail()});
-    }
-    t.Print();
-    return kOk;
+    return cli.Call(
+        &v1::Audit::Stub::ListAuditEvents, *stub, req,
+        [&](const v1::ListAuditEventsResponse& resp) {
+          auto time = cli.Time();
+          if (!time.ok()) return cli.Fail(time.status());
+          Table t({"ID", "WHEN", "WHO", "ACTION", "SUBJECT", "DETAIL"});
+          for (const auto& e : resp.events()) {
+            t.Add({std::to_string(e.id()),
+                   (*time)->Format(FromTimestamp(e.at())), e.actor(),
+                   e.action(), e.subject(), e.detail()});
+          }
+          t.Print();
+          return kOk;
+        });
   }
   return cli.Usage("usage: werkbank audit verify|list ...");
 }

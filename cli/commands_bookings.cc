@@ -133,19 +133,15 @@ int CmdAvail(Cli& cli) {
   *req.mutable_range()->mutable_start() = ToTimestamp(from);
   *req.mutable_range()->mutable_end() = ToTimestamp(to);
   auto stub = v1::Bookings::NewStub(cli.conn.channel());
-  v1::GetAvailabilityResponse resp;
-  auto ctx = cli.conn.Context();
-  grpc::Status s = stub->GetAvailability(ctx.get(), req, &resp);
-  if (!s.ok()) return cli.Fail(s);
-  if (cli.json) {
-    cli.PrintJson(resp);
-    return kOk;
-  }
-  std::cout << "free times of " << *machine << ":\n";
-  for (const auto& r : resp.free())
-    std::cout << "  " << Span(**time, r) << "\n";
-  if (resp.free().empty()) std::cout << "  none in this range\n";
-  return kOk;
+  return cli.Call(&v1::Bookings::Stub::GetAvailability, *stub, req,
+                  [&](const v1::GetAvailabilityResponse& resp) {
+                    std::cout << "free times of " << *machine << ":\n";
+                    for (const auto& r : resp.free())
+                      std::cout << "  " << Span(**time, r) << "\n";
+                    if (resp.free().empty())
+                      std::cout << "  none in this range\n";
+                    return kOk;
+                  });
 }
 
 int CmdBook(Cli& cli) {
@@ -184,20 +180,16 @@ int CmdBook(Cli& cli) {
   *req.mutable_time()->mutable_start() = ToTimestamp(*from);
   *req.mutable_time()->mutable_end() = ToTimestamp(*to);
   auto stub = v1::Bookings::NewStub(cli.conn.channel());
-  v1::CreateReservationResponse resp;
-  auto ctx = cli.conn.Context();
-  grpc::Status s = stub->CreateReservation(ctx.get(), req, &resp);
-  if (!s.ok()) return cli.Fail(s);
-  if (cli.json) {
-    cli.PrintJson(resp);
-    return kOk;
-  }
-  for (const auto& r : resp.reservations()) {
-    std::cout << "booked " << r.machine_id() << " " << Span(**time, r.time())
-              << " (reservation " << r.id() << ", " << KindName(r.kind())
-              << ")\n";
-  }
-  return kOk;
+  return cli.Call(&v1::Bookings::Stub::CreateReservation, *stub, req,
+                  [&](const v1::CreateReservationResponse& resp) {
+                    for (const auto& r : resp.reservations()) {
+                      std::cout << "booked " << r.machine_id() << " "
+                                << Span(**time, r.time()) << " (reservation "
+                                << r.id() << ", " << KindName(r.kind())
+                                << ")\n";
+                    }
+                    return kOk;
+                  });
 }
 
 int CmdBookings(Cli& cli) {
@@ -214,18 +206,13 @@ int CmdBookings(Cli& cli) {
         ToTimestamp(absl::Now() + absl::Hours(24 * 400));
   }
   auto stub = v1::Bookings::NewStub(cli.conn.channel());
-  v1::ListReservationsResponse resp;
-  auto ctx = cli.conn.Context();
-  grpc::Status s = stub->ListReservations(ctx.get(), req, &resp);
-  if (!s.ok()) return cli.Fail(s);
-  if (cli.json) {
-    cli.PrintJson(resp);
-    return kOk;
-  }
-  auto time = cli.Time();
-  if (!time.ok()) return cli.Fail(time.status());
-  PrintReservations(**time, resp.reservations());
-  return kOk;
+  return cli.Call(&v1::Bookings::Stub::ListReservations, *stub, req,
+                  [&](const v1::ListReservationsResponse& resp) {
+                    auto time = cli.Time();
+                    if (!time.ok()) return cli.Fail(time.status());
+                    PrintReservations(**time, resp.reservations());
+                    return kOk;
+                  });
 }
 
 int CmdCancel(Cli& cli) {
@@ -239,16 +226,11 @@ int CmdCancel(Cli& cli) {
   int code = kOk;
   if (!cli.Done(code)) return code;
   auto stub = v1::Bookings::NewStub(cli.conn.channel());
-  v1::Reservation resp;
-  auto ctx = cli.conn.Context();
-  grpc::Status s = stub->CancelReservation(ctx.get(), req, &resp);
-  if (!s.ok()) return cli.Fail(s);
-  if (cli.json) {
-    cli.PrintJson(resp);
-  } else {
-    std::cout << "reservation " << resp.id() << " cancelled\n";
-  }
-  return kOk;
+  return cli.Call(&v1::Bookings::Stub::CancelReservation, *stub, req,
+                  [](const v1::Reservation& r) {
+                    std::cout << "reservation " << r.id() << " cancelled\n";
+                    return kOk;
+                  });
 }
 
 int CmdCheckIn(Cli& cli) {
@@ -260,17 +242,12 @@ int CmdCheckIn(Cli& cli) {
   v1::CheckInRequest req;
   req.set_id(id);
   auto stub = v1::Bookings::NewStub(cli.conn.channel());
-  v1::Reservation resp;
-  auto ctx = cli.conn.Context();
-  grpc::Status s = stub->CheckIn(ctx.get(), req, &resp);
-  if (!s.ok()) return cli.Fail(s);
-  if (cli.json) {
-    cli.PrintJson(resp);
-  } else {
-    std::cout << "checked in to reservation " << resp.id() << " on "
-              << resp.machine_id() << "\n";
-  }
-  return kOk;
+  return cli.Call(&v1::Bookings::Stub::CheckIn, *stub, req,
+                  [](const v1::Reservation& r) {
+                    std::cout << "checked in to reservation " << r.id()
+                              << " on " << r.machine_id() << "\n";
+                    return kOk;
+                  });
 }
 
 }  // namespace werkbank::cli

@@ -23,48 +23,42 @@ int CmdBriefing(Cli& cli) {
     if (req.machine_class().empty() || req.participant_logins().empty()) {
       return cli.Usage(
           "usage: werkbank briefing record --class CLASS --participant "
-          "LOGIN... [--at TIME] [--note TEXT]");
+          "LOGIN... "
+          "[--at TIME] [--note TEXT]");
     }
     if (at) {
       auto t = cli.ParseTime(*at);
       if (!t.ok()) return cli.Fail(t.status());
       *req.mutable_held_at() = ToTimestamp(*t);
     }
-    v1::Briefing resp;
-    auto ctx = cli.conn.Context();
-    grpc::Status s = stub->RecordBriefing(ctx.get(), req, &resp);
-    if (!s.ok()) return cli.Fail(s);
-    if (cli.json) {
-      cli.PrintJson(resp);
-    } else {
-      std::cout << "briefing " << resp.id() << " on " << resp.machine_class()
-                << " recorded; qualified: "
-                << absl::StrJoin(resp.participant_logins(), ", ") << "\n";
-    }
-    return kOk;
+    return cli.Call(&v1::Trainings::Stub::RecordBriefing, *stub, req,
+                    [](const v1::Briefing& b) {
+                      std::cout << "briefing " << b.id() << " on "
+                                << b.machine_class() << " recorded; qualified: "
+                                << absl::StrJoin(b.participant_logins(), ", ")
+                                << "\n";
+                      return kOk;
+                    });
   }
   if (verb && *verb == "list") {
     v1::ListBriefingsRequest req;
     req.set_machine_class(cli.args.Option("class").value_or(""));
     if (!cli.Done(code)) return code;
-    v1::ListBriefingsResponse resp;
-    auto ctx = cli.conn.Context();
-    grpc::Status s = stub->ListBriefings(ctx.get(), req, &resp);
-    if (!s.ok()) return cli.Fail(s);
-    if (cli.json) {
-      cli.PrintJson(resp);
-      return kOk;
-    }
-    auto time = cli.Time();
-    if (!time.ok()) return cli.Fail(time.status());
-    Table t({"ID", "CLASS", "HELD", "TRAINER", "PARTICIPANTS"});
-    for (const auto& b : resp.briefings()) {
-      t.Add({std::to_string(b.id()), b.machine_class(),
-             (*time)->Format(FromTimestamp(b.held_at())), b.trainer_login(),
-             absl::StrJoin(b.participant_logins(), ",")});
-    }
-    t.Print();
-    return kOk;
+    return cli.Call(
+        &v1::Trainings::Stub::ListBriefings, *stub, req,
+        [&](const v1::ListBriefingsResponse& resp) {
+          auto time = cli.Time();
+          if (!time.ok()) return cli.Fail(time.status());
+          Table t({"ID", "CLASS", "HELD", "TRAINER", "PARTICIPANTS"});
+          for (const auto& b : resp.briefings()) {
+            t.Add({std::to_string(b.id()), b.machine_class(),
+                   (*time)->Format(FromTimestamp(b.held_at())),
+                   b.trainer_login(),
+                   absl::StrJoin(b.participant_logins(), ",")});
+          }
+          t.Print();
+          return kOk;
+        });
   }
   return cli.Usage("usage: werkbank briefing record|list ...");
 }
@@ -78,26 +72,23 @@ int CmdQual(Cli& cli) {
     req.set_login(cli.args.Option("user").value_or(""));
     req.set_include_invalid(cli.args.Flag("all"));
     if (!cli.Done(code)) return code;
-    v1::ListQualificationsResponse resp;
-    auto ctx = cli.conn.Context();
-    grpc::Status s = stub->ListQualifications(ctx.get(), req, &resp);
-    if (!s.ok()) return cli.Fail(s);
-    if (cli.json) {
-      cli.PrintJson(resp);
-      return kOk;
-    }
-    auto time = cli.Time();
-    if (!time.ok()) return cli.Fail(time.status());
-    Table t({"ID", "USER", "CLASS", "GRANTED BY", "EXPIRES", "STATUS"});
-    for (const auto& q : resp.qualifications()) {
-      t.Add({std::to_string(q.id()), q.login(), q.machine_class(),
-             q.granted_by(), (*time)->Format(FromTimestamp(q.expires_at())),
-             q.valid()     ? "valid"
-             : q.revoked() ? "revoked"
-                           : "expired"});
-    }
-    t.Print();
-    return kOk;
+    return cli.Call(
+        &v1::Trainings::Stub::ListQualifications, *stub, req,
+        [&](const v1::ListQualificationsResponse& resp) {
+          auto time = cli.Time();
+          if (!time.ok()) return cli.Fail(time.status());
+          Table t({"ID", "USER", "CLASS", "GRANTED BY", "EXPIRES", "STATUS"});
+          for (const auto& q : resp.qualifications()) {
+            t.Add({std::to_string(q.id()), q.login(), q.machine_class(),
+                   q.granted_by(),
+                   (*time)->Format(FromTimestamp(q.expires_at())),
+                   q.valid()     ? "valid"
+                   : q.revoked() ? "revoked"
+                                 : "expired"});
+          }
+          t.Print();
+          return kOk;
+        });
   }
   if (verb && *verb == "revoke") {
     v1::RevokeQualificationRequest req;
@@ -109,17 +100,13 @@ int CmdQual(Cli& cli) {
     req.set_id(n);
     req.set_reason(cli.args.Option("reason").value_or(""));
     if (!cli.Done(code)) return code;
-    v1::Qualification resp;
-    auto ctx = cli.conn.Context();
-    grpc::Status s = stub->RevokeQualification(ctx.get(), req, &resp);
-    if (!s.ok()) return cli.Fail(s);
-    if (cli.json) {
-      cli.PrintJson(resp);
-    } else {
-      std::cout << "qualification " << resp.id() << " of " << resp.login()
-                << " for " << resp.machine_class() << " revoked\n";
-    }
-    return kOk;
+    return cli.Call(&v1::Trainings::Stub::RevokeQualification, *stub, req,
+                    [](const v1::Qualification& q) {
+                      std::cout << "qualification " << q.id() << " of "
+                                << q.login() << " for " << q.machine_class()
+                                << " revoked\n";
+                      return kOk;
+                    });
   }
   return cli.Usage("usage: werkbank qual list|revoke ...");
 }
