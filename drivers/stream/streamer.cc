@@ -49,6 +49,12 @@ Outcome Streamer::Wait(absl::Duration timeout) {
   return protocol_->outcome();
 }
 
+void Streamer::WithProtocol(
+    const std::function<void(HostProtocol&, absl::Time)>& f) {
+  absl::MutexLock lock(&mu_);
+  f(*protocol_, absl::Now());
+}
+
 Outcome Streamer::outcome() {
   absl::MutexLock lock(&mu_);
   return protocol_->outcome();

@@ -7,6 +7,7 @@
 #define WERKBANK_DRIVERS_STREAM_STREAMER_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -31,6 +32,10 @@ class Streamer {
   Outcome Wait(absl::Duration timeout);
   // Writes the protocol's stop bytes ahead of any further line.
   void EmergencyStop(const std::string& reason);
+
+  // Runs `f` on the protocol under the streamer's lock, e.g. to hold or
+  // resume a GRBL job; what it makes Poll() return goes out next.
+  void WithProtocol(const std::function<void(HostProtocol&, absl::Time)>& f);
 
   Outcome outcome();
   std::string reason();

@@ -1,0 +1,107 @@
+// The GRBL 1.1 host protocol: character counting against the controller's
+// receive buffer, ok/error attributed to the line that caused it, `?` status
+// polling at most 5 times a second, real-time bytes ahead of every line, the
+// door pin, ALARM:N, the start banner, laser mode from `$$`, and `$C` check
+// mode for a dry run.
+//
+// Nothing resumes by itself: an open door holds the job (`!` and 0x84 on the
+// wire before any further line) until Resume() is called.
+#ifndef WERKBANK_DRIVERS_GRBL_GRBL_HOST_H_
+#define WERKBANK_DRIVERS_GRBL_GRBL_HOST_H_
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drivers/stream/host_protocol.h"
+#include "grbl_status.h"
+
+namespace werkbank::grbl {
+
+// Real-time bytes of GRBL 1.1.
+inline constexpr char kStatusQuery = '?';
+inline constexpr char kFeedHold = '!';
+inline constexpr char kCycleStart = '~';
+inline constexpr char kSoftReset = 0x18;
+inline constexpr char kSafetyDoor = static_cast<char>(0x84);
+inline constexpr char kJogCancel = static_cast<char>(0x85);
+
+struct GrblOptions {
+  size_t rx_buffer_bytes = 128;
+  absl::Duration status_interval = absl::Milliseconds(200);  // <= 5 Hz
+  absl::Duration response_timeout = absl::Seconds(5);
+  bool require_laser_mode = false;  // refuse jobs unless $32=1
+};
+
+struct CheckError {
+  int64_t line_index = 0;  // 0-based index into the job's lines
+  int code = 0;
+  std::string meaning;
+};
+
+class GrblHost : public stream::HostProtocol {
+ public:
+  explicit GrblHost(GrblOptions options = {});
+
+  void StartJob(std::vector<std::string> lines, absl::Time now) override;
+  // Streams `lines` in `$C` check mode: nothing moves and the laser stays
+  // off; the job completes with every error listed in check_errors().
+  void StartCheck(std::vector<std::string> lines, absl::Time now);
+  void OnLine(absl::string_view line, absl::Time now) override;
+  std::string Poll(absl::Time now) override;
+  absl::Time NextWake(absl::Time now) const override;
+  std::string EmergencyStop(const std::string& reason) override;
+  void LinkLost(const std::string& reason) override;
+
+  // A person resumes a held job: `~` goes out and streaming continues.
+  void Resume();
+  // Holds the job for an interlock: `!` and 0x84 go out before any line.
+  void Hold(const std::string& reason);
+
+  stream::Outcome outcome() const override { return outcome_; }
+  const std::string& reason() const override { return reason_; }
+  int64_t lines_acknowledged() const override { return acked_; }
+  int64_t lines_total() const override {
+    return static_cast<int64_t>(job_.size());
+  }
+  const std::optional<Status>& status() const { return status_; }
+  std::optional<bool> laser_mode() const { return laser_mode_; }
+  bool ready() const { return phase_ == Phase::kReady; }
+  const std::vector<CheckError>& check_errors() const { return check_errors_; }
+
+ private:
+  enum class Phase { kReset, kSettings, kReady };
+  struct Sent {
+    size_t bytes;
+    int64_t job_index;  // -1 for a command of the host's own
+  };
+
+  void End(stream::Outcome outcome, std::string reason);
+  void Queue(std::string command);
+
+  GrblOptions options_;
+  Phase phase_ = Phase::kReset;
+  bool reset_sent_ = false;
+  std::vector<std::string> job_;
+  size_t next_job_ = 0;
+  std::deque<std::string> own_;  // host commands waiting: $$, $C
+  std::deque<Sent> in_flight_;
+  size_t in_flight_bytes_ = 0;
+  std::string urgent_;  // real-time bytes to write before anything else
+  bool check_mode_ = false;
+  bool check_leaving_ = false;
+  std::vector<CheckError> check_errors_;
+  int64_t acked_ = 0;
+  absl::Time last_rx_ = absl::InfinitePast();
+  absl::Time next_status_ = absl::InfinitePast();
+  bool status_pending_ = false;
+  std::optional<Status> status_;
+  std::optional<bool> laser_mode_;
+  stream::Outcome outcome_ = stream::Outcome::kIdle;
+  std::string reason_;
+};
+
+}  // namespace werkbank::grbl
+
+#endif  // WERKBANK_DRIVERS_GRBL_GRBL_HOST_H_

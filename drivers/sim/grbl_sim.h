@@ -1,0 +1,68 @@
+// A simulated GRBL 1.1 laser: a 128-byte receive buffer that records any
+// overflow, a planner that executes one block per `block_time`, status
+// reports, real-time bytes picked out of the stream at once, a door input,
+// alarms, `$$` settings with laser mode, and `$C` check mode.
+#ifndef WERKBANK_DRIVERS_SIM_GRBL_SIM_H_
+#define WERKBANK_DRIVERS_SIM_GRBL_SIM_H_
+
+#include <array>
+#include <deque>
+#include <memory>
+
+#include "firmware_sim.h"
+
+namespace werkbank::sim {
+
+struct GrblSimOptions {
+  size_t rx_buffer_bytes = 128;
+  size_t planner_blocks = 15;
+  absl::Duration block_time = absl::ZeroDuration();  // per motion block
+  bool laser_mode = true;                            // $32
+};
+
+class GrblSim : public FirmwareSim {
+ public:
+  static std::unique_ptr<GrblSim> Create(GrblSimOptions options = {});
+  ~GrblSim() override;
+
+  void SetDoorOpen(bool open);
+  // Raises ALARM:n, as a hard limit switch would.
+  void RaiseAlarm(int n);
+  // Resets as a power glitch would: buffers cleared, banner sent.
+  void Reset();
+
+  bool overflowed();    // the host sent more than the buffer holds
+  bool laser_on();      // M3/M4 with S > 0 and not held
+  std::string state();  // "Idle", "Run", "Hold", "Door", "Alarm", "Check"
+
+ protected:
+  void OnBytes(absl::string_view bytes) override;
+  void OnTick() override;
+
+ private:
+  explicit GrblSim(GrblSimOptions options) : options_(options) {}
+  void Realtime(char c);
+  void ProcessLines();
+  void Execute(const std::string& line);
+  void SendStatus();
+  void SoftReset();
+
+  GrblSimOptions options_;
+  absl::Mutex sim_mu_;
+  std::string rx_ ABSL_GUARDED_BY(sim_mu_);
+  std::deque<std::string> planner_ ABSL_GUARDED_BY(sim_mu_);
+  absl::Time next_block_ ABSL_GUARDED_BY(sim_mu_) = absl::InfinitePast();
+  std::string state_ ABSL_GUARDED_BY(sim_mu_) = "Idle";
+  bool held_ ABSL_GUARDED_BY(sim_mu_) = false;
+  bool door_ ABSL_GUARDED_BY(sim_mu_) = false;
+  bool alarm_ ABSL_GUARDED_BY(sim_mu_) = false;
+  bool check_ ABSL_GUARDED_BY(sim_mu_) = false;
+  bool overflowed_ ABSL_GUARDED_BY(sim_mu_) = false;
+  bool laser_ ABSL_GUARDED_BY(sim_mu_) = false;
+  double power_ ABSL_GUARDED_BY(sim_mu_) = 0;
+  std::array<double, 3> pos_ ABSL_GUARDED_BY(sim_mu_) = {0, 0, 0};
+};
+
+}  // namespace werkbank::sim
+
+#endif  // WERKBANK_DRIVERS_SIM_GRBL_SIM_H_
