@@ -1,6 +1,7 @@
 // SerialPort over libserialport. Every sp_* result is checked and its error
 // text read right after the failure.
 #include <libserialport.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 
@@ -101,10 +102,11 @@ absl::StatusOr<std::unique_ptr<SerialPort>> OpenSerialPort(
   if (sp_get_port_handle(port, &fd) == SP_OK && fd >= 0) {
     // Exclusive: a second opener (another daemon, a stray screen session)
     // gets EBUSY instead of stealing bytes.
-    if (ioctl(fd, TIOCEXCL) != 0) {
+    if (ioctl(fd, TIOCEXCL) != 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
       sp_close(port);
       sp_free_port(port);
-      return absl::FailedPreconditionError(absl::StrCat("cannot lock ", path));
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " is already in use by another program"));
     }
   }
   const sp_return config[] = {

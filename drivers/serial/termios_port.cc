@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -109,13 +110,20 @@ class TermiosPort : public SerialPort {
 absl::StatusOr<std::unique_ptr<SerialPort>> OpenTermiosPort(
     const std::string& path, int baud) {
   int fd = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 && errno == EBUSY) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is already in use by another program"));
+  }
   if (fd < 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
   }
-  if (::ioctl(fd, TIOCEXCL) != 0) {
+  // TIOCEXCL keeps other openers out (root excepted); the flock also stops
+  // a second werkbank process running as root.
+  if (::ioctl(fd, TIOCEXCL) != 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return absl::FailedPreconditionError(absl::StrCat("cannot lock ", path));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is already in use by another program"));
   }
   termios t{};
   if (::tcgetattr(fd, &t) != 0) {

@@ -60,6 +60,12 @@ void GrblSim::Reset() {
   SoftReset();
 }
 
+std::optional<absl::Duration> GrblSim::DoorReactionTime() {
+  absl::MutexLock lock(&sim_mu_);
+  if (!door_reported_at_ || !door_byte_at_) return std::nullopt;
+  return *door_byte_at_ - *door_reported_at_;
+}
+
 bool GrblSim::overflowed() {
   absl::MutexLock lock(&sim_mu_);
   return overflowed_;
@@ -121,6 +127,7 @@ void GrblSim::Realtime(char c) {
       SoftReset();
       break;
     case 0x84:
+      if (door_reported_at_ && !door_byte_at_) door_byte_at_ = absl::Now();
       held_ = true;
       state_ = "Door";
       break;
@@ -221,7 +228,10 @@ void GrblSim::SendStatus() {
       pos_[2], static_cast<int>(options_.planner_blocks - planner_.size()),
       static_cast<int>(options_.rx_buffer_bytes - rx_.size()),
       laser_ ? power_ : 0.0);
-  if (door_) report += "|Pn:D";
+  if (door_) {
+    report += "|Pn:D";
+    if (!door_reported_at_) door_reported_at_ = absl::Now();
+  }
   report += ">\r\n";
   Send(report);
 }

@@ -8,6 +8,7 @@
 #include <array>
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include "firmware_sim.h"
 
@@ -30,6 +31,10 @@ class GrblSim : public FirmwareSim {
   void RaiseAlarm(int n);
   // Resets as a power glitch would: buffers cleared, banner sent.
   void Reset();
+
+  // From the first status report that showed the door open to the arrival
+  // of the host's 0x84: how fast the host reacts. nullopt until both happened.
+  std::optional<absl::Duration> DoorReactionTime();
 
   bool overflowed();    // the host sent more than the buffer holds
   bool laser_on();      // M3/M4 with S > 0 and not held
@@ -61,6 +66,8 @@ class GrblSim : public FirmwareSim {
   bool laser_ ABSL_GUARDED_BY(sim_mu_) = false;
   double power_ ABSL_GUARDED_BY(sim_mu_) = 0;
   std::array<double, 3> pos_ ABSL_GUARDED_BY(sim_mu_) = {0, 0, 0};
+  std::optional<absl::Time> door_reported_at_ ABSL_GUARDED_BY(sim_mu_);
+  std::optional<absl::Time> door_byte_at_ ABSL_GUARDED_BY(sim_mu_);
 };
 
 }  // namespace werkbank::sim

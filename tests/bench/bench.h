@@ -1,0 +1,21 @@
+// werkbank-bench: benchmarks that print figures. They never pass or fail on
+// time; the README quotes their medians with the machine they ran on.
+#ifndef WERKBANK_TESTS_BENCH_BENCH_H_
+#define WERKBANK_TESTS_BENCH_BENCH_H_
+
+#include <string>
+#include <vector>
+
+namespace werkbank::bench {
+
+// "name: p50 12.0 us, p99 40.0 us, max 55.0 us (n=50)"
+void PrintPercentiles(const std::string& name, std::vector<double> values,
+                      const std::string& unit);
+// CPU model and core count, so figures always name their machine.
+void PrintMachine();
+
+int StreamBench(int argc, char** argv);
+
+}  // namespace werkbank::bench
+
+#endif  // WERKBANK_TESTS_BENCH_BENCH_H_

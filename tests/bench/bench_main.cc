@@ -1,0 +1,53 @@
+// werkbank-bench COMMAND: see bench.h.
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "bench.h"
+
+namespace werkbank::bench {
+
+void PrintPercentiles(const std::string& name, std::vector<double> values,
+                      const std::string& unit) {
+  if (values.empty()) {
+    std::printf("%s: no samples\n", name.c_str());
+    return;
+  }
+  std::sort(values.begin(), values.end());
+  auto at = [&](double q) {
+    return values[std::min(
+        values.size() - 1,
+        static_cast<size_t>(q * static_cast<double>(values.size())))];
+  };
+  std::printf("%s: p50 %.1f %s, p99 %.1f %s, max %.1f %s (n=%zu)\n",
+              name.c_str(), at(0.5), unit.c_str(), at(0.99), unit.c_str(),
+              values.back(), unit.c_str(), values.size());
+}
+
+void PrintMachine() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line, model = "unknown CPU";
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  std::printf("machine: %s, %u cores\n", model.c_str(),
+              std::thread::hardware_concurrency());
+}
+
+}  // namespace werkbank::bench
+
+int main(int argc, char** argv) {
+  const std::string command = argc > 1 ? argv[1] : "";
+  if (command == "stream")
+    return werkbank::bench::StreamBench(argc - 2, argv + 2);
+  std::fprintf(stderr,
+               "usage: werkbank-bench stream [LINES]\n"
+               "  stream   streaming throughput and stop latency against the "
+               "simulators\n");
+  return 2;
+}
