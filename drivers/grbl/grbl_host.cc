@@ -210,6 +210,16 @@ std::string GrblHost::EmergencyStop(const std::string& reason) {
   return std::string{kFeedHold, kSoftReset};
 }
 
+std::string GrblHost::Cancel(const std::string& reason) {
+  End(stream::Outcome::kCancelled, reason);
+  return std::string{kFeedHold, kSoftReset};
+}
+
+std::string GrblHost::SafeStateBytes() const {
+  // A soft reset turns the laser off and empties every buffer.
+  return std::string(1, kSoftReset);
+}
+
 void GrblHost::LinkLost(const std::string& reason) {
   End(stream::Outcome::kFailed, absl::StrCat("serial link lost: ", reason));
 }

@@ -55,9 +55,11 @@ class GrblHost : public stream::HostProtocol {
   void LinkLost(const std::string& reason) override;
 
   // A person resumes a held job: `~` goes out and streaming continues.
-  void Resume();
+  void Resume() override;
   // Holds the job for an interlock: `!` and 0x84 go out before any line.
-  void Hold(const std::string& reason);
+  void Hold(const std::string& reason) override;
+  std::string Cancel(const std::string& reason) override;
+  std::string SafeStateBytes() const override;
 
   stream::Outcome outcome() const override { return outcome_; }
   const std::string& reason() const override { return reason_; }

@@ -38,14 +38,14 @@ std::optional<Temperatures> ParseTemperatures(absl::string_view line) {
 
 MarlinHost::MarlinHost(MarlinOptions options) : options_(options) {
   // Reset the numbering, then ask for capabilities.
-  queue_ = {"M110 N0", "M115"};
+  queue_ = {{"M110 N0"}, {"M115"}};
   handshake_lines_ = queue_.size();
   next_ = 0;
 }
 
 void MarlinHost::StartJob(std::vector<std::string> lines, absl::Time now) {
   job_ = std::move(lines);
-  queue_.insert(queue_.end(), job_.begin(), job_.end());
+  for (const std::string& line : job_) queue_.push_back({line, true});
   outcome_ =
       job_.empty() ? stream::Outcome::kCompleted : stream::Outcome::kRunning;
   reason_.clear();
@@ -72,9 +72,9 @@ void MarlinHost::OnLine(absl::string_view line, absl::Time now) {
     if (in_flight_.empty()) return;  // the answer to a probe
     const int64_t n = in_flight_.front();
     in_flight_.pop_front();
-    if (n + 1 > confirmed_) confirmed_ = n + 1;
-    if (n >= static_cast<int64_t>(handshake_lines_)) {
-      acked_ = confirmed_ - static_cast<int64_t>(handshake_lines_);
+    if (n + 1 > confirmed_) {
+      confirmed_ = n + 1;
+      if (queue_[static_cast<size_t>(n)].job) ++acked_;
     }
     if (outcome_ == stream::Outcome::kRunning &&
         confirmed_ == static_cast<int64_t>(queue_.size())) {
@@ -127,8 +127,7 @@ void MarlinHost::OnLine(absl::string_view line, absl::Time now) {
   if (absl::StartsWith(line, "Cap:AUTOREPORT_TEMP:1")) {
     // Only while no job line has gone out: inserting renumbers what follows.
     if (!autoreport_ && next_ <= static_cast<int64_t>(handshake_lines_)) {
-      queue_.insert(queue_.begin() + static_cast<long>(handshake_lines_),
-                    "M155 S2");
+      queue_.insert(queue_.begin() + static_cast<long>(handshake_lines_), Entry{"M155 S2"});
       ++handshake_lines_;
       autoreport_ = true;
     }
@@ -139,9 +138,8 @@ void MarlinHost::OnLine(absl::string_view line, absl::Time now) {
 }
 
 std::string MarlinHost::Poll(absl::Time now) {
-  if (outcome_ == stream::Outcome::kFailed ||
-      outcome_ == stream::Outcome::kAborted ||
-      outcome_ == stream::Outcome::kHeld) {
+  if (outcome_ == stream::Outcome::kFailed || outcome_ == stream::Outcome::kAborted ||
+      outcome_ == stream::Outcome::kCancelled || outcome_ == stream::Outcome::kHeld) {
     return "";
   }
   if (!in_flight_.empty()) {
@@ -161,7 +159,7 @@ std::string MarlinHost::Poll(absl::Time now) {
     if (in_flight_.empty()) last_rx_ = now;
     const int64_t n = next_++;
     in_flight_.push_back(n);
-    return NumberedLine(n, queue_[static_cast<size_t>(n)]) + "\n";
+    return NumberedLine(n, queue_[static_cast<size_t>(n)].command) + "\n";
   }
   return "";
 }
@@ -177,6 +175,40 @@ std::string MarlinHost::EmergencyStop(const std::string& reason) {
   // M112 halts at once (Marlin's emergency parser acts on it even with a
   // full buffer); the heater commands are for firmware without that parser.
   return "M112\nM104 S0\nM140 S0\n";
+}
+
+void MarlinHost::Hold(const std::string& reason) {
+  if (outcome_ != stream::Outcome::kRunning) return;
+  outcome_ = stream::Outcome::kHeld;
+  reason_ = reason;
+}
+
+void MarlinHost::Resume() {
+  if (outcome_ != stream::Outcome::kHeld) return;
+  outcome_ = stream::Outcome::kRunning;
+  reason_.clear();
+}
+
+std::string MarlinHost::Cancel(const std::string& reason) {
+  End(stream::Outcome::kCancelled, reason);
+  // M410 stops the steppers at once; then heaters, fan and motors off.
+  return "M410\n" + SafeStateBytes();
+}
+
+std::string MarlinHost::SafeStateBytes() const { return "M104 S0\nM140 S0\nM107\nM84\n"; }
+
+void MarlinHost::InsertNext(const std::vector<std::string>& commands) {
+  std::vector<Entry> entries;
+  for (const auto& c : commands) entries.push_back({c, false});
+  queue_.insert(queue_.begin() + static_cast<long>(next_), entries.begin(), entries.end());
+}
+
+int64_t MarlinHost::JobLinesBefore(int64_t n) const {
+  int64_t count = 0;
+  for (int64_t i = 0; i < n && i < static_cast<int64_t>(queue_.size()); ++i) {
+    if (queue_[static_cast<size_t>(i)].job) ++count;
+  }
+  return count;
 }
 
 void MarlinHost::LinkLost(const std::string& reason) {

@@ -40,6 +40,13 @@ class MarlinHost : public stream::HostProtocol {
   absl::Time NextWake(absl::Time now) const override;
   std::string EmergencyStop(const std::string& reason) override;
   void LinkLost(const std::string& reason) override;
+  void Hold(const std::string& reason) override;
+  void Resume() override;
+  std::string Cancel(const std::string& reason) override;
+  std::string SafeStateBytes() const override;
+  // Queues `commands` to go out next, before the rest of the job (e.g.
+  // heaters down during a long pause, and back up before resuming).
+  void InsertNext(const std::vector<std::string>& commands);
 
   stream::Outcome outcome() const override { return outcome_; }
   const std::string& reason() const override { return reason_; }
@@ -54,8 +61,14 @@ class MarlinHost : public stream::HostProtocol {
   void End(stream::Outcome outcome, std::string reason);
 
   MarlinOptions options_;
+  struct Entry {
+    std::string command;
+    bool job = false;  // a line of the job, not one of the host's own
+  };
+  int64_t JobLinesBefore(int64_t n) const;
+
   // Everything to send, numbered from 0: the handshake, then the job.
-  std::vector<std::string> queue_;
+  std::vector<Entry> queue_;
   size_t handshake_lines_ = 0;
   std::vector<std::string> job_;
   int64_t next_ = 0;               // number of the next line to send

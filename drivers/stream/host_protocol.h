@@ -20,6 +20,7 @@ enum class Outcome {
   kCompleted,
   kFailed,   // the firmware or the link failed: the machine is in fault
   kAborted,  // emergency stop or a firmware reset/alarm during the job
+  kCancelled,  // a person cancelled the job
 };
 
 class HostProtocol {
@@ -36,6 +37,16 @@ class HostProtocol {
   virtual absl::Time NextWake(absl::Time now) const = 0;
   // The stop bytes for the wire; the job is aborted from now on.
   virtual std::string EmergencyStop(const std::string& reason) = 0;
+  // Stops feeding lines (and, where the firmware can, motion) until Resume().
+  virtual void Hold(const std::string& reason) = 0;
+  // Continues a held job; only ever called for a person's explicit action.
+  virtual void Resume() = 0;
+  // Stops the job for good; the bytes returned stop the machine and turn
+  // heaters and laser off, ahead of anything else.
+  virtual std::string Cancel(const std::string& reason) = 0;
+  // Bytes that put an idle machine into its safe state (heaters off, laser
+  // off, motors released), sent on every connect.
+  virtual std::string SafeStateBytes() const = 0;
   // Marks the link as lost (the port failed).
   virtual void LinkLost(const std::string& reason) = 0;
 

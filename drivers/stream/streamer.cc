@@ -32,8 +32,13 @@ void Streamer::StartJob(std::vector<std::string> lines) {
 }
 
 void Streamer::EmergencyStop(const std::string& reason) {
+  WriteNow([&](HostProtocol& p) { return p.EmergencyStop(reason); });
+}
+
+void Streamer::WriteNow(const std::function<std::string(HostProtocol&)>& f) {
   absl::MutexLock lock(&mu_);
-  const std::string bytes = protocol_->EmergencyStop(reason);
+  const std::string bytes = f(*protocol_);
+  if (bytes.empty()) return;
   if (absl::Status s = port_->Write(bytes, kWriteTimeout); !s.ok()) {
     protocol_->LinkLost(std::string(s.message()));
   }

@@ -32,6 +32,9 @@ class Streamer {
   Outcome Wait(absl::Duration timeout);
   // Writes the protocol's stop bytes ahead of any further line.
   void EmergencyStop(const std::string& reason);
+  // Runs `f` under the lock and writes the bytes it returns at once, ahead
+  // of any further line: cancel, safe state.
+  void WriteNow(const std::function<std::string(HostProtocol&)>& f);
 
   // Runs `f` on the protocol under the streamer's lock, e.g. to hold or
   // resume a GRBL job; what it makes Poll() return goes out next.

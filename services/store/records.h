@@ -110,6 +110,44 @@ struct ReservationFilter {
   bool active_only = true;                 // booked or checked in
 };
 
+// Mirrors werkbank.v1.JobState.
+enum class JobState : int {
+  kUploaded = 1,
+  kQueued = 2,
+  kRunning = 3,
+  kPaused = 4,
+  kCompleted = 5,
+  kCancelled = 6,
+  kFailed = 7,
+  kInterrupted = 8,
+  kRejected = 9,
+};
+
+struct JobRecord {
+  int64_t id = 0;
+  std::string machine_id;
+  int64_t owner_id = 0;
+  std::string file_name;
+  std::string sha256;  // the program is stored as jobs/<sha256>.gcode
+  int64_t size_bytes = 0;
+  JobState state = JobState::kUploaded;
+  std::string preflight;  // werkbank.v1.PreflightReport, binary
+  int64_t line_count = 0;
+  double estimated_seconds = 0;
+  absl::Time created_at;
+  std::optional<absl::Time> started_at;
+  std::optional<absl::Time> finished_at;
+  std::string end_reason;
+  int64_t lines_done = 0;
+};
+
+struct MachineBlockRecord {
+  std::string machine_id;
+  std::string reason;
+  int64_t blocked_by = 0;
+  absl::Time blocked_at;
+};
+
 struct AuditRecord {
   int64_t id = 0;
   absl::Time at;

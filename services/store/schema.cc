@@ -85,6 +85,34 @@ CREATE TABLE audit_events (
   hash TEXT NOT NULL
 );
 )sql",
+    // 1 -> 2: machine control: jobs and maintenance blocks.
+    R"sql(
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  machine_id TEXT NOT NULL,
+  owner_id INTEGER NOT NULL REFERENCES users(id),
+  file_name TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  preflight TEXT NOT NULL,
+  line_count INTEGER NOT NULL,
+  estimated_seconds REAL NOT NULL,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  end_reason TEXT NOT NULL DEFAULT '',
+  lines_done INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX jobs_by_machine ON jobs(machine_id, id);
+CREATE INDEX jobs_by_owner ON jobs(owner_id, id);
+CREATE TABLE machine_blocks (
+  machine_id TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  blocked_by INTEGER NOT NULL REFERENCES users(id),
+  blocked_at INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

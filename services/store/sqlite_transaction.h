@@ -53,6 +53,16 @@ class SqliteTransaction : public Transaction {
   absl::StatusOr<std::vector<ReservationRecord>> ListActiveStartedBefore(
       absl::Time t) override;
 
+  absl::StatusOr<int64_t> InsertJob(const JobRecord& job) override;
+  absl::Status UpdateJob(const JobRecord& job) override;
+  absl::StatusOr<std::optional<JobRecord>> FindJob(int64_t id) override;
+  absl::StatusOr<std::vector<JobRecord>> ListJobs(const std::string& machine_id,
+                                                  int64_t owner_id, int limit) override;
+  absl::StatusOr<std::vector<JobRecord>> ListJobsInState(JobState state) override;
+  absl::Status PutMachineBlock(const MachineBlockRecord& block) override;
+  absl::Status DeleteMachineBlock(const std::string& machine_id) override;
+  absl::StatusOr<std::vector<MachineBlockRecord>> ListMachineBlocks() override;
+
   absl::StatusOr<std::optional<AuditRecord>> LastAuditEvent() override;
   absl::Status InsertAudit(const AuditRecord& event) override;
   absl::StatusOr<std::vector<AuditRecord>> ListAudit(
