@@ -42,12 +42,15 @@ void GrblHost::StartCheck(std::vector<std::string> lines, absl::Time now) {
   StartJob(std::move(lines), now);
 }
 
-void GrblHost::Hold(const std::string& reason) {
-  if (outcome_ != stream::Outcome::kRunning) return;
-  urgent_ += kFeedHold;
-  urgent_ += kSafetyDoor;
+std::string GrblHost::Hold(const std::string& reason, bool door) {
+  if (outcome_ != stream::Outcome::kRunning) return "";
   outcome_ = stream::Outcome::kHeld;
   reason_ = reason;
+  // Feed hold stops motion (and, in laser mode, the beam); 0x84 also parks
+  // GRBL in its door state so that `~` alone cannot restart it.
+  std::string bytes(1, kFeedHold);
+  if (door) bytes += kSafetyDoor;
+  return bytes;
 }
 
 void GrblHost::Resume() {
@@ -64,8 +67,9 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
     status_pending_ = false;
     if (auto s = ParseStatus(line)) {
       status_ = *s;
-      if (s->door_open() && outcome_ == stream::Outcome::kRunning)
-        Hold("the door is open");
+      if (s->door_open() && outcome_ == stream::Outcome::kRunning) {
+        urgent_ += Hold("the door is open", /*door=*/true);
+      }
     }
     return;
   }
@@ -215,7 +219,7 @@ std::string GrblHost::Cancel(const std::string& reason) {
   return std::string{kFeedHold, kSoftReset};
 }
 
-std::string GrblHost::SafeStateBytes() const {
+std::string GrblHost::SafeState() {
   // A soft reset turns the laser off and empties every buffer.
   return std::string(1, kSoftReset);
 }

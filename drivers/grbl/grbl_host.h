@@ -57,9 +57,9 @@ class GrblHost : public stream::HostProtocol {
   // A person resumes a held job: `~` goes out and streaming continues.
   void Resume() override;
   // Holds the job for an interlock: `!` and 0x84 go out before any line.
-  void Hold(const std::string& reason) override;
+  std::string Hold(const std::string& reason, bool door) override;
   std::string Cancel(const std::string& reason) override;
-  std::string SafeStateBytes() const override;
+  std::string SafeState() override;
 
   stream::Outcome outcome() const override { return outcome_; }
   const std::string& reason() const override { return reason_; }

@@ -177,10 +177,11 @@ std::string MarlinHost::EmergencyStop(const std::string& reason) {
   return "M112\nM104 S0\nM140 S0\n";
 }
 
-void MarlinHost::Hold(const std::string& reason) {
-  if (outcome_ != stream::Outcome::kRunning) return;
+std::string MarlinHost::Hold(const std::string& reason, bool /*door*/) {
+  if (outcome_ != stream::Outcome::kRunning) return "";
   outcome_ = stream::Outcome::kHeld;
   reason_ = reason;
+  return "";  // no more lines; the printer finishes the few moves it holds
 }
 
 void MarlinHost::Resume() {
@@ -191,11 +192,20 @@ void MarlinHost::Resume() {
 
 std::string MarlinHost::Cancel(const std::string& reason) {
   End(stream::Outcome::kCancelled, reason);
+  in_flight_.clear();
   // M410 stops the steppers at once; then heaters, fan and motors off.
-  return "M410\n" + SafeStateBytes();
+  return Immediate({"M410", "M104 S0", "M140 S0", "M107", "M84"});
 }
 
-std::string MarlinHost::SafeStateBytes() const { return "M104 S0\nM140 S0\nM107\nM84\n"; }
+std::string MarlinHost::SafeState() { return Immediate({"M104 S0", "M140 S0", "M107", "M84"}); }
+
+std::string MarlinHost::Immediate(const std::vector<std::string>& commands) {
+  std::string out;
+  for (const auto& c : commands) out += c + "\n";
+  // Their oks come back among the job's; they must not acknowledge job lines.
+  ignore_oks_ += static_cast<int>(commands.size());
+  return out;
+}
 
 void MarlinHost::InsertNext(const std::vector<std::string>& commands) {
   std::vector<Entry> entries;

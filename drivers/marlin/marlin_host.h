@@ -40,10 +40,12 @@ class MarlinHost : public stream::HostProtocol {
   absl::Time NextWake(absl::Time now) const override;
   std::string EmergencyStop(const std::string& reason) override;
   void LinkLost(const std::string& reason) override;
-  void Hold(const std::string& reason) override;
+  std::string Hold(const std::string& reason, bool door) override;
   void Resume() override;
   std::string Cancel(const std::string& reason) override;
-  std::string SafeStateBytes() const override;
+  std::string SafeState() override;
+  // Writes `commands` unnumbered, now, and expects their oks.
+  std::string Immediate(const std::vector<std::string>& commands);
   // Queues `commands` to go out next, before the rest of the job (e.g.
   // heaters down during a long pause, and back up before resuming).
   void InsertNext(const std::vector<std::string>& commands);

@@ -38,7 +38,9 @@ class HostProtocol {
   // The stop bytes for the wire; the job is aborted from now on.
   virtual std::string EmergencyStop(const std::string& reason) = 0;
   // Stops feeding lines (and, where the firmware can, motion) until Resume().
-  virtual void Hold(const std::string& reason) = 0;
+  // Returns the bytes that stop motion at once (GRBL feed hold, plus 0x84 for
+  // the door); they go out ahead of everything else.
+  virtual std::string Hold(const std::string& reason, bool door) = 0;
   // Continues a held job; only ever called for a person's explicit action.
   virtual void Resume() = 0;
   // Stops the job for good; the bytes returned stop the machine and turn
@@ -46,7 +48,7 @@ class HostProtocol {
   virtual std::string Cancel(const std::string& reason) = 0;
   // Bytes that put an idle machine into its safe state (heaters off, laser
   // off, motors released), sent on every connect.
-  virtual std::string SafeStateBytes() const = 0;
+  virtual std::string SafeState() = 0;
   // Marks the link as lost (the port failed).
   virtual void LinkLost(const std::string& reason) = 0;
 

@@ -1,0 +1,178 @@
+// One machine: its connection, its state and every transition of it. A
+// supervisor thread per machine connects (with backoff), drives the machine
+// to its safe state on every connect, follows the running job, and enforces
+// the interlocks that depend on time (reservation end, presence).
+//
+// States (DESIGN.md): offline, locked, unlocked(user, reservation), running,
+// paused, fault(reason), blocked. Every change goes through Transition(),
+// the one place that decides and audits it. Nothing resumes by itself: a
+// held job waits for Resume() from a person; a fault waits for staff.
+//
+// Thread-safe.
+#ifndef WERKBANK_SERVICES_MACHINES_MACHINE_CONTROLLER_H_
+#define WERKBANK_SERVICES_MACHINES_MACHINE_CONTROLLER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "drivers/stream/streamer.h"
+#include "services/access/actor.h"
+#include "services/common/clock.h"
+#include "services/store/store.h"
+#include "werkbank/v1/config.pb.h"
+
+namespace werkbank::machines {
+
+enum class State { kOffline, kLocked, kUnlocked, kRunning, kPaused, kFault, kBlocked };
+const char* StateName(State s);
+
+// Opens the machine's port and returns a streamer speaking its protocol.
+using Connector = std::function<absl::StatusOr<std::unique_ptr<stream::Streamer>>()>;
+
+struct UnlockGrant {
+  int64_t user_id = 0;
+  std::string login;
+  std::string token_hash;         // the session that unlocked
+  int64_t reservation_id = 0;     // 0: staff without a reservation
+  bool workshop = false;          // participants below may run jobs too
+  std::vector<int64_t> participant_ids;
+  absl::Time until;
+};
+
+struct InterlockView {
+  std::string kind;
+  bool satisfied = true;
+  std::string detail;
+};
+
+struct JobProgress {
+  int64_t job_id = 0;
+  std::string owner_login;
+  int64_t lines_done = 0;
+  int64_t lines_total = 0;
+  absl::Time started;
+  double estimated_seconds = 0;
+  std::string state;  // "running", "paused"
+  std::string message;
+};
+
+struct MachineSnapshot {
+  std::string id, name, machine_class, protocol;
+  State state = State::kOffline;
+  std::string fault_reason;
+  std::string block_reason;
+  std::optional<UnlockGrant> unlock;
+  std::optional<JobProgress> job;
+  std::vector<InterlockView> interlocks;
+  double hotend = 0, hotend_target = 0, bed = 0, bed_target = 0;
+  std::array<double, 3> position = {0, 0, 0};
+  absl::Time since;
+};
+
+// A job about to run, checked by the JobService.
+struct JobStart {
+  int64_t job_id = 0;
+  int64_t owner_id = 0;
+  std::string owner_login;
+  std::vector<std::string> lines;
+  double estimated_seconds = 0;
+  std::vector<std::string> confirmed_interlocks;  // source "user" interlocks
+};
+
+// How a job ended, reported to the JobService.
+struct JobEnd {
+  int64_t job_id = 0;
+  store::JobState state = store::JobState::kCompleted;
+  std::string reason;
+  int64_t lines_done = 0;
+};
+
+class MachineController {
+ public:
+  using JobEndSink = std::function<void(const JobEnd&)>;
+
+  MachineController(const v1::MachineConfig& config, const v1::JobsConfig& jobs,
+                    Connector connect, store::Store& store, const Clock& clock,
+                    JobEndSink on_job_end);
+  ~MachineController();
+
+  // Starts the supervisor thread. `blocked` restores a maintenance block.
+  void Start(std::optional<std::string> blocked);
+
+  const v1::MachineConfig& config() const { return config_; }
+  MachineSnapshot Snapshot();
+
+  absl::Status Unlock(const access::Actor& actor, const UnlockGrant& grant);
+  absl::Status Lock(const access::Actor& actor, const std::string& why);
+  absl::Status Block(const access::Actor& actor, const std::string& reason);
+  absl::Status Unblock(const access::Actor& actor);
+  absl::Status AcknowledgeFault(const access::Actor& actor, const std::string& note);
+
+  // The machine must be unlocked for `actor` (or a workshop they attend),
+  // inside the unlock's time, idle and with every interlock satisfied.
+  absl::Status StartJob(const access::Actor& actor, JobStart job);
+  absl::Status Pause(const access::Actor& actor, int64_t job_id);
+  absl::Status Resume(const access::Actor& actor, int64_t job_id);
+  absl::Status Cancel(const access::Actor& actor, int64_t job_id, const std::string& reason);
+  absl::Status EmergencyStop(const access::Actor& actor, const std::string& reason);
+  absl::Status ConfirmPresence(const access::Actor& actor);
+  // The session that unlocked the machine ended (logout): lock it.
+  void SessionEnded(const std::string& token_hash);
+
+ private:
+  void Loop();
+  void Tick(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TryConnect(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void FollowJob(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CheckTimeInterlocks(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sends the configured action of interlock `kind` ahead of the queue.
+  void Trip(const std::string& kind, const std::string& reason)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Transition(State to, const std::string& actor, const std::string& why)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Audit(const std::string& actor, const std::string& action, const std::string& detail)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void EndJob(store::JobState state, const std::string& reason)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void DropLink(const std::string& reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string InterlockAction(const std::string& kind) const;
+  bool HasInterlock(const std::string& kind) const;
+  bool MayRunJobs(const access::Actor& actor) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const v1::MachineConfig config_;
+  const v1::JobsConfig jobs_;
+  Connector connect_;
+  store::Store& store_;
+  const Clock& clock_;
+  JobEndSink on_job_end_;
+
+  absl::Mutex mu_;
+  std::unique_ptr<stream::Streamer> link_ ABSL_GUARDED_BY(mu_);
+  State state_ ABSL_GUARDED_BY(mu_) = State::kOffline;
+  absl::Time since_ ABSL_GUARDED_BY(mu_);
+  std::string fault_reason_ ABSL_GUARDED_BY(mu_);
+  std::optional<std::string> block_reason_ ABSL_GUARDED_BY(mu_);
+  std::optional<UnlockGrant> unlock_ ABSL_GUARDED_BY(mu_);
+  std::optional<JobProgress> job_ ABSL_GUARDED_BY(mu_);
+  absl::Time next_connect_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Duration backoff_ ABSL_GUARDED_BY(mu_) = absl::Seconds(1);
+  absl::Time last_presence_ ABSL_GUARDED_BY(mu_);
+  absl::Time paused_at_ ABSL_GUARDED_BY(mu_);
+  bool heaters_lowered_ ABSL_GUARDED_BY(mu_) = false;
+  bool end_warning_sent_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time last_progress_save_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace werkbank::machines
+
+#endif  // WERKBANK_SERVICES_MACHINES_MACHINE_CONTROLLER_H_
