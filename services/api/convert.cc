@@ -1,6 +1,8 @@
 // Record <-> message translation; see convert.h.
 #include "convert.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 
 namespace werkbank::api {
@@ -126,6 +128,89 @@ v1::AuditEvent ToProto(const store::AuditRecord& e) {
   p.set_detail(e.detail);
   p.set_prev_hash(e.prev_hash);
   p.set_hash(e.hash);
+  return p;
+}
+
+v1::Machine ToProto(const machines::MachineSnapshot& m) {
+  v1::Machine p;
+  p.set_id(m.id);
+  p.set_name(m.name);
+  p.set_machine_class(m.machine_class);
+  p.set_protocol(m.protocol);
+  static const v1::MachineState kStates[] = {
+      v1::MACHINE_STATE_OFFLINE, v1::MACHINE_STATE_LOCKED, v1::MACHINE_STATE_UNLOCKED,
+      v1::MACHINE_STATE_RUNNING, v1::MACHINE_STATE_PAUSED, v1::MACHINE_STATE_FAULT,
+      v1::MACHINE_STATE_BLOCKED};
+  p.set_state(kStates[static_cast<int>(m.state)]);
+  if (m.unlock) {
+    p.set_unlocked_by(m.unlock->login);
+    p.set_reservation_id(m.unlock->reservation_id);
+  }
+  if (m.job) p.set_job_id(m.job->job_id);
+  p.set_fault_reason(m.state == machines::State::kBlocked ? m.block_reason : m.fault_reason);
+  static const std::map<std::string, v1::InterlockKind> kKinds = {
+      {"door", v1::INTERLOCK_KIND_DOOR},
+      {"extraction", v1::INTERLOCK_KIND_EXTRACTION},
+      {"air_assist", v1::INTERLOCK_KIND_AIR_ASSIST},
+      {"presence", v1::INTERLOCK_KIND_PRESENCE},
+      {"thermal", v1::INTERLOCK_KIND_THERMAL},
+      {"reservation", v1::INTERLOCK_KIND_RESERVATION},
+      {"emergency_stop", v1::INTERLOCK_KIND_EMERGENCY_STOP}};
+  for (const auto& il : m.interlocks) {
+    auto* i = p.add_interlocks();
+    auto kind = kKinds.find(il.kind);
+    i->set_kind(kind == kKinds.end() ? v1::INTERLOCK_KIND_UNSPECIFIED : kind->second);
+    i->set_satisfied(il.satisfied);
+    i->set_detail(il.detail);
+  }
+  if (m.protocol == "marlin") {
+    auto* h = p.add_temperatures();
+    h->set_heater("hotend");
+    h->set_current_c(m.hotend);
+    h->set_target_c(m.hotend_target);
+    auto* b = p.add_temperatures();
+    b->set_heater("bed");
+    b->set_current_c(m.bed);
+    b->set_target_c(m.bed_target);
+  }
+  for (double x : m.position) p.add_position(x);
+  *p.mutable_since() = ToProto(m.since);
+  return p;
+}
+
+v1::Job ToProto(const machines::JobView& j) {
+  v1::Job p;
+  p.set_id(j.record.id);
+  p.set_machine_id(j.record.machine_id);
+  p.set_owner_login(j.owner_login);
+  p.set_file_name(j.record.file_name);
+  p.set_sha256(j.record.sha256);
+  p.set_size_bytes(j.record.size_bytes);
+  p.set_state(static_cast<v1::JobState>(j.record.state));
+  *p.mutable_preflight() = j.preflight;
+  *p.mutable_created_at() = ToProto(j.record.created_at);
+  if (j.record.started_at) *p.mutable_started_at() = ToProto(*j.record.started_at);
+  if (j.record.finished_at) *p.mutable_finished_at() = ToProto(*j.record.finished_at);
+  p.set_end_reason(j.record.end_reason);
+  return p;
+}
+
+v1::JobProgress ToProto(const machines::JobProgress& j, absl::Time now) {
+  v1::JobProgress p;
+  p.set_job_id(j.job_id);
+  p.set_state(j.state == "paused" ? v1::JOB_STATE_PAUSED : v1::JOB_STATE_RUNNING);
+  p.set_lines_done(j.lines_done);
+  p.set_lines_total(j.lines_total);
+  const double fraction =
+      j.lines_total > 0 ? static_cast<double>(j.lines_done) / static_cast<double>(j.lines_total) : 0;
+  p.set_percent(100.0 * fraction);
+  const double elapsed = absl::ToDoubleSeconds(now - j.started);
+  p.set_elapsed_seconds(elapsed);
+  // The estimate from preflight, corrected by how fast the job really goes.
+  double remaining = std::max(0.0, j.estimated_seconds - elapsed);
+  if (fraction > 0.05) remaining = elapsed / fraction - elapsed;
+  p.set_remaining_seconds(remaining);
+  p.set_message(j.message);
   return p;
 }
 

@@ -8,6 +8,10 @@
 #include "absl/time/time.h"
 #include "services/access/trainings.h"
 #include "services/booking/booking_service.h"
+#include "services/machines/job_service.h"
+#include "services/machines/machine_controller.h"
+#include "werkbank/v1/jobs.pb.h"
+#include "werkbank/v1/machines.pb.h"
 #include "services/store/records.h"
 #include "werkbank/v1/accounts.pb.h"
 #include "werkbank/v1/audit.pb.h"
@@ -29,6 +33,9 @@ v1::Briefing ToProto(const access::BriefingView& b);
 v1::Qualification ToProto(const access::QualificationView& q);
 v1::Reservation ToProto(const booking::ReservationView& r);
 v1::AuditEvent ToProto(const store::AuditRecord& e);
+v1::Machine ToProto(const machines::MachineSnapshot& m);
+v1::Job ToProto(const machines::JobView& j);
+v1::JobProgress ToProto(const machines::JobProgress& p, absl::Time now);
 
 }  // namespace werkbank::api
 

@@ -8,6 +8,8 @@
 #include "services/access/accounts.h"
 #include "services/access/trainings.h"
 #include "services/booking/booking_service.h"
+#include "services/machines/job_service.h"
+#include "services/machines/machine_manager.h"
 #include "services/common/clock.h"
 #include "services/store/store.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
@@ -30,6 +32,8 @@ struct Domain {
   access::Accounts& accounts;
   access::Trainings& trainings;
   booking::BookingService& bookings;
+  machines::MachineManager& machines;
+  machines::JobService& jobs;
 };
 
 // Authorizes the call or returns its refusal from the handler.

@@ -13,11 +13,14 @@
 #include "absl/strings/str_cat.h"
 #include "demo_config.h"
 #include "file_util.h"
+#include "machine_links.h"
 #include "services/access/accounts.h"
 #include "services/access/trainings.h"
 #include "services/api/server.h"
 #include "services/booking/booking_service.h"
 #include "services/booking/opening_hours.h"
+#include "services/machines/job_service.h"
+#include "services/machines/machine_manager.h"
 #include "services/config/config_loader.h"
 #include "services/store/sqlite_store.h"
 #include "system_clock.h"
@@ -139,6 +142,26 @@ int Run(int argc, char** argv) {
   access::Trainings trainings(**store, clock, *config);
   booking::BookingService bookings(**store, clock, *config, *hours);
 
+  // Invariant 4: jobs that were running when the daemon last stopped are
+  // interrupted, and every machine is driven to its safe state on connect.
+  machines::JobService jobs(**store, clock, *config, flags.state_dir + "/jobs");
+  auto interrupted = jobs.InterruptRunningJobs();
+  if (!interrupted.ok()) {
+    Log(absl::StrCat("cannot mark interrupted jobs: ", interrupted.status().message()));
+    return 1;
+  }
+  if (*interrupted > 0) {
+    Log(absl::StrCat(*interrupted, " job(s) were running at the last stop; marked interrupted"));
+  }
+  MachineLinks links;
+  machines::MachineManager machines(*config, **store, clock, links.Factory(),
+                                    [&jobs](const machines::JobEnd& end) { jobs.OnJobEnd(end); });
+  jobs.set_machines(&machines);
+  if (auto s = machines.Start(); !s.ok()) {
+    Log(absl::StrCat("cannot start machine control: ", s.message()));
+    return 1;
+  }
+
   auto first = accounts.BootstrapFirstStaff();
   if (!first.ok()) {
     Log(absl::StrCat("cannot create the first staff account: ",
@@ -178,7 +201,7 @@ int Run(int argc, char** argv) {
     }
   }
 
-  api::Domain domain{*config, clock, **store, accounts, trainings, bookings};
+  api::Domain domain{*config, clock, **store, accounts, trainings, bookings, machines, jobs};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
     Log(std::string(server.status().message()));

@@ -1,0 +1,603 @@
+// One machine's supervisor and state machine; see machine_controller.h.
+#include "machine_controller.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "drivers/grbl/grbl_host.h"
+#include "drivers/marlin/marlin_host.h"
+#include "services/audit/audit_log.h"
+
+namespace werkbank::machines {
+namespace {
+
+constexpr absl::Duration kTick = absl::Milliseconds(50);
+constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
+constexpr absl::Duration kHoldBeforeEnd = absl::Minutes(5);  // laser warning
+
+}  // namespace
+
+const char* StateName(State s) {
+  switch (s) {
+    case State::kOffline: return "offline";
+    case State::kLocked: return "locked";
+    case State::kUnlocked: return "unlocked";
+    case State::kRunning: return "running";
+    case State::kPaused: return "paused";
+    case State::kFault: return "fault";
+    case State::kBlocked: return "blocked";
+  }
+  return "?";
+}
+
+MachineController::MachineController(const v1::MachineConfig& config,
+                                     const v1::JobsConfig& jobs, Connector connect,
+                                     store::Store& store, const Clock& clock,
+                                     JobEndSink on_job_end)
+    : config_(config),
+      jobs_(jobs),
+      connect_(std::move(connect)),
+      store_(store),
+      clock_(clock),
+      on_job_end_(std::move(on_job_end)) {}
+
+MachineController::~MachineController() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  absl::MutexLock lock(&mu_);
+  link_.reset();
+}
+
+void MachineController::Start(std::optional<std::string> blocked) {
+  {
+    absl::MutexLock lock(&mu_);
+    since_ = clock_.Now();
+    block_reason_ = blocked;
+    TryConnect(clock_.Now());
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void MachineController::Loop() {
+  while (!stop_) {
+    {
+      absl::MutexLock lock(&mu_);
+      Tick(clock_.Now());
+    }
+    absl::SleepFor(kTick);
+  }
+}
+
+void MachineController::Audit(const std::string& actor, const std::string& action,
+                              const std::string& detail) {
+  const absl::Time now = clock_.Now();
+  (void)store_.Write([&](store::Transaction& tx) {
+    return audit::Append(tx, {actor, action, absl::StrCat("machine/", config_.id()), detail}, now)
+        .status();
+  });
+}
+
+void MachineController::Transition(State to, const std::string& actor, const std::string& why) {
+  if (to == state_) return;
+  Audit(actor, "machine.state", absl::StrCat(StateName(state_), " -> ", StateName(to), ": ", why));
+  state_ = to;
+  since_ = clock_.Now();
+}
+
+std::string MachineController::InterlockAction(const std::string& kind) const {
+  for (const auto& il : config_.interlocks()) {
+    if (il.kind() == kind) return il.action();
+  }
+  return kind == "emergency_stop" ? "estop" : "hold";
+}
+
+bool MachineController::HasInterlock(const std::string& kind) const {
+  for (const auto& il : config_.interlocks()) {
+    if (il.kind() == kind) return true;
+  }
+  return false;
+}
+
+void MachineController::TryConnect(absl::Time now) {
+  if (link_ || now < next_connect_) return;
+  auto link = connect_();
+  if (!link.ok()) {
+    next_connect_ = now + backoff_;
+    backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+    if (state_ == State::kLocked || state_ == State::kUnlocked) {
+      Transition(State::kOffline, "system", std::string(link.status().message()));
+    }
+    return;
+  }
+  backoff_ = absl::Seconds(1);
+  link_ = std::move(*link);
+  // Invariant 4: whatever the machine was doing, it is made safe first.
+  link_->WriteNow([&](stream::HostProtocol& p) {
+    std::string bytes = p.SafeState();
+    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p)) {
+      std::vector<std::string> script(config_.scripts().safe_state().begin(),
+                                      config_.scripts().safe_state().end());
+      if (!script.empty()) bytes += m->Immediate(script);
+    }
+    return bytes;
+  });
+  Audit("system", "machine.safe_state",
+        absl::StrCat("connected to ", config_.port(), "; heaters and laser off, motors released"));
+  if (state_ == State::kOffline) {
+    Transition(block_reason_ ? State::kBlocked : State::kLocked, "system",
+               absl::StrCat("connected to ", config_.port()));
+  }
+}
+
+void MachineController::DropLink(const std::string& reason) {
+  link_.reset();
+  next_connect_ = clock_.Now() + backoff_;
+  // Invariant 5: a lost link is a fault; reconnecting does not clear it.
+  if (state_ != State::kBlocked) Transition(State::kFault, "system", reason);
+  fault_reason_ = reason;
+  unlock_.reset();
+}
+
+void MachineController::EndJob(store::JobState state, const std::string& reason) {
+  if (!job_) return;
+  JobEnd end{job_->job_id, state, reason, job_->lines_done};
+  job_.reset();
+  heaters_lowered_ = false;
+  end_warning_sent_ = false;
+  if (on_job_end_) on_job_end_(end);
+}
+
+void MachineController::Tick(absl::Time now) {
+  TryConnect(now);
+  if (link_ && !job_ && link_->outcome() == stream::Outcome::kFailed) {
+    DropLink(link_->reason());
+    return;
+  }
+  FollowJob(now);
+  CheckTimeInterlocks(now);
+}
+
+void MachineController::FollowJob(absl::Time now) {
+  if (!job_ || !link_) return;
+  const stream::Outcome outcome = link_->outcome();
+  const std::string reason = link_->reason();
+  job_->lines_done = link_->lines_acknowledged();
+  switch (outcome) {
+    case stream::Outcome::kIdle:
+    case stream::Outcome::kRunning:
+      if (state_ == State::kPaused) Transition(State::kRunning, "system", "resumed");
+      job_->state = "running";
+      if (now - last_progress_save_ > absl::Seconds(5)) {
+        last_progress_save_ = now;
+        if (on_job_end_) on_job_end_({job_->job_id, store::JobState::kRunning, "", job_->lines_done});
+      }
+      return;
+    case stream::Outcome::kHeld:
+      if (state_ != State::kPaused) {
+        Transition(State::kPaused, "system", reason);
+        Audit("system", "job.hold", absl::StrCat("job ", job_->job_id, ": ", reason));
+        paused_at_ = now;
+        job_->state = "paused";
+        job_->message = reason;
+        if (on_job_end_) on_job_end_({job_->job_id, store::JobState::kPaused, reason, job_->lines_done});
+      }
+      // A paused printer cools down after a while instead of cooking the
+      // print and the nozzle.
+      if (config_.protocol() == "marlin" && !heaters_lowered_ &&
+          now - paused_at_ >= absl::Minutes(jobs_.paused_heaters_off_minutes())) {
+        heaters_lowered_ = true;
+        link_->WriteNow([](stream::HostProtocol& p) {
+          auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
+          return m ? m->Immediate({"M104 S0", "M140 S0"}) : std::string();
+        });
+        Audit("system", "job.heaters_off", absl::StrCat("job ", job_->job_id, " paused too long"));
+      }
+      return;
+    case stream::Outcome::kCompleted:
+      EndJob(store::JobState::kCompleted, "finished");
+      Transition(unlock_ && now < unlock_->until ? State::kUnlocked : State::kLocked, "system",
+                 "the job finished");
+      if (state_ == State::kLocked) unlock_.reset();
+      return;
+    case stream::Outcome::kCancelled:
+      EndJob(store::JobState::kCancelled, reason);
+      Transition(unlock_ && now < unlock_->until ? State::kUnlocked : State::kLocked, "system",
+                 absl::StrCat("the job was cancelled: ", reason));
+      if (state_ == State::kLocked) unlock_.reset();
+      return;
+    case stream::Outcome::kAborted:
+      EndJob(store::JobState::kFailed, reason);
+      fault_reason_ = reason;
+      unlock_.reset();
+      Transition(State::kFault, "system", reason);
+      return;
+    case stream::Outcome::kFailed:
+      EndJob(store::JobState::kFailed, reason);
+      DropLink(reason);
+      return;
+  }
+}
+
+void MachineController::Trip(const std::string& kind, const std::string& reason) {
+  if (!link_) return;
+  const std::string action = InterlockAction(kind);
+  Audit("system", absl::StrCat("interlock.", kind), absl::StrCat(reason, "; action: ", action));
+  if (action == "estop") {
+    link_->EmergencyStop(reason);
+  } else if (action == "abort") {
+    link_->WriteNow([&](stream::HostProtocol& p) { return p.Cancel(reason); });
+  } else {
+    link_->WriteNow([&](stream::HostProtocol& p) { return p.Hold(reason, kind == "door"); });
+  }
+}
+
+void MachineController::CheckTimeInterlocks(absl::Time now) {
+  const bool job_active = job_ && (state_ == State::kRunning || state_ == State::kPaused);
+  if (unlock_) {
+    if (!job_active && now >= unlock_->until) {
+      Audit("system", "machine.lock", "the reservation ended");
+      unlock_.reset();
+      Transition(State::kLocked, "system", "the reservation ended");
+    } else if (job_active && config_.protocol() == "grbl") {
+      // A laser does not run past the reservation: warn, then hold.
+      if (!end_warning_sent_ && now >= unlock_->until - kHoldBeforeEnd) {
+        end_warning_sent_ = true;
+        job_->message = absl::StrCat("the reservation ends in ",
+                                     absl::ToInt64Minutes(unlock_->until - now) + 1,
+                                     " min; the job will be held then");
+        Audit("system", "job.warning", job_->message);
+      }
+      if (state_ == State::kRunning && now >= unlock_->until) {
+        Trip("reservation", "the reservation has ended");
+      }
+    }
+  }
+  if (state_ == State::kRunning && HasInterlock("presence")) {
+    int interval = 120;
+    for (const auto& il : config_.interlocks()) {
+      if (il.kind() == "presence" && il.presence_interval_seconds() > 0) {
+        interval = il.presence_interval_seconds();
+      }
+    }
+    if (now - last_presence_ > absl::Seconds(interval)) {
+      last_presence_ = now;  // one trip per missed confirmation
+      Trip("presence", absl::StrCat("nobody confirmed presence for ", interval, " s"));
+    }
+  }
+}
+
+bool MachineController::MayRunJobs(const access::Actor& actor) const {
+  if (!unlock_) return false;
+  if (unlock_->user_id == actor.user_id) return true;
+  return unlock_->workshop &&
+         std::find(unlock_->participant_ids.begin(), unlock_->participant_ids.end(),
+                   actor.user_id) != unlock_->participant_ids.end();
+}
+
+MachineSnapshot MachineController::Snapshot() {
+  absl::MutexLock lock(&mu_);
+  MachineSnapshot s;
+  s.id = config_.id();
+  s.name = config_.name();
+  s.machine_class = config_.machine_class();
+  s.protocol = config_.protocol();
+  s.state = state_;
+  s.fault_reason = state_ == State::kFault ? fault_reason_ : "";
+  s.block_reason = block_reason_.value_or("");
+  s.unlock = unlock_;
+  s.job = job_;
+  s.since = since_;
+  const absl::Time now = clock_.Now();
+  bool door_open = false;
+  if (link_) {
+    link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+      if (auto* g = dynamic_cast<grbl::GrblHost*>(&p); g && g->status()) {
+        door_open = g->status()->door_open();
+        s.position = g->status()->mpos;
+      }
+      if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p)) {
+        s.hotend = m->temperatures().hotend;
+        s.hotend_target = m->temperatures().hotend_target;
+        s.bed = m->temperatures().bed;
+        s.bed_target = m->temperatures().bed_target;
+      }
+    });
+  }
+  for (const auto& il : config_.interlocks()) {
+    InterlockView v{il.kind(), true, ""};
+    if (il.kind() == "door") {
+      v.satisfied = !door_open;
+      v.detail = door_open ? "open" : "closed";
+    } else if (il.kind() == "presence" && state_ == State::kRunning) {
+      const int interval = il.presence_interval_seconds() > 0 ? il.presence_interval_seconds() : 120;
+      const int64_t left = absl::ToInt64Seconds(last_presence_ + absl::Seconds(interval) - now);
+      v.satisfied = left > 0;
+      v.detail = absl::StrCat("confirm within ", std::max<int64_t>(0, left), " s");
+    } else if (il.source() == "user") {
+      v.detail = "confirmed by the user at job start";
+    }
+    s.interlocks.push_back(v);
+  }
+  if (unlock_) {
+    s.interlocks.push_back({"reservation", now < unlock_->until,
+                            absl::StrCat(absl::ToInt64Minutes(unlock_->until - now), " min left")});
+  }
+  return s;
+}
+
+absl::Status MachineController::Unlock(const access::Actor& actor, const UnlockGrant& grant) {
+  absl::MutexLock lock(&mu_);
+  switch (state_) {
+    case State::kBlocked:
+      return absl::FailedPreconditionError(absl::StrCat(
+          config_.id(), " is blocked for maintenance: ", block_reason_.value_or("")));
+    case State::kFault:
+      return absl::FailedPreconditionError(absl::StrCat(
+          config_.id(), " is in fault (", fault_reason_, "); staff must look at it first"));
+    case State::kOffline:
+      return absl::UnavailableError(absl::StrCat(config_.id(), " is offline (", config_.port(),
+                                                 " cannot be opened)"));
+    case State::kRunning:
+    case State::kPaused:
+      return absl::FailedPreconditionError(
+          absl::StrCat(config_.id(), " is running a job of ", job_ ? job_->owner_login : "someone"));
+    case State::kUnlocked:
+      if (unlock_ && unlock_->user_id != actor.user_id) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(config_.id(), " is unlocked for ", unlock_->login));
+      }
+      break;
+    case State::kLocked:
+      break;
+  }
+  unlock_ = grant;
+  Audit(actor.login, "machine.unlock",
+        absl::StrCat(grant.reservation_id ? absl::StrCat("reservation ", grant.reservation_id)
+                                          : "staff unlock",
+                     grant.workshop ? " (workshop)" : "", " until ",
+                     absl::FormatTime("%Y-%m-%d %H:%M UTC", grant.until, absl::UTCTimeZone())));
+  Transition(State::kUnlocked, actor.login, "unlocked");
+  return absl::OkStatus();
+}
+
+absl::Status MachineController::Lock(const access::Actor& actor, const std::string& why) {
+  absl::MutexLock lock(&mu_);
+  if (state_ == State::kRunning || state_ == State::kPaused) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(config_.id(), " is running job ", job_->job_id, "; cancel it first"));
+  }
+  if (state_ != State::kUnlocked) {
+    return absl::FailedPreconditionError(absl::StrCat(config_.id(), " is not unlocked"));
+  }
+  if (unlock_ && unlock_->user_id != actor.user_id && !actor.IsStaff()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("only ", unlock_->login, " or staff may lock ", config_.id()));
+  }
+  unlock_.reset();
+  Audit(actor.login, "machine.lock", why);
+  Transition(State::kLocked, actor.login, why);
+  return absl::OkStatus();
+}
+
+void MachineController::SessionEnded(const std::string& token_hash) {
+  absl::MutexLock lock(&mu_);
+  if (!unlock_ || unlock_->token_hash != token_hash || token_hash.empty()) return;
+  if (job_) {
+    // A running job may finish; nothing new starts, and then it locks.
+    unlock_->until = std::min(unlock_->until, clock_.Now());
+    Audit("system", "machine.lock_pending", "the unlocking person logged out");
+    return;
+  }
+  unlock_.reset();
+  Audit("system", "machine.lock", "the unlocking person logged out");
+  Transition(State::kLocked, "system", "the unlocking person logged out");
+}
+
+absl::Status MachineController::Block(const access::Actor& actor, const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  if (state_ == State::kRunning || state_ == State::kPaused) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(config_.id(), " is running a job; stop or cancel it first"));
+  }
+  const absl::Time now = clock_.Now();
+  auto s = store_.Write([&](store::Transaction& tx) {
+    return tx.PutMachineBlock({config_.id(), reason, actor.user_id, now});
+  });
+  if (!s.ok()) return s;
+  block_reason_ = reason;
+  unlock_.reset();
+  Transition(State::kBlocked, actor.login, absl::StrCat("maintenance: ", reason));
+  return absl::OkStatus();
+}
+
+absl::Status MachineController::Unblock(const access::Actor& actor) {
+  absl::MutexLock lock(&mu_);
+  if (state_ != State::kBlocked) {
+    return absl::FailedPreconditionError(absl::StrCat(config_.id(), " is not blocked"));
+  }
+  auto s = store_.Write([&](store::Transaction& tx) { return tx.DeleteMachineBlock(config_.id()); });
+  if (!s.ok()) return s;
+  block_reason_.reset();
+  Transition(link_ ? State::kLocked : State::kOffline, actor.login, "maintenance finished");
+  return absl::OkStatus();
+}
+
+absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
+                                                 const std::string& note) {
+  absl::MutexLock lock(&mu_);
+  if (state_ != State::kFault) {
+    return absl::FailedPreconditionError(absl::StrCat(config_.id(), " is not in fault"));
+  }
+  Audit(actor.login, "machine.fault_acknowledged",
+        absl::StrCat(fault_reason_, note.empty() ? "" : "; note: " + note));
+  fault_reason_.clear();
+  // A machine that had halted (M112, alarm) starts a fresh session.
+  link_.reset();
+  next_connect_ = absl::InfinitePast();
+  Transition(State::kOffline, actor.login, "fault acknowledged");
+  TryConnect(clock_.Now());
+  return absl::OkStatus();
+}
+
+absl::Status MachineController::StartJob(const access::Actor& actor, JobStart job) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = clock_.Now();
+  switch (state_) {
+    case State::kBlocked:
+      return absl::FailedPreconditionError(absl::StrCat(
+          config_.id(), " is blocked for maintenance: ", block_reason_.value_or("")));
+    case State::kFault:
+      return absl::FailedPreconditionError(
+          absl::StrCat(config_.id(), " is in fault (", fault_reason_, "); ask staff"));
+    case State::kOffline:
+      return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
+    case State::kRunning:
+    case State::kPaused:
+      return absl::FailedPreconditionError(
+          absl::StrCat(config_.id(), " is busy with job ", job_ ? job_->job_id : 0));
+    case State::kLocked:
+      return absl::FailedPreconditionError(absl::StrCat(
+          config_.id(), " is locked; unlock it first with `werkbank unlock ", config_.id(), "`"));
+    case State::kUnlocked:
+      break;
+  }
+  if (!link_) return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
+  if (!MayRunJobs(actor)) {
+    return absl::PermissionDeniedError(absl::StrCat(config_.id(), " is unlocked for ",
+                                                    unlock_->login, ", not for you"));
+  }
+  if (now >= unlock_->until) {
+    return absl::FailedPreconditionError("your reservation has ended");
+  }
+  const absl::Duration needed = absl::Seconds(job.estimated_seconds);
+  if (now + needed > unlock_->until) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the job needs about ", absl::ToInt64Minutes(needed) + 1, " min, but only ",
+        absl::ToInt64Minutes(unlock_->until - now), " min of your reservation remain"));
+  }
+  // Interlocks that must hold before the first byte.
+  std::optional<bool> door_open;
+  link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+    if (auto* g = dynamic_cast<grbl::GrblHost*>(&p); g && g->status()) {
+      door_open = g->status()->door_open();
+    }
+  });
+  for (const auto& il : config_.interlocks()) {
+    if (il.kind() == "door" && il.source() == "sensor") {
+      if (!door_open.has_value() && config_.protocol() == "grbl") {
+        return absl::UnavailableError("the door state is not known yet; try again in a moment");
+      }
+      if (door_open.value_or(false)) {
+        return absl::FailedPreconditionError("the door is open; close it before starting");
+      }
+    }
+    if (il.source() == "user" &&
+        std::find(job.confirmed_interlocks.begin(), job.confirmed_interlocks.end(), il.kind()) ==
+            job.confirmed_interlocks.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "confirm that the ", il.kind(), " is on: add --confirm ", il.kind()));
+    }
+  }
+  std::vector<std::string> lines(config_.scripts().start().begin(), config_.scripts().start().end());
+  lines.insert(lines.end(), job.lines.begin(), job.lines.end());
+  const int64_t total = static_cast<int64_t>(lines.size());
+  link_->StartJob(std::move(lines));
+  job_ = JobProgress{job.job_id, job.owner_login, 0, total, now, job.estimated_seconds, "running", ""};
+  last_presence_ = now;
+  last_progress_save_ = now;
+  Audit(actor.login, "job.start",
+        absl::StrCat("job ", job.job_id,
+                     job.confirmed_interlocks.empty()
+                         ? ""
+                         : "; confirmed: " + absl::StrJoin(job.confirmed_interlocks, ", ")));
+  Transition(State::kRunning, actor.login, absl::StrCat("job ", job.job_id, " started"));
+  return absl::OkStatus();
+}
+
+absl::Status MachineController::Pause(const access::Actor& actor, int64_t job_id) {
+  absl::MutexLock lock(&mu_);
+  if (!job_ || job_->job_id != job_id || state_ != State::kRunning) {
+    return absl::FailedPreconditionError(absl::StrCat("job ", job_id, " is not running"));
+  }
+  const std::string reason = absl::StrCat("paused by ", actor.login);
+  link_->WriteNow([&](stream::HostProtocol& p) { return p.Hold(reason, false); });
+  Audit(actor.login, "job.pause", absl::StrCat("job ", job_id));
+  return absl::OkStatus();
+}
+
+absl::Status MachineController::Resume(const access::Actor& actor, int64_t job_id) {
+  absl::MutexLock lock(&mu_);
+  if (!job_ || job_->job_id != job_id || state_ != State::kPaused) {
+    return absl::FailedPreconditionError(absl::StrCat("job ", job_id, " is not paused"));
+  }
+  if (unlock_ && clock_.Now() >= unlock_->until) {
+    return absl::FailedPreconditionError("the reservation has ended; the job cannot resume");
+  }
+  bool door_open = false;
+  link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+    if (auto* g = dynamic_cast<grbl::GrblHost*>(&p); g && g->status()) {
+      door_open = g->status()->door_open();
+    }
+  });
+  if (door_open) return absl::FailedPreconditionError("the door is open; close it first");
+  link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p); m && heaters_lowered_) {
+      // Heat up again before the first move.
+      const auto& t = m->temperatures();
+      m->InsertNext({absl::StrCat("M190 S", t.bed_target > 0 ? t.bed_target : 60),
+                     absl::StrCat("M109 S", t.hotend_target > 0 ? t.hotend_target : 200)});
+    }
+    p.Resume();
+  });
+  heaters_lowered_ = false;
+  last_presence_ = clock_.Now();
+  Audit(actor.login, "job.resume", absl::StrCat("job ", job_id));
+  Transition(State::kRunning, actor.login, "resumed by a person");
+  job_->state = "running";
+  job_->message.clear();
+  return absl::OkStatus();
+}
+
+absl::Status MachineController::Cancel(const access::Actor& actor, int64_t job_id,
+                                       const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  if (!job_ || job_->job_id != job_id) {
+    return absl::FailedPreconditionError(absl::StrCat("job ", job_id, " is not running"));
+  }
+  const std::string why = reason.empty() ? absl::StrCat("cancelled by ", actor.login) : reason;
+  link_->WriteNow([&](stream::HostProtocol& p) { return p.Cancel(why); });
+  Audit(actor.login, "job.cancel", absl::StrCat("job ", job_id, ": ", why));
+  return absl::OkStatus();
+}
+
+absl::Status MachineController::EmergencyStop(const access::Actor& actor,
+                                              const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  const bool user = unlock_ && unlock_->user_id == actor.user_id;
+  const bool owner = job_ && job_->owner_login == actor.login;
+  if (!actor.IsStaff() && !user && !owner) {
+    return absl::PermissionDeniedError(
+        "only staff or the machine's current user may stop it");
+  }
+  const std::string why = absl::StrCat("emergency stop by ", actor.login,
+                                       reason.empty() ? "" : ": " + reason);
+  if (link_) link_->EmergencyStop(why);
+  Audit(actor.login, "machine.emergency_stop", why);
+  EndJob(store::JobState::kCancelled, why);
+  fault_reason_ = why;
+  unlock_.reset();
+  Transition(State::kFault, actor.login, why);
+  return absl::OkStatus();
+}
+
+absl::Status MachineController::ConfirmPresence(const access::Actor& actor) {
+  absl::MutexLock lock(&mu_);
+  if (!MayRunJobs(actor) && !actor.IsStaff()) {
+    return absl::PermissionDeniedError("only the machine's current user confirms presence");
+  }
+  last_presence_ = clock_.Now();
+  return absl::OkStatus();
+}
+
+}  // namespace werkbank::machines
