@@ -106,6 +106,17 @@ int CmdBookings(Cli& cli);
 int CmdCancel(Cli& cli);
 int CmdCheckIn(Cli& cli);
 int CmdAudit(Cli& cli);
+int CmdMachines(Cli& cli);
+int CmdUnlock(Cli& cli);
+int CmdLock(Cli& cli);
+int CmdBlock(Cli& cli);
+int CmdUnblock(Cli& cli);
+int CmdAck(Cli& cli);
+int CmdStop(Cli& cli);
+int CmdHere(Cli& cli);
+int CmdWatch(Cli& cli);
+int CmdJob(Cli& cli);
+int CmdJobs(Cli& cli);
 
 }  // namespace werkbank::cli
 

@@ -44,6 +44,19 @@ Bookings (times in the lab's time zone, e.g. "2026-11-27 10:00", or ISO 8601)
   cancel ID [--reason TEXT]
   checkin ID
 
+Machines and jobs
+  machines                               every machine's state
+  unlock MACHINE [--reservation ID]      during your checked-in reservation
+  lock MACHINE
+  job upload MACHINE FILE                store a program and run preflight
+  job start ID [--confirm extraction]... [--follow]
+  job pause|resume|cancel|show ID [--follow]
+  jobs [--all] [--machine MACHINE]
+  here MACHINE                           confirm you are at the laser
+  stop MACHINE [--reason TEXT]           emergency stop (staff, or the current user)
+  watch [--count N]                      live table of the lab (staff, trainers)
+  block MACHINE --reason TEXT | unblock MACHINE | ack MACHINE [--note TEXT]   (staff)
+
 Audit (staff)
   audit verify                           check the hash chain of the audit log
   audit list [--after ID] [--limit N] [--subject PREFIX]
@@ -59,7 +72,7 @@ int Main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
   Args args(words,
             {"plaintext", "json", "password-stdin", "pin-stdin", "stdin", "all",
-             "remove", "workshop", "maintenance", "past", "help"});
+             "remove", "workshop", "maintenance", "past", "help", "follow"});
   auto command = args.Next();
   if (!command || *command == "help" || args.Flag("help")) {
     std::cout << kHelp;
@@ -79,6 +92,12 @@ int Main(int argc, char** argv) {
       {"avail", CmdAvail},       {"book", CmdBook},
       {"bookings", CmdBookings}, {"cancel", CmdCancel},
       {"checkin", CmdCheckIn},   {"audit", CmdAudit},
+      {"machines", CmdMachines}, {"unlock", CmdUnlock},
+      {"lock", CmdLock},         {"block", CmdBlock},
+      {"unblock", CmdUnblock},   {"ack", CmdAck},
+      {"stop", CmdStop},         {"here", CmdHere},
+      {"watch", CmdWatch},       {"job", CmdJob},
+      {"jobs", CmdJobs},
   };
   auto it = kCommands.find(*command);
   if (it == kCommands.end()) {

@@ -33,7 +33,8 @@ grpc::Status AccountsService::Logout(grpc::ServerContext* ctx,
                                      const v1::LogoutRequest*,
                                      v1::LogoutResponse*) {
   WERKBANK_AUTHORIZE(actor, ctx, "Accounts/Logout");
-  if (absl::Status s = domain_.accounts.Logout(actor); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = domain_.accounts.Logout(actor); !s.ok())
+    return ToGrpcStatus(s);
   // What this session unlocked is locked again (a running job may finish).
   domain_.machines.SessionEnded(actor.token_hash);
   return grpc::Status::OK;

@@ -138,8 +138,9 @@ v1::Machine ToProto(const machines::MachineSnapshot& m) {
   p.set_machine_class(m.machine_class);
   p.set_protocol(m.protocol);
   static const v1::MachineState kStates[] = {
-      v1::MACHINE_STATE_OFFLINE, v1::MACHINE_STATE_LOCKED, v1::MACHINE_STATE_UNLOCKED,
-      v1::MACHINE_STATE_RUNNING, v1::MACHINE_STATE_PAUSED, v1::MACHINE_STATE_FAULT,
+      v1::MACHINE_STATE_OFFLINE,  v1::MACHINE_STATE_LOCKED,
+      v1::MACHINE_STATE_UNLOCKED, v1::MACHINE_STATE_RUNNING,
+      v1::MACHINE_STATE_PAUSED,   v1::MACHINE_STATE_FAULT,
       v1::MACHINE_STATE_BLOCKED};
   p.set_state(kStates[static_cast<int>(m.state)]);
   if (m.unlock) {
@@ -147,7 +148,8 @@ v1::Machine ToProto(const machines::MachineSnapshot& m) {
     p.set_reservation_id(m.unlock->reservation_id);
   }
   if (m.job) p.set_job_id(m.job->job_id);
-  p.set_fault_reason(m.state == machines::State::kBlocked ? m.block_reason : m.fault_reason);
+  p.set_fault_reason(m.state == machines::State::kBlocked ? m.block_reason
+                                                          : m.fault_reason);
   static const std::map<std::string, v1::InterlockKind> kKinds = {
       {"door", v1::INTERLOCK_KIND_DOOR},
       {"extraction", v1::INTERLOCK_KIND_EXTRACTION},
@@ -159,7 +161,8 @@ v1::Machine ToProto(const machines::MachineSnapshot& m) {
   for (const auto& il : m.interlocks) {
     auto* i = p.add_interlocks();
     auto kind = kKinds.find(il.kind);
-    i->set_kind(kind == kKinds.end() ? v1::INTERLOCK_KIND_UNSPECIFIED : kind->second);
+    i->set_kind(kind == kKinds.end() ? v1::INTERLOCK_KIND_UNSPECIFIED
+                                     : kind->second);
     i->set_satisfied(il.satisfied);
     i->set_detail(il.detail);
   }
@@ -189,8 +192,10 @@ v1::Job ToProto(const machines::JobView& j) {
   p.set_state(static_cast<v1::JobState>(j.record.state));
   *p.mutable_preflight() = j.preflight;
   *p.mutable_created_at() = ToProto(j.record.created_at);
-  if (j.record.started_at) *p.mutable_started_at() = ToProto(*j.record.started_at);
-  if (j.record.finished_at) *p.mutable_finished_at() = ToProto(*j.record.finished_at);
+  if (j.record.started_at)
+    *p.mutable_started_at() = ToProto(*j.record.started_at);
+  if (j.record.finished_at)
+    *p.mutable_finished_at() = ToProto(*j.record.finished_at);
   p.set_end_reason(j.record.end_reason);
   return p;
 }
@@ -198,11 +203,14 @@ v1::Job ToProto(const machines::JobView& j) {
 v1::JobProgress ToProto(const machines::JobProgress& j, absl::Time now) {
   v1::JobProgress p;
   p.set_job_id(j.job_id);
-  p.set_state(j.state == "paused" ? v1::JOB_STATE_PAUSED : v1::JOB_STATE_RUNNING);
+  p.set_state(j.state == "paused" ? v1::JOB_STATE_PAUSED
+                                  : v1::JOB_STATE_RUNNING);
   p.set_lines_done(j.lines_done);
   p.set_lines_total(j.lines_total);
-  const double fraction =
-      j.lines_total > 0 ? static_cast<double>(j.lines_done) / static_cast<double>(j.lines_total) : 0;
+  const double fraction = j.lines_total > 0
+                              ? static_cast<double>(j.lines_done) /
+                                    static_cast<double>(j.lines_total)
+                              : 0;
   p.set_percent(100.0 * fraction);
   const double elapsed = absl::ToDoubleSeconds(now - j.started);
   p.set_elapsed_seconds(elapsed);

@@ -10,12 +10,12 @@
 #include "services/booking/booking_service.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_controller.h"
-#include "werkbank/v1/jobs.pb.h"
-#include "werkbank/v1/machines.pb.h"
 #include "services/store/records.h"
 #include "werkbank/v1/accounts.pb.h"
 #include "werkbank/v1/audit.pb.h"
 #include "werkbank/v1/bookings.pb.h"
+#include "werkbank/v1/jobs.pb.h"
+#include "werkbank/v1/machines.pb.h"
 #include "werkbank/v1/trainings.pb.h"
 
 namespace werkbank::api {

@@ -10,7 +10,8 @@ namespace werkbank::api {
 namespace {
 
 template <typename Response>
-grpc::Status Answer(const absl::StatusOr<machines::JobView>& view, Response* resp) {
+grpc::Status Answer(const absl::StatusOr<machines::JobView>& view,
+                    Response* resp) {
   if (!view.ok()) return ToGrpcStatus(view.status());
   *resp = ToProto(*view);
   return grpc::Status::OK;
@@ -23,21 +24,23 @@ bool Finished(store::JobState s) {
 
 }  // namespace
 
-grpc::Status JobsService::UploadJob(grpc::ServerContext* ctx,
-                                    grpc::ServerReader<v1::UploadJobRequest>* reader,
-                                    v1::Job* resp) {
+grpc::Status JobsService::UploadJob(
+    grpc::ServerContext* ctx, grpc::ServerReader<v1::UploadJobRequest>* reader,
+    v1::Job* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/UploadJob");
   v1::UploadJobRequest msg;
   if (!reader->Read(&msg) || !msg.has_header()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "the first message of an upload is its header (machine, file name)");
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        "the first message of an upload is its header (machine, file name)");
   }
   const v1::UploadHeader header = msg.header();
   const int64_t limit = domain_.config.jobs().max_upload_bytes();
   std::string content;
   while (reader->Read(&msg)) {
     if (!msg.has_chunk()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "only one header per upload");
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "only one header per upload");
     }
     if (static_cast<int64_t>(content.size() + msg.chunk().size()) > limit) {
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -46,16 +49,19 @@ grpc::Status JobsService::UploadJob(grpc::ServerContext* ctx,
     }
     content += msg.chunk();
   }
-  return Answer(domain_.jobs.Upload(actor, header.machine_id(), header.file_name(), content), resp);
+  return Answer(domain_.jobs.Upload(actor, header.machine_id(),
+                                    header.file_name(), content),
+                resp);
 }
 
-grpc::Status JobsService::GetJob(grpc::ServerContext* ctx, const v1::GetJobRequest* req,
-                                 v1::Job* resp) {
+grpc::Status JobsService::GetJob(grpc::ServerContext* ctx,
+                                 const v1::GetJobRequest* req, v1::Job* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/GetJob");
   return Answer(domain_.jobs.Get(actor, req->id()), resp);
 }
 
-grpc::Status JobsService::ListJobs(grpc::ServerContext* ctx, const v1::ListJobsRequest* req,
+grpc::Status JobsService::ListJobs(grpc::ServerContext* ctx,
+                                   const v1::ListJobsRequest* req,
                                    v1::ListJobsResponse* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/ListJobs");
   auto jobs = domain_.jobs.List(actor, req->machine_id(), req->all_users());
@@ -64,7 +70,8 @@ grpc::Status JobsService::ListJobs(grpc::ServerContext* ctx, const v1::ListJobsR
   return grpc::Status::OK;
 }
 
-grpc::Status JobsService::StartJob(grpc::ServerContext* ctx, const v1::StartJobRequest* req,
+grpc::Status JobsService::StartJob(grpc::ServerContext* ctx,
+                                   const v1::StartJobRequest* req,
                                    v1::Job* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/StartJob");
   std::vector<std::string> confirmed(req->confirmed_interlocks().begin(),
@@ -72,26 +79,30 @@ grpc::Status JobsService::StartJob(grpc::ServerContext* ctx, const v1::StartJobR
   return Answer(domain_.jobs.Start(actor, req->id(), confirmed), resp);
 }
 
-grpc::Status JobsService::PauseJob(grpc::ServerContext* ctx, const v1::PauseJobRequest* req,
+grpc::Status JobsService::PauseJob(grpc::ServerContext* ctx,
+                                   const v1::PauseJobRequest* req,
                                    v1::Job* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/PauseJob");
   return Answer(domain_.jobs.Pause(actor, req->id()), resp);
 }
 
-grpc::Status JobsService::ResumeJob(grpc::ServerContext* ctx, const v1::ResumeJobRequest* req,
+grpc::Status JobsService::ResumeJob(grpc::ServerContext* ctx,
+                                    const v1::ResumeJobRequest* req,
                                     v1::Job* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/ResumeJob");
   return Answer(domain_.jobs.Resume(actor, req->id()), resp);
 }
 
-grpc::Status JobsService::CancelJob(grpc::ServerContext* ctx, const v1::CancelJobRequest* req,
+grpc::Status JobsService::CancelJob(grpc::ServerContext* ctx,
+                                    const v1::CancelJobRequest* req,
                                     v1::Job* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/CancelJob");
   return Answer(domain_.jobs.Cancel(actor, req->id(), req->reason()), resp);
 }
 
-grpc::Status JobsService::WatchJob(grpc::ServerContext* ctx, const v1::WatchJobRequest* req,
-                                   grpc::ServerWriter<v1::JobProgress>* writer) {
+grpc::Status JobsService::WatchJob(
+    grpc::ServerContext* ctx, const v1::WatchJobRequest* req,
+    grpc::ServerWriter<v1::JobProgress>* writer) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/WatchJob");
   auto job = domain_.jobs.Get(actor, req->id());
   if (!job.ok()) return ToGrpcStatus(job.status());
@@ -111,7 +122,8 @@ grpc::Status JobsService::WatchJob(grpc::ServerContext* ctx, const v1::WatchJobR
     }
     if (Finished(view->record.state)) {
       progress.set_message(view->record.end_reason);
-      if (view->record.state == store::JobState::kCompleted) progress.set_percent(100);
+      if (view->record.state == store::JobState::kCompleted)
+        progress.set_percent(100);
       writer->Write(progress);
       return grpc::Status::OK;
     }

@@ -8,12 +8,13 @@
 
 namespace werkbank::api {
 
-grpc::Status MonitorService::WatchLab(grpc::ServerContext* ctx, const v1::WatchLabRequest* req,
-                                      grpc::ServerWriter<v1::LabSnapshot>* writer) {
+grpc::Status MonitorService::WatchLab(
+    grpc::ServerContext* ctx, const v1::WatchLabRequest* req,
+    grpc::ServerWriter<v1::LabSnapshot>* writer) {
   WERKBANK_AUTHORIZE(actor, ctx, "Monitor/WatchLab");
   (void)actor;
-  const int interval_ms = std::clamp(req->min_interval_ms() == 0 ? 500 : req->min_interval_ms(),
-                                     100, 60000);
+  const int interval_ms = std::clamp(
+      req->min_interval_ms() == 0 ? 500 : req->min_interval_ms(), 100, 60000);
   while (!ctx->IsCancelled()) {
     v1::LabSnapshot snapshot;
     const absl::Time now = domain_.clock.Now();

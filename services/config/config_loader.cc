@@ -344,8 +344,8 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
           &v1::JobsConfig::set_paused_heaters_off_minutes, 15);
   Default(jobs, &v1::JobsConfig::max_pending_jobs_per_user,
           &v1::JobsConfig::set_max_pending_jobs_per_user, 20);
-  Default(jobs, &v1::JobsConfig::staff_unlock_minutes, &v1::JobsConfig::set_staff_unlock_minutes,
-          240);
+  Default(jobs, &v1::JobsConfig::staff_unlock_minutes,
+          &v1::JobsConfig::set_staff_unlock_minutes, 240);
   if (jobs.max_upload_bytes() < 1024 || jobs.max_upload_bytes() > (1LL << 31)) {
     Checker::Scope scope(c, cfg, "jobs", -1);
     c.Error(jobs, "max_upload_bytes", "must be between 1024 and 2147483648");

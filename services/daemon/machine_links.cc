@@ -37,7 +37,8 @@ machines::ConnectorFactory MachineLinks::Factory() {
     }
     return [m, device]() -> absl::StatusOr<std::unique_ptr<stream::Streamer>> {
       if (device.empty()) {
-        return absl::UnavailableError(absl::StrCat("cannot create the simulator for ", m.id()));
+        return absl::UnavailableError(
+            absl::StrCat("cannot create the simulator for ", m.id()));
       }
       auto port = serial::OpenSerialPort(device, m.baud());
       if (!port.ok()) return port.status();

@@ -19,9 +19,9 @@
 #include "services/api/server.h"
 #include "services/booking/booking_service.h"
 #include "services/booking/opening_hours.h"
+#include "services/config/config_loader.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
-#include "services/config/config_loader.h"
 #include "services/store/sqlite_store.h"
 #include "system_clock.h"
 #include "tls_identity.h"
@@ -147,15 +147,19 @@ int Run(int argc, char** argv) {
   machines::JobService jobs(**store, clock, *config, flags.state_dir + "/jobs");
   auto interrupted = jobs.InterruptRunningJobs();
   if (!interrupted.ok()) {
-    Log(absl::StrCat("cannot mark interrupted jobs: ", interrupted.status().message()));
+    Log(absl::StrCat("cannot mark interrupted jobs: ",
+                     interrupted.status().message()));
     return 1;
   }
   if (*interrupted > 0) {
-    Log(absl::StrCat(*interrupted, " job(s) were running at the last stop; marked interrupted"));
+    Log(absl::StrCat(
+        *interrupted,
+        " job(s) were running at the last stop; marked interrupted"));
   }
   MachineLinks links;
-  machines::MachineManager machines(*config, **store, clock, links.Factory(),
-                                    [&jobs](const machines::JobEnd& end) { jobs.OnJobEnd(end); });
+  machines::MachineManager machines(
+      *config, **store, clock, links.Factory(),
+      [&jobs](const machines::JobEnd& end) { jobs.OnJobEnd(end); });
   jobs.set_machines(&machines);
   if (auto s = machines.Start(); !s.ok()) {
     Log(absl::StrCat("cannot start machine control: ", s.message()));
@@ -201,7 +205,8 @@ int Run(int argc, char** argv) {
     }
   }
 
-  api::Domain domain{*config, clock, **store, accounts, trainings, bookings, machines, jobs};
+  api::Domain domain{*config,   clock,    **store,  accounts,
+                     trainings, bookings, machines, jobs};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
     Log(std::string(server.status().message()));

@@ -19,9 +19,12 @@ namespace {
 
 gcode::MachineLimits LimitsOf(const v1::MachineConfig& m) {
   gcode::MachineLimits l;
-  l.flavor = m.protocol() == "grbl" ? gcode::Flavor::kGrbl : gcode::Flavor::kMarlin;
-  l.envelope_mm = {m.envelope().x_mm(), m.envelope().y_mm(), m.envelope().z_mm()};
-  if (m.limits().max_laser_power() > 0) l.max_laser_power = m.limits().max_laser_power();
+  l.flavor =
+      m.protocol() == "grbl" ? gcode::Flavor::kGrbl : gcode::Flavor::kMarlin;
+  l.envelope_mm = {m.envelope().x_mm(), m.envelope().y_mm(),
+                   m.envelope().z_mm()};
+  if (m.limits().max_laser_power() > 0)
+    l.max_laser_power = m.limits().max_laser_power();
   if (m.limits().max_hotend_c() > 0) l.max_hotend_c = m.limits().max_hotend_c();
   if (m.limits().max_bed_c() > 0) l.max_bed_c = m.limits().max_bed_c();
   l.laser_m4_only = m.limits().laser_m4_only();
@@ -61,22 +64,34 @@ bool Terminal(store::JobState s) {
 
 const char* JobService::StateName(store::JobState s) {
   switch (s) {
-    case store::JobState::kUploaded: return "uploaded";
-    case store::JobState::kQueued: return "queued";
-    case store::JobState::kRunning: return "running";
-    case store::JobState::kPaused: return "paused";
-    case store::JobState::kCompleted: return "completed";
-    case store::JobState::kCancelled: return "cancelled";
-    case store::JobState::kFailed: return "failed";
-    case store::JobState::kInterrupted: return "interrupted";
-    case store::JobState::kRejected: return "rejected";
+    case store::JobState::kUploaded:
+      return "uploaded";
+    case store::JobState::kQueued:
+      return "queued";
+    case store::JobState::kRunning:
+      return "running";
+    case store::JobState::kPaused:
+      return "paused";
+    case store::JobState::kCompleted:
+      return "completed";
+    case store::JobState::kCancelled:
+      return "cancelled";
+    case store::JobState::kFailed:
+      return "failed";
+    case store::JobState::kInterrupted:
+      return "interrupted";
+    case store::JobState::kRejected:
+      return "rejected";
   }
   return "?";
 }
 
-JobService::JobService(store::Store& store, const Clock& clock, const v1::Config& config,
-                       std::string jobs_dir)
-    : store_(store), clock_(clock), config_(config), jobs_dir_(std::move(jobs_dir)) {}
+JobService::JobService(store::Store& store, const Clock& clock,
+                       const v1::Config& config, std::string jobs_dir)
+    : store_(store),
+      clock_(clock),
+      config_(config),
+      jobs_dir_(std::move(jobs_dir)) {}
 
 absl::StatusOr<JobView> JobService::Load(int64_t id) {
   JobView view;
@@ -104,21 +119,26 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
                                            const std::string& content) {
   const v1::MachineConfig* machine = config::FindMachine(config_, machine_id);
   if (machine == nullptr) {
-    return absl::NotFoundError(absl::StrCat("unknown machine \"", machine_id.substr(0, 40),
-                                            "\"; the lab has: ", config::MachineIds(config_)));
+    return absl::NotFoundError(
+        absl::StrCat("unknown machine \"", machine_id.substr(0, 40),
+                     "\"; the lab has: ", config::MachineIds(config_)));
   }
   // The name is shown to people only; it never becomes a path.
-  if (auto s = validate::Text("file name", file_name, 200, true); !s.ok()) return s;
-  if (static_cast<int64_t>(content.size()) > config_.jobs().max_upload_bytes()) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "the file is larger than the limit of ", config_.jobs().max_upload_bytes(), " bytes"));
+  if (auto s = validate::Text("file name", file_name, 200, true); !s.ok())
+    return s;
+  if (static_cast<int64_t>(content.size()) >
+      config_.jobs().max_upload_bytes()) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the file is larger than the limit of ",
+                     config_.jobs().max_upload_bytes(), " bytes"));
   }
   if (content.empty()) return absl::InvalidArgumentError("the file is empty");
   int pending = 0;
   auto counted = store_.Read([&](store::Transaction& tx) -> absl::Status {
     auto mine = tx.ListJobs("", actor.user_id, 1000);
     if (!mine.ok()) return mine.status();
-    for (const auto& j : *mine) pending += j.state == store::JobState::kUploaded ? 1 : 0;
+    for (const auto& j : *mine)
+      pending += j.state == store::JobState::kUploaded ? 1 : 0;
     return absl::OkStatus();
   });
   if (!counted.ok()) return counted;
@@ -127,7 +147,8 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
         "you have ", pending, " uploaded jobs that have not run; the limit is ",
         config_.jobs().max_pending_jobs_per_user()));
   }
-  const gcode::Analysis analysis = gcode::Analyze(gcode::ParseProgram(content), LimitsOf(*machine));
+  const gcode::Analysis analysis =
+      gcode::Analyze(gcode::ParseProgram(content), LimitsOf(*machine));
   const v1::PreflightReport report = Report(analysis);
   const std::string sha = crypto::Sha256Hex(content);
   std::error_code ec;
@@ -142,7 +163,9 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
       if (!out) return absl::InternalError("cannot store the uploaded file");
     }
     std::filesystem::rename(tmp, path, ec);
-    if (ec) return absl::InternalError(absl::StrCat("cannot store the uploaded file: ", ec.message()));
+    if (ec)
+      return absl::InternalError(
+          absl::StrCat("cannot store the uploaded file: ", ec.message()));
   }
   store::JobRecord job;
   job.machine_id = machine_id;
@@ -150,7 +173,8 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
   job.file_name = file_name;
   job.sha256 = sha;
   job.size_bytes = static_cast<int64_t>(content.size());
-  job.state = report.passed() ? store::JobState::kUploaded : store::JobState::kRejected;
+  job.state =
+      report.passed() ? store::JobState::kUploaded : store::JobState::kRejected;
   job.preflight = report.SerializeAsString();
   job.line_count = analysis.line_count;
   job.estimated_seconds = analysis.estimated_seconds;
@@ -159,19 +183,22 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
     auto id = tx.InsertJob(job);
     if (!id.ok()) return id.status();
     job.id = *id;
-    return audit::Append(tx,
-                         {actor.login, "job.upload", absl::StrCat("job/", job.id),
-                          absl::StrCat("machine=", machine_id, " sha256=", sha, " preflight=",
-                                       report.passed() ? "passed" : "failed",
-                                       " violations=", analysis.violations.size())},
-                         job.created_at)
+    return audit::Append(
+               tx,
+               {actor.login, "job.upload", absl::StrCat("job/", job.id),
+                absl::StrCat(
+                    "machine=", machine_id, " sha256=", sha,
+                    " preflight=", report.passed() ? "passed" : "failed",
+                    " violations=", analysis.violations.size())},
+               job.created_at)
         .status();
   });
   if (!s.ok()) return s;
   return JobView{job, actor.login, report};
 }
 
-absl::StatusOr<JobView> JobService::Get(const access::Actor& actor, int64_t id) {
+absl::StatusOr<JobView> JobService::Get(const access::Actor& actor,
+                                        int64_t id) {
   auto view = Load(id);
   if (!view.ok()) return view;
   if (view->record.owner_id != actor.user_id && !actor.IsTrainerOrStaff()) {
@@ -180,11 +207,11 @@ absl::StatusOr<JobView> JobService::Get(const access::Actor& actor, int64_t id) 
   return view;
 }
 
-absl::StatusOr<std::vector<JobView>> JobService::List(const access::Actor& actor,
-                                                      const std::string& machine_id,
-                                                      bool all_users) {
+absl::StatusOr<std::vector<JobView>> JobService::List(
+    const access::Actor& actor, const std::string& machine_id, bool all_users) {
   if (all_users && !actor.IsTrainerOrStaff()) {
-    return absl::PermissionDeniedError("only trainers and staff list everybody's jobs");
+    return absl::PermissionDeniedError(
+        "only trainers and staff list everybody's jobs");
   }
   std::vector<JobView> out;
   auto s = store_.Read([&](store::Transaction& tx) -> absl::Status {
@@ -203,42 +230,55 @@ absl::StatusOr<std::vector<JobView>> JobService::List(const access::Actor& actor
   return out;
 }
 
-absl::StatusOr<JobView> JobService::Start(const access::Actor& actor, int64_t id,
-                                          const std::vector<std::string>& confirmed) {
+absl::StatusOr<JobView> JobService::Start(
+    const access::Actor& actor, int64_t id,
+    const std::vector<std::string>& confirmed) {
   auto view = Load(id);
   if (!view.ok()) return view;
   store::JobRecord& job = view->record;
   if (job.owner_id != actor.user_id) {
-    return absl::PermissionDeniedError("only the person who uploaded a job starts it");
+    return absl::PermissionDeniedError(
+        "only the person who uploaded a job starts it");
   }
   if (job.state == store::JobState::kRejected) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "job ", id, " did not pass preflight (", view->preflight.violations_size(),
-        " problems, e.g. line ",
-        view->preflight.violations().empty() ? 0 : view->preflight.violations(0).line(), ": ",
-        view->preflight.violations().empty() ? "" : view->preflight.violations(0).message(), ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("job ", id, " did not pass preflight (",
+                     view->preflight.violations_size(), " problems, e.g. line ",
+                     view->preflight.violations().empty()
+                         ? 0
+                         : view->preflight.violations(0).line(),
+                     ": ",
+                     view->preflight.violations().empty()
+                         ? ""
+                         : view->preflight.violations(0).message(),
+                     ")"));
   }
-  if (job.state == store::JobState::kRunning || job.state == store::JobState::kPaused) {
-    return absl::FailedPreconditionError(absl::StrCat("job ", id, " is already running"));
+  if (job.state == store::JobState::kRunning ||
+      job.state == store::JobState::kPaused) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("job ", id, " is already running"));
   }
   auto machine = machines_->Find(job.machine_id);
   if (!machine.ok()) return machine.status();
-  std::ifstream in(absl::StrCat(jobs_dir_, "/", job.sha256, ".gcode"), std::ios::binary);
+  std::ifstream in(absl::StrCat(jobs_dir_, "/", job.sha256, ".gcode"),
+                   std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   if (!in || crypto::Sha256Hex(text.str()) != job.sha256) {
-    return absl::DataLossError(absl::StrCat("the stored program of job ", id,
-                                            " is missing or damaged; upload it again"));
+    return absl::DataLossError(
+        absl::StrCat("the stored program of job ", id,
+                     " is missing or damaged; upload it again"));
   }
-  JobStart start{id, actor.user_id, actor.login, {}, job.estimated_seconds, confirmed};
+  JobStart start{id, actor.user_id,         actor.login,
+                 {}, job.estimated_seconds, confirmed};
   for (const auto& line : gcode::ParseProgram(text.str())) {
     if (!line.code.empty()) start.lines.push_back(line.code);
   }
   if (auto s = (*machine)->StartJob(actor, std::move(start)); !s.ok()) {
     (void)store_.Write([&](store::Transaction& tx) {
       return audit::Append(tx,
-                           {actor.login, "job.start_refused", absl::StrCat("job/", id),
-                            std::string(s.message())},
+                           {actor.login, "job.start_refused",
+                            absl::StrCat("job/", id), std::string(s.message())},
                            clock_.Now())
           .status();
     });
@@ -249,18 +289,21 @@ absl::StatusOr<JobView> JobService::Start(const access::Actor& actor, int64_t id
   job.finished_at.reset();
   job.end_reason.clear();
   job.lines_done = 0;
-  auto s = store_.Write([&](store::Transaction& tx) { return tx.UpdateJob(job); });
+  auto s =
+      store_.Write([&](store::Transaction& tx) { return tx.UpdateJob(job); });
   if (!s.ok()) return s;
   return view;
 }
 
-absl::StatusOr<JobView> JobService::ForControl(const access::Actor& actor, int64_t id,
+absl::StatusOr<JobView> JobService::ForControl(const access::Actor& actor,
+                                               int64_t id,
                                                MachineController** machine) {
   auto view = Load(id);
   if (!view.ok()) return view;
   if (view->record.owner_id != actor.user_id && !actor.IsTrainerOrStaff()) {
     return absl::PermissionDeniedError(
-        "only the job's owner, a trainer or staff may pause, resume or cancel it");
+        "only the job's owner, a trainer or staff may pause, resume or cancel "
+        "it");
   }
   auto m = machines_->Find(view->record.machine_id);
   if (!m.ok()) return m.status();
@@ -268,7 +311,8 @@ absl::StatusOr<JobView> JobService::ForControl(const access::Actor& actor, int64
   return view;
 }
 
-absl::StatusOr<JobView> JobService::Pause(const access::Actor& actor, int64_t id) {
+absl::StatusOr<JobView> JobService::Pause(const access::Actor& actor,
+                                          int64_t id) {
   MachineController* m = nullptr;
   auto view = ForControl(actor, id, &m);
   if (!view.ok()) return view;
@@ -276,17 +320,20 @@ absl::StatusOr<JobView> JobService::Pause(const access::Actor& actor, int64_t id
   return view;
 }
 
-absl::StatusOr<JobView> JobService::Resume(const access::Actor& actor, int64_t id) {
+absl::StatusOr<JobView> JobService::Resume(const access::Actor& actor,
+                                           int64_t id) {
   MachineController* m = nullptr;
   auto view = ForControl(actor, id, &m);
   if (!view.ok()) return view;
   if (auto s = m->Resume(actor, id); !s.ok()) return s;
   view->record.state = store::JobState::kRunning;
-  (void)store_.Write([&](store::Transaction& tx) { return tx.UpdateJob(view->record); });
+  (void)store_.Write(
+      [&](store::Transaction& tx) { return tx.UpdateJob(view->record); });
   return view;
 }
 
-absl::StatusOr<JobView> JobService::Cancel(const access::Actor& actor, int64_t id,
+absl::StatusOr<JobView> JobService::Cancel(const access::Actor& actor,
+                                           int64_t id,
                                            const std::string& reason) {
   if (auto s = validate::Text("reason", reason, 500, false); !s.ok()) return s;
   MachineController* m = nullptr;
@@ -295,10 +342,13 @@ absl::StatusOr<JobView> JobService::Cancel(const access::Actor& actor, int64_t i
   if (view->record.state == store::JobState::kUploaded ||
       view->record.state == store::JobState::kRejected) {
     view->record.state = store::JobState::kCancelled;
-    view->record.end_reason = reason.empty() ? "cancelled before it ran" : reason;
+    view->record.end_reason =
+        reason.empty() ? "cancelled before it ran" : reason;
     auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
       if (auto u = tx.UpdateJob(view->record); !u.ok()) return u;
-      return audit::Append(tx, {actor.login, "job.cancel", absl::StrCat("job/", id), view->record.end_reason},
+      return audit::Append(tx,
+                           {actor.login, "job.cancel", absl::StrCat("job/", id),
+                            view->record.end_reason},
                            clock_.Now())
           .status();
     });
@@ -336,15 +386,19 @@ absl::StatusOr<int> JobService::InterruptRunningJobs() {
   int count = 0;
   const absl::Time now = clock_.Now();
   auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
-    for (store::JobState state : {store::JobState::kRunning, store::JobState::kPaused}) {
+    for (store::JobState state :
+         {store::JobState::kRunning, store::JobState::kPaused}) {
       auto jobs = tx.ListJobsInState(state);
       if (!jobs.ok()) return jobs.status();
       for (store::JobRecord j : *jobs) {
         j.state = store::JobState::kInterrupted;
         j.finished_at = now;
-        j.end_reason = "werkbankd restarted during the job; it does not resume by itself";
+        j.end_reason =
+            "werkbankd restarted during the job; it does not resume by itself";
         if (auto u = tx.UpdateJob(j); !u.ok()) return u;
-        auto e = audit::Append(tx, {"system", "job.interrupted", absl::StrCat("job/", j.id), j.end_reason},
+        auto e = audit::Append(tx,
+                               {"system", "job.interrupted",
+                                absl::StrCat("job/", j.id), j.end_reason},
                                now);
         if (!e.ok()) return e.status();
         ++count;

@@ -29,13 +29,17 @@ class JobService {
 
   // Stores the program and runs preflight; a failed preflight is stored too
   // (state REJECTED) so the user sees every violation with its line.
-  absl::StatusOr<JobView> Upload(const access::Actor& actor, const std::string& machine_id,
-                                 const std::string& file_name, const std::string& content);
+  absl::StatusOr<JobView> Upload(const access::Actor& actor,
+                                 const std::string& machine_id,
+                                 const std::string& file_name,
+                                 const std::string& content);
   absl::StatusOr<JobView> Get(const access::Actor& actor, int64_t id);
   absl::StatusOr<std::vector<JobView>> List(const access::Actor& actor,
-                                            const std::string& machine_id, bool all_users);
-  absl::StatusOr<JobView> Start(const access::Actor& actor, int64_t id,
-                                const std::vector<std::string>& confirmed_interlocks);
+                                            const std::string& machine_id,
+                                            bool all_users);
+  absl::StatusOr<JobView> Start(
+      const access::Actor& actor, int64_t id,
+      const std::vector<std::string>& confirmed_interlocks);
   absl::StatusOr<JobView> Pause(const access::Actor& actor, int64_t id);
   absl::StatusOr<JobView> Resume(const access::Actor& actor, int64_t id);
   absl::StatusOr<JobView> Cancel(const access::Actor& actor, int64_t id,

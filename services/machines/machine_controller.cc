@@ -20,21 +20,28 @@ constexpr absl::Duration kHoldBeforeEnd = absl::Minutes(5);  // laser warning
 
 const char* StateName(State s) {
   switch (s) {
-    case State::kOffline: return "offline";
-    case State::kLocked: return "locked";
-    case State::kUnlocked: return "unlocked";
-    case State::kRunning: return "running";
-    case State::kPaused: return "paused";
-    case State::kFault: return "fault";
-    case State::kBlocked: return "blocked";
+    case State::kOffline:
+      return "offline";
+    case State::kLocked:
+      return "locked";
+    case State::kUnlocked:
+      return "unlocked";
+    case State::kRunning:
+      return "running";
+    case State::kPaused:
+      return "paused";
+    case State::kFault:
+      return "fault";
+    case State::kBlocked:
+      return "blocked";
   }
   return "?";
 }
 
 MachineController::MachineController(const v1::MachineConfig& config,
-                                     const v1::JobsConfig& jobs, Connector connect,
-                                     store::Store& store, const Clock& clock,
-                                     JobEndSink on_job_end)
+                                     const v1::JobsConfig& jobs,
+                                     Connector connect, store::Store& store,
+                                     const Clock& clock, JobEndSink on_job_end)
     : config_(config),
       jobs_(jobs),
       connect_(std::move(connect)),
@@ -69,18 +76,24 @@ void MachineController::Loop() {
   }
 }
 
-void MachineController::Audit(const std::string& actor, const std::string& action,
+void MachineController::Audit(const std::string& actor,
+                              const std::string& action,
                               const std::string& detail) {
   const absl::Time now = clock_.Now();
   (void)store_.Write([&](store::Transaction& tx) {
-    return audit::Append(tx, {actor, action, absl::StrCat("machine/", config_.id()), detail}, now)
+    return audit::Append(
+               tx,
+               {actor, action, absl::StrCat("machine/", config_.id()), detail},
+               now)
         .status();
   });
 }
 
-void MachineController::Transition(State to, const std::string& actor, const std::string& why) {
+void MachineController::Transition(State to, const std::string& actor,
+                                   const std::string& why) {
   if (to == state_) return;
-  Audit(actor, "machine.state", absl::StrCat(StateName(state_), " -> ", StateName(to), ": ", why));
+  Audit(actor, "machine.state",
+        absl::StrCat(StateName(state_), " -> ", StateName(to), ": ", why));
   state_ = to;
   since_ = clock_.Now();
 }
@@ -106,7 +119,8 @@ void MachineController::TryConnect(absl::Time now) {
     next_connect_ = now + backoff_;
     backoff_ = std::min(backoff_ * 2, kMaxBackoff);
     if (state_ == State::kLocked || state_ == State::kUnlocked) {
-      Transition(State::kOffline, "system", std::string(link.status().message()));
+      Transition(State::kOffline, "system",
+                 std::string(link.status().message()));
     }
     return;
   }
@@ -123,7 +137,8 @@ void MachineController::TryConnect(absl::Time now) {
     return bytes;
   });
   Audit("system", "machine.safe_state",
-        absl::StrCat("connected to ", config_.port(), "; heaters and laser off, motors released"));
+        absl::StrCat("connected to ", config_.port(),
+                     "; heaters and laser off, motors released"));
   if (state_ == State::kOffline) {
     Transition(block_reason_ ? State::kBlocked : State::kLocked, "system",
                absl::StrCat("connected to ", config_.port()));
@@ -139,7 +154,8 @@ void MachineController::DropLink(const std::string& reason) {
   unlock_.reset();
 }
 
-void MachineController::EndJob(store::JobState state, const std::string& reason) {
+void MachineController::EndJob(store::JobState state,
+                               const std::string& reason) {
   if (!job_) return;
   JobEnd end{job_->job_id, state, reason, job_->lines_done};
   job_.reset();
@@ -166,44 +182,54 @@ void MachineController::FollowJob(absl::Time now) {
   switch (outcome) {
     case stream::Outcome::kIdle:
     case stream::Outcome::kRunning:
-      if (state_ == State::kPaused) Transition(State::kRunning, "system", "resumed");
+      if (state_ == State::kPaused)
+        Transition(State::kRunning, "system", "resumed");
       job_->state = "running";
       if (now - last_progress_save_ > absl::Seconds(5)) {
         last_progress_save_ = now;
-        if (on_job_end_) on_job_end_({job_->job_id, store::JobState::kRunning, "", job_->lines_done});
+        if (on_job_end_)
+          on_job_end_(
+              {job_->job_id, store::JobState::kRunning, "", job_->lines_done});
       }
       return;
     case stream::Outcome::kHeld:
       if (state_ != State::kPaused) {
         Transition(State::kPaused, "system", reason);
-        Audit("system", "job.hold", absl::StrCat("job ", job_->job_id, ": ", reason));
+        Audit("system", "job.hold",
+              absl::StrCat("job ", job_->job_id, ": ", reason));
         paused_at_ = now;
         job_->state = "paused";
         job_->message = reason;
-        if (on_job_end_) on_job_end_({job_->job_id, store::JobState::kPaused, reason, job_->lines_done});
+        if (on_job_end_)
+          on_job_end_({job_->job_id, store::JobState::kPaused, reason,
+                       job_->lines_done});
       }
       // A paused printer cools down after a while instead of cooking the
       // print and the nozzle.
       if (config_.protocol() == "marlin" && !heaters_lowered_ &&
-          now - paused_at_ >= absl::Minutes(jobs_.paused_heaters_off_minutes())) {
+          now - paused_at_ >=
+              absl::Minutes(jobs_.paused_heaters_off_minutes())) {
         heaters_lowered_ = true;
         link_->WriteNow([](stream::HostProtocol& p) {
           auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
           return m ? m->Immediate({"M104 S0", "M140 S0"}) : std::string();
         });
-        Audit("system", "job.heaters_off", absl::StrCat("job ", job_->job_id, " paused too long"));
+        Audit("system", "job.heaters_off",
+              absl::StrCat("job ", job_->job_id, " paused too long"));
       }
       return;
     case stream::Outcome::kCompleted:
       EndJob(store::JobState::kCompleted, "finished");
-      Transition(unlock_ && now < unlock_->until ? State::kUnlocked : State::kLocked, "system",
-                 "the job finished");
+      Transition(
+          unlock_ && now < unlock_->until ? State::kUnlocked : State::kLocked,
+          "system", "the job finished");
       if (state_ == State::kLocked) unlock_.reset();
       return;
     case stream::Outcome::kCancelled:
       EndJob(store::JobState::kCancelled, reason);
-      Transition(unlock_ && now < unlock_->until ? State::kUnlocked : State::kLocked, "system",
-                 absl::StrCat("the job was cancelled: ", reason));
+      Transition(
+          unlock_ && now < unlock_->until ? State::kUnlocked : State::kLocked,
+          "system", absl::StrCat("the job was cancelled: ", reason));
       if (state_ == State::kLocked) unlock_.reset();
       return;
     case stream::Outcome::kAborted:
@@ -219,21 +245,26 @@ void MachineController::FollowJob(absl::Time now) {
   }
 }
 
-void MachineController::Trip(const std::string& kind, const std::string& reason) {
+void MachineController::Trip(const std::string& kind,
+                             const std::string& reason) {
   if (!link_) return;
   const std::string action = InterlockAction(kind);
-  Audit("system", absl::StrCat("interlock.", kind), absl::StrCat(reason, "; action: ", action));
+  Audit("system", absl::StrCat("interlock.", kind),
+        absl::StrCat(reason, "; action: ", action));
   if (action == "estop") {
     link_->EmergencyStop(reason);
   } else if (action == "abort") {
     link_->WriteNow([&](stream::HostProtocol& p) { return p.Cancel(reason); });
   } else {
-    link_->WriteNow([&](stream::HostProtocol& p) { return p.Hold(reason, kind == "door"); });
+    link_->WriteNow([&](stream::HostProtocol& p) {
+      return p.Hold(reason, kind == "door");
+    });
   }
 }
 
 void MachineController::CheckTimeInterlocks(absl::Time now) {
-  const bool job_active = job_ && (state_ == State::kRunning || state_ == State::kPaused);
+  const bool job_active =
+      job_ && (state_ == State::kRunning || state_ == State::kPaused);
   if (unlock_) {
     if (!job_active && now >= unlock_->until) {
       Audit("system", "machine.lock", "the reservation ended");
@@ -243,9 +274,10 @@ void MachineController::CheckTimeInterlocks(absl::Time now) {
       // A laser does not run past the reservation: warn, then hold.
       if (!end_warning_sent_ && now >= unlock_->until - kHoldBeforeEnd) {
         end_warning_sent_ = true;
-        job_->message = absl::StrCat("the reservation ends in ",
-                                     absl::ToInt64Minutes(unlock_->until - now) + 1,
-                                     " min; the job will be held then");
+        job_->message =
+            absl::StrCat("the reservation ends in ",
+                         absl::ToInt64Minutes(unlock_->until - now) + 1,
+                         " min; the job will be held then");
         Audit("system", "job.warning", job_->message);
       }
       if (state_ == State::kRunning && now >= unlock_->until) {
@@ -262,7 +294,8 @@ void MachineController::CheckTimeInterlocks(absl::Time now) {
     }
     if (now - last_presence_ > absl::Seconds(interval)) {
       last_presence_ = now;  // one trip per missed confirmation
-      Trip("presence", absl::StrCat("nobody confirmed presence for ", interval, " s"));
+      Trip("presence",
+           absl::StrCat("nobody confirmed presence for ", interval, " s"));
     }
   }
 }
@@ -271,7 +304,8 @@ bool MachineController::MayRunJobs(const access::Actor& actor) const {
   if (!unlock_) return false;
   if (unlock_->user_id == actor.user_id) return true;
   return unlock_->workshop &&
-         std::find(unlock_->participant_ids.begin(), unlock_->participant_ids.end(),
+         std::find(unlock_->participant_ids.begin(),
+                   unlock_->participant_ids.end(),
                    actor.user_id) != unlock_->participant_ids.end();
 }
 
@@ -310,38 +344,48 @@ MachineSnapshot MachineController::Snapshot() {
       v.satisfied = !door_open;
       v.detail = door_open ? "open" : "closed";
     } else if (il.kind() == "presence" && state_ == State::kRunning) {
-      const int interval = il.presence_interval_seconds() > 0 ? il.presence_interval_seconds() : 120;
-      const int64_t left = absl::ToInt64Seconds(last_presence_ + absl::Seconds(interval) - now);
+      const int interval = il.presence_interval_seconds() > 0
+                               ? il.presence_interval_seconds()
+                               : 120;
+      const int64_t left =
+          absl::ToInt64Seconds(last_presence_ + absl::Seconds(interval) - now);
       v.satisfied = left > 0;
-      v.detail = absl::StrCat("confirm within ", std::max<int64_t>(0, left), " s");
+      v.detail =
+          absl::StrCat("confirm within ", std::max<int64_t>(0, left), " s");
     } else if (il.source() == "user") {
       v.detail = "confirmed by the user at job start";
     }
     s.interlocks.push_back(v);
   }
   if (unlock_) {
-    s.interlocks.push_back({"reservation", now < unlock_->until,
-                            absl::StrCat(absl::ToInt64Minutes(unlock_->until - now), " min left")});
+    s.interlocks.push_back(
+        {"reservation", now < unlock_->until,
+         absl::StrCat(absl::ToInt64Minutes(unlock_->until - now),
+                      " min left")});
   }
   return s;
 }
 
-absl::Status MachineController::Unlock(const access::Actor& actor, const UnlockGrant& grant) {
+absl::Status MachineController::Unlock(const access::Actor& actor,
+                                       const UnlockGrant& grant) {
   absl::MutexLock lock(&mu_);
   switch (state_) {
     case State::kBlocked:
       return absl::FailedPreconditionError(absl::StrCat(
-          config_.id(), " is blocked for maintenance: ", block_reason_.value_or("")));
+          config_.id(),
+          " is blocked for maintenance: ", block_reason_.value_or("")));
     case State::kFault:
-      return absl::FailedPreconditionError(absl::StrCat(
-          config_.id(), " is in fault (", fault_reason_, "); staff must look at it first"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(config_.id(), " is in fault (", fault_reason_,
+                       "); staff must look at it first"));
     case State::kOffline:
-      return absl::UnavailableError(absl::StrCat(config_.id(), " is offline (", config_.port(),
-                                                 " cannot be opened)"));
+      return absl::UnavailableError(absl::StrCat(
+          config_.id(), " is offline (", config_.port(), " cannot be opened)"));
     case State::kRunning:
     case State::kPaused:
       return absl::FailedPreconditionError(
-          absl::StrCat(config_.id(), " is running a job of ", job_ ? job_->owner_login : "someone"));
+          absl::StrCat(config_.id(), " is running a job of ",
+                       job_ ? job_->owner_login : "someone"));
     case State::kUnlocked:
       if (unlock_ && unlock_->user_id != actor.user_id) {
         return absl::FailedPreconditionError(
@@ -353,26 +397,30 @@ absl::Status MachineController::Unlock(const access::Actor& actor, const UnlockG
   }
   unlock_ = grant;
   Audit(actor.login, "machine.unlock",
-        absl::StrCat(grant.reservation_id ? absl::StrCat("reservation ", grant.reservation_id)
-                                          : "staff unlock",
+        absl::StrCat(grant.reservation_id
+                         ? absl::StrCat("reservation ", grant.reservation_id)
+                         : "staff unlock",
                      grant.workshop ? " (workshop)" : "", " until ",
-                     absl::FormatTime("%Y-%m-%d %H:%M UTC", grant.until, absl::UTCTimeZone())));
+                     absl::FormatTime("%Y-%m-%d %H:%M UTC", grant.until,
+                                      absl::UTCTimeZone())));
   Transition(State::kUnlocked, actor.login, "unlocked");
   return absl::OkStatus();
 }
 
-absl::Status MachineController::Lock(const access::Actor& actor, const std::string& why) {
+absl::Status MachineController::Lock(const access::Actor& actor,
+                                     const std::string& why) {
   absl::MutexLock lock(&mu_);
   if (state_ == State::kRunning || state_ == State::kPaused) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(config_.id(), " is running job ", job_->job_id, "; cancel it first"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        config_.id(), " is running job ", job_->job_id, "; cancel it first"));
   }
   if (state_ != State::kUnlocked) {
-    return absl::FailedPreconditionError(absl::StrCat(config_.id(), " is not unlocked"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(config_.id(), " is not unlocked"));
   }
   if (unlock_ && unlock_->user_id != actor.user_id && !actor.IsStaff()) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("only ", unlock_->login, " or staff may lock ", config_.id()));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "only ", unlock_->login, " or staff may lock ", config_.id()));
   }
   unlock_.reset();
   Audit(actor.login, "machine.lock", why);
@@ -382,7 +430,8 @@ absl::Status MachineController::Lock(const access::Actor& actor, const std::stri
 
 void MachineController::SessionEnded(const std::string& token_hash) {
   absl::MutexLock lock(&mu_);
-  if (!unlock_ || unlock_->token_hash != token_hash || token_hash.empty()) return;
+  if (!unlock_ || unlock_->token_hash != token_hash || token_hash.empty())
+    return;
   if (job_) {
     // A running job may finish; nothing new starts, and then it locks.
     unlock_->until = std::min(unlock_->until, clock_.Now());
@@ -394,11 +443,12 @@ void MachineController::SessionEnded(const std::string& token_hash) {
   Transition(State::kLocked, "system", "the unlocking person logged out");
 }
 
-absl::Status MachineController::Block(const access::Actor& actor, const std::string& reason) {
+absl::Status MachineController::Block(const access::Actor& actor,
+                                      const std::string& reason) {
   absl::MutexLock lock(&mu_);
   if (state_ == State::kRunning || state_ == State::kPaused) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(config_.id(), " is running a job; stop or cancel it first"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        config_.id(), " is running a job; stop or cancel it first"));
   }
   const absl::Time now = clock_.Now();
   auto s = store_.Write([&](store::Transaction& tx) {
@@ -407,19 +457,24 @@ absl::Status MachineController::Block(const access::Actor& actor, const std::str
   if (!s.ok()) return s;
   block_reason_ = reason;
   unlock_.reset();
-  Transition(State::kBlocked, actor.login, absl::StrCat("maintenance: ", reason));
+  Transition(State::kBlocked, actor.login,
+             absl::StrCat("maintenance: ", reason));
   return absl::OkStatus();
 }
 
 absl::Status MachineController::Unblock(const access::Actor& actor) {
   absl::MutexLock lock(&mu_);
   if (state_ != State::kBlocked) {
-    return absl::FailedPreconditionError(absl::StrCat(config_.id(), " is not blocked"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(config_.id(), " is not blocked"));
   }
-  auto s = store_.Write([&](store::Transaction& tx) { return tx.DeleteMachineBlock(config_.id()); });
+  auto s = store_.Write([&](store::Transaction& tx) {
+    return tx.DeleteMachineBlock(config_.id());
+  });
   if (!s.ok()) return s;
   block_reason_.reset();
-  Transition(link_ ? State::kLocked : State::kOffline, actor.login, "maintenance finished");
+  Transition(link_ ? State::kLocked : State::kOffline, actor.login,
+             "maintenance finished");
   return absl::OkStatus();
 }
 
@@ -427,7 +482,8 @@ absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
                                                  const std::string& note) {
   absl::MutexLock lock(&mu_);
   if (state_ != State::kFault) {
-    return absl::FailedPreconditionError(absl::StrCat(config_.id(), " is not in fault"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(config_.id(), " is not in fault"));
   }
   Audit(actor.login, "machine.fault_acknowledged",
         absl::StrCat(fault_reason_, note.empty() ? "" : "; note: " + note));
@@ -440,32 +496,36 @@ absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
   return absl::OkStatus();
 }
 
-absl::Status MachineController::StartJob(const access::Actor& actor, JobStart job) {
+absl::Status MachineController::StartJob(const access::Actor& actor,
+                                         JobStart job) {
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_.Now();
   switch (state_) {
     case State::kBlocked:
       return absl::FailedPreconditionError(absl::StrCat(
-          config_.id(), " is blocked for maintenance: ", block_reason_.value_or("")));
+          config_.id(),
+          " is blocked for maintenance: ", block_reason_.value_or("")));
     case State::kFault:
-      return absl::FailedPreconditionError(
-          absl::StrCat(config_.id(), " is in fault (", fault_reason_, "); ask staff"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          config_.id(), " is in fault (", fault_reason_, "); ask staff"));
     case State::kOffline:
       return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
     case State::kRunning:
     case State::kPaused:
-      return absl::FailedPreconditionError(
-          absl::StrCat(config_.id(), " is busy with job ", job_ ? job_->job_id : 0));
+      return absl::FailedPreconditionError(absl::StrCat(
+          config_.id(), " is busy with job ", job_ ? job_->job_id : 0));
     case State::kLocked:
       return absl::FailedPreconditionError(absl::StrCat(
-          config_.id(), " is locked; unlock it first with `werkbank unlock ", config_.id(), "`"));
+          config_.id(), " is locked; unlock it first with `werkbank unlock ",
+          config_.id(), "`"));
     case State::kUnlocked:
       break;
   }
-  if (!link_) return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
+  if (!link_)
+    return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
   if (!MayRunJobs(actor)) {
-    return absl::PermissionDeniedError(absl::StrCat(config_.id(), " is unlocked for ",
-                                                    unlock_->login, ", not for you"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        config_.id(), " is unlocked for ", unlock_->login, ", not for you"));
   }
   if (now >= unlock_->until) {
     return absl::FailedPreconditionError("your reservation has ended");
@@ -473,8 +533,9 @@ absl::Status MachineController::StartJob(const access::Actor& actor, JobStart jo
   const absl::Duration needed = absl::Seconds(job.estimated_seconds);
   if (now + needed > unlock_->until) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the job needs about ", absl::ToInt64Minutes(needed) + 1, " min, but only ",
-        absl::ToInt64Minutes(unlock_->until - now), " min of your reservation remain"));
+        "the job needs about ", absl::ToInt64Minutes(needed) + 1,
+        " min, but only ", absl::ToInt64Minutes(unlock_->until - now),
+        " min of your reservation remain"));
   }
   // Interlocks that must hold before the first byte.
   std::optional<bool> door_open;
@@ -486,53 +547,66 @@ absl::Status MachineController::StartJob(const access::Actor& actor, JobStart jo
   for (const auto& il : config_.interlocks()) {
     if (il.kind() == "door" && il.source() == "sensor") {
       if (!door_open.has_value() && config_.protocol() == "grbl") {
-        return absl::UnavailableError("the door state is not known yet; try again in a moment");
+        return absl::UnavailableError(
+            "the door state is not known yet; try again in a moment");
       }
       if (door_open.value_or(false)) {
-        return absl::FailedPreconditionError("the door is open; close it before starting");
+        return absl::FailedPreconditionError(
+            "the door is open; close it before starting");
       }
     }
     if (il.source() == "user" &&
-        std::find(job.confirmed_interlocks.begin(), job.confirmed_interlocks.end(), il.kind()) ==
-            job.confirmed_interlocks.end()) {
+        std::find(job.confirmed_interlocks.begin(),
+                  job.confirmed_interlocks.end(),
+                  il.kind()) == job.confirmed_interlocks.end()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "confirm that the ", il.kind(), " is on: add --confirm ", il.kind()));
     }
   }
-  std::vector<std::string> lines(config_.scripts().start().begin(), config_.scripts().start().end());
+  std::vector<std::string> lines(config_.scripts().start().begin(),
+                                 config_.scripts().start().end());
   lines.insert(lines.end(), job.lines.begin(), job.lines.end());
   const int64_t total = static_cast<int64_t>(lines.size());
   link_->StartJob(std::move(lines));
-  job_ = JobProgress{job.job_id, job.owner_login, 0, total, now, job.estimated_seconds, "running", ""};
+  job_ = JobProgress{job.job_id, job.owner_login,       0,         total,
+                     now,        job.estimated_seconds, "running", ""};
   last_presence_ = now;
   last_progress_save_ = now;
   Audit(actor.login, "job.start",
         absl::StrCat("job ", job.job_id,
                      job.confirmed_interlocks.empty()
                          ? ""
-                         : "; confirmed: " + absl::StrJoin(job.confirmed_interlocks, ", ")));
-  Transition(State::kRunning, actor.login, absl::StrCat("job ", job.job_id, " started"));
+                         : "; confirmed: " +
+                               absl::StrJoin(job.confirmed_interlocks, ", ")));
+  Transition(State::kRunning, actor.login,
+             absl::StrCat("job ", job.job_id, " started"));
   return absl::OkStatus();
 }
 
-absl::Status MachineController::Pause(const access::Actor& actor, int64_t job_id) {
+absl::Status MachineController::Pause(const access::Actor& actor,
+                                      int64_t job_id) {
   absl::MutexLock lock(&mu_);
   if (!job_ || job_->job_id != job_id || state_ != State::kRunning) {
-    return absl::FailedPreconditionError(absl::StrCat("job ", job_id, " is not running"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("job ", job_id, " is not running"));
   }
   const std::string reason = absl::StrCat("paused by ", actor.login);
-  link_->WriteNow([&](stream::HostProtocol& p) { return p.Hold(reason, false); });
+  link_->WriteNow(
+      [&](stream::HostProtocol& p) { return p.Hold(reason, false); });
   Audit(actor.login, "job.pause", absl::StrCat("job ", job_id));
   return absl::OkStatus();
 }
 
-absl::Status MachineController::Resume(const access::Actor& actor, int64_t job_id) {
+absl::Status MachineController::Resume(const access::Actor& actor,
+                                       int64_t job_id) {
   absl::MutexLock lock(&mu_);
   if (!job_ || job_->job_id != job_id || state_ != State::kPaused) {
-    return absl::FailedPreconditionError(absl::StrCat("job ", job_id, " is not paused"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("job ", job_id, " is not paused"));
   }
   if (unlock_ && clock_.Now() >= unlock_->until) {
-    return absl::FailedPreconditionError("the reservation has ended; the job cannot resume");
+    return absl::FailedPreconditionError(
+        "the reservation has ended; the job cannot resume");
   }
   bool door_open = false;
   link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
@@ -540,13 +614,17 @@ absl::Status MachineController::Resume(const access::Actor& actor, int64_t job_i
       door_open = g->status()->door_open();
     }
   });
-  if (door_open) return absl::FailedPreconditionError("the door is open; close it first");
+  if (door_open)
+    return absl::FailedPreconditionError("the door is open; close it first");
   link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
-    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p); m && heaters_lowered_) {
+    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
+        m && heaters_lowered_) {
       // Heat up again before the first move.
       const auto& t = m->temperatures();
-      m->InsertNext({absl::StrCat("M190 S", t.bed_target > 0 ? t.bed_target : 60),
-                     absl::StrCat("M109 S", t.hotend_target > 0 ? t.hotend_target : 200)});
+      m->InsertNext(
+          {absl::StrCat("M190 S", t.bed_target > 0 ? t.bed_target : 60),
+           absl::StrCat("M109 S",
+                        t.hotend_target > 0 ? t.hotend_target : 200)});
     }
     p.Resume();
   });
@@ -559,13 +637,16 @@ absl::Status MachineController::Resume(const access::Actor& actor, int64_t job_i
   return absl::OkStatus();
 }
 
-absl::Status MachineController::Cancel(const access::Actor& actor, int64_t job_id,
+absl::Status MachineController::Cancel(const access::Actor& actor,
+                                       int64_t job_id,
                                        const std::string& reason) {
   absl::MutexLock lock(&mu_);
   if (!job_ || job_->job_id != job_id) {
-    return absl::FailedPreconditionError(absl::StrCat("job ", job_id, " is not running"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("job ", job_id, " is not running"));
   }
-  const std::string why = reason.empty() ? absl::StrCat("cancelled by ", actor.login) : reason;
+  const std::string why =
+      reason.empty() ? absl::StrCat("cancelled by ", actor.login) : reason;
   link_->WriteNow([&](stream::HostProtocol& p) { return p.Cancel(why); });
   Audit(actor.login, "job.cancel", absl::StrCat("job ", job_id, ": ", why));
   return absl::OkStatus();
@@ -594,7 +675,8 @@ absl::Status MachineController::EmergencyStop(const access::Actor& actor,
 absl::Status MachineController::ConfirmPresence(const access::Actor& actor) {
   absl::MutexLock lock(&mu_);
   if (!MayRunJobs(actor) && !actor.IsStaff()) {
-    return absl::PermissionDeniedError("only the machine's current user confirms presence");
+    return absl::PermissionDeniedError(
+        "only the machine's current user confirms presence");
   }
   last_presence_ = clock_.Now();
   return absl::OkStatus();

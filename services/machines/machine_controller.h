@@ -31,18 +31,27 @@
 
 namespace werkbank::machines {
 
-enum class State { kOffline, kLocked, kUnlocked, kRunning, kPaused, kFault, kBlocked };
+enum class State {
+  kOffline,
+  kLocked,
+  kUnlocked,
+  kRunning,
+  kPaused,
+  kFault,
+  kBlocked
+};
 const char* StateName(State s);
 
 // Opens the machine's port and returns a streamer speaking its protocol.
-using Connector = std::function<absl::StatusOr<std::unique_ptr<stream::Streamer>>()>;
+using Connector =
+    std::function<absl::StatusOr<std::unique_ptr<stream::Streamer>>()>;
 
 struct UnlockGrant {
   int64_t user_id = 0;
   std::string login;
-  std::string token_hash;         // the session that unlocked
-  int64_t reservation_id = 0;     // 0: staff without a reservation
-  bool workshop = false;          // participants below may run jobs too
+  std::string token_hash;      // the session that unlocked
+  int64_t reservation_id = 0;  // 0: staff without a reservation
+  bool workshop = false;       // participants below may run jobs too
   std::vector<int64_t> participant_ids;
   absl::Time until;
 };
@@ -114,15 +123,18 @@ class MachineController {
   absl::Status Lock(const access::Actor& actor, const std::string& why);
   absl::Status Block(const access::Actor& actor, const std::string& reason);
   absl::Status Unblock(const access::Actor& actor);
-  absl::Status AcknowledgeFault(const access::Actor& actor, const std::string& note);
+  absl::Status AcknowledgeFault(const access::Actor& actor,
+                                const std::string& note);
 
   // The machine must be unlocked for `actor` (or a workshop they attend),
   // inside the unlock's time, idle and with every interlock satisfied.
   absl::Status StartJob(const access::Actor& actor, JobStart job);
   absl::Status Pause(const access::Actor& actor, int64_t job_id);
   absl::Status Resume(const access::Actor& actor, int64_t job_id);
-  absl::Status Cancel(const access::Actor& actor, int64_t job_id, const std::string& reason);
-  absl::Status EmergencyStop(const access::Actor& actor, const std::string& reason);
+  absl::Status Cancel(const access::Actor& actor, int64_t job_id,
+                      const std::string& reason);
+  absl::Status EmergencyStop(const access::Actor& actor,
+                             const std::string& reason);
   absl::Status ConfirmPresence(const access::Actor& actor);
   // The session that unlocked the machine ended (logout): lock it.
   void SessionEnded(const std::string& token_hash);
@@ -138,14 +150,15 @@ class MachineController {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Transition(State to, const std::string& actor, const std::string& why)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Audit(const std::string& actor, const std::string& action, const std::string& detail)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Audit(const std::string& actor, const std::string& action,
+             const std::string& detail) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void EndJob(store::JobState state, const std::string& reason)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void DropLink(const std::string& reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string InterlockAction(const std::string& kind) const;
   bool HasInterlock(const std::string& kind) const;
-  bool MayRunJobs(const access::Actor& actor) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool MayRunJobs(const access::Actor& actor) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const v1::MachineConfig config_;
   const v1::JobsConfig jobs_;

@@ -8,13 +8,13 @@
 
 namespace werkbank::machines {
 
-MachineManager::MachineManager(const v1::Config& config, store::Store& store, const Clock& clock,
-                               ConnectorFactory connectors,
+MachineManager::MachineManager(const v1::Config& config, store::Store& store,
+                               const Clock& clock, ConnectorFactory connectors,
                                MachineController::JobEndSink on_job_end)
     : config_(config), store_(store), clock_(clock) {
   for (const auto& m : config.machines()) {
-    machines_[m.id()] = std::make_unique<MachineController>(m, config.jobs(), connectors(m), store,
-                                                            clock, on_job_end);
+    machines_[m.id()] = std::make_unique<MachineController>(
+        m, config.jobs(), connectors(m), store, clock, on_job_end);
   }
 }
 
@@ -31,7 +31,8 @@ absl::Status MachineManager::Start() {
   if (!s.ok()) return s;
   for (auto& [id, m] : machines_) {
     auto block = blocks.find(id);
-    m->Start(block == blocks.end() ? std::nullopt : std::optional<std::string>(block->second));
+    m->Start(block == blocks.end() ? std::nullopt
+                                   : std::optional<std::string>(block->second));
   }
   return absl::OkStatus();
 }
@@ -39,8 +40,9 @@ absl::Status MachineManager::Start() {
 absl::StatusOr<MachineController*> MachineManager::Find(const std::string& id) {
   auto it = machines_.find(id);
   if (it == machines_.end()) {
-    return absl::NotFoundError(absl::StrCat("unknown machine \"", id.substr(0, 40),
-                                            "\"; the lab has: ", config::MachineIds(config_)));
+    return absl::NotFoundError(
+        absl::StrCat("unknown machine \"", id.substr(0, 40),
+                     "\"; the lab has: ", config::MachineIds(config_)));
   }
   return it->second.get();
 }
@@ -55,50 +57,61 @@ void MachineManager::SessionEnded(const std::string& token_hash) {
   for (auto& [id, m] : machines_) m->SessionEnded(token_hash);
 }
 
-absl::StatusOr<UnlockGrant> MachineManager::Grant(const access::Actor& actor,
-                                                  const v1::MachineConfig& machine,
-                                                  int64_t reservation_id) {
+absl::StatusOr<UnlockGrant> MachineManager::Grant(
+    const access::Actor& actor, const v1::MachineConfig& machine,
+    int64_t reservation_id) {
   const absl::Time now = clock_.Now();
   UnlockGrant grant{actor.user_id, actor.login, actor.token_hash};
-  absl::Status status = store_.Read([&](store::Transaction& tx) -> absl::Status {
-    // The caller's reservations of this machine that cover this moment.
-    auto current = tx.FindOverlapping(machine.id(), now, now + absl::Microseconds(1));
-    if (!current.ok()) return current.status();
-    const store::ReservationRecord* mine = nullptr;
-    for (const auto& r : *current) {
-      if (r.owner_id == actor.user_id && (reservation_id == 0 || r.id == reservation_id)) mine = &r;
-    }
-    if (mine == nullptr) {
-      if (actor.IsStaff()) {
-        grant.until = now + absl::Minutes(config_.jobs().staff_unlock_minutes());
+  absl::Status status =
+      store_.Read([&](store::Transaction& tx) -> absl::Status {
+        // The caller's reservations of this machine that cover this moment.
+        auto current =
+            tx.FindOverlapping(machine.id(), now, now + absl::Microseconds(1));
+        if (!current.ok()) return current.status();
+        const store::ReservationRecord* mine = nullptr;
+        for (const auto& r : *current) {
+          if (r.owner_id == actor.user_id &&
+              (reservation_id == 0 || r.id == reservation_id))
+            mine = &r;
+        }
+        if (mine == nullptr) {
+          if (actor.IsStaff()) {
+            grant.until =
+                now + absl::Minutes(config_.jobs().staff_unlock_minutes());
+            return absl::OkStatus();
+          }
+          return absl::FailedPreconditionError(absl::StrCat(
+              "you have no reservation of ", machine.id(),
+              " right now; book one with `werkbank book`, then check in"));
+        }
+        if (mine->kind == store::ReservationKind::kMaintenance) {
+          if (!actor.IsStaff())
+            return absl::PermissionDeniedError("maintenance is for staff");
+        } else if (mine->state != store::ReservationState::kCheckedIn) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("check in to reservation ", mine->id,
+                           " first (`werkbank checkin ", mine->id, "`)"));
+        }
+        if (mine->kind == store::ReservationKind::kPersonal &&
+            !actor.IsTrainerOrStaff()) {
+          if (auto q = access::CheckQualified(tx, actor.user_id,
+                                              machine.machine_class(), now);
+              !q.ok()) {
+            return q;
+          }
+        }
+        grant.reservation_id = mine->id;
+        grant.until = mine->end;
+        grant.workshop = mine->kind == store::ReservationKind::kWorkshop;
+        grant.participant_ids = mine->participant_ids;
         return absl::OkStatus();
-      }
-      return absl::FailedPreconditionError(absl::StrCat(
-          "you have no reservation of ", machine.id(),
-          " right now; book one with `werkbank book`, then check in"));
-    }
-    if (mine->kind == store::ReservationKind::kMaintenance) {
-      if (!actor.IsStaff()) return absl::PermissionDeniedError("maintenance is for staff");
-    } else if (mine->state != store::ReservationState::kCheckedIn) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "check in to reservation ", mine->id, " first (`werkbank checkin ", mine->id, "`)"));
-    }
-    if (mine->kind == store::ReservationKind::kPersonal && !actor.IsTrainerOrStaff()) {
-      if (auto q = access::CheckQualified(tx, actor.user_id, machine.machine_class(), now); !q.ok()) {
-        return q;
-      }
-    }
-    grant.reservation_id = mine->id;
-    grant.until = mine->end;
-    grant.workshop = mine->kind == store::ReservationKind::kWorkshop;
-    grant.participant_ids = mine->participant_ids;
-    return absl::OkStatus();
-  });
+      });
   if (!status.ok()) return status;
   return grant;
 }
 
-absl::Status MachineManager::Unlock(const access::Actor& actor, const std::string& id,
+absl::Status MachineManager::Unlock(const access::Actor& actor,
+                                    const std::string& id,
                                     int64_t reservation_id) {
   auto m = Find(id);
   if (!m.ok()) return m.status();
@@ -106,7 +119,8 @@ absl::Status MachineManager::Unlock(const access::Actor& actor, const std::strin
   if (!grant.ok()) {
     (void)store_.Write([&](store::Transaction& tx) {
       return audit::Append(tx,
-                           {actor.login, "machine.unlock_refused", absl::StrCat("machine/", id),
+                           {actor.login, "machine.unlock_refused",
+                            absl::StrCat("machine/", id),
                             std::string(grant.status().message())},
                            clock_.Now())
           .status();

@@ -22,8 +22,9 @@ using ConnectorFactory = std::function<Connector(const v1::MachineConfig&)>;
 
 class MachineManager {
  public:
-  MachineManager(const v1::Config& config, store::Store& store, const Clock& clock,
-                 ConnectorFactory connectors, MachineController::JobEndSink on_job_end);
+  MachineManager(const v1::Config& config, store::Store& store,
+                 const Clock& clock, ConnectorFactory connectors,
+                 MachineController::JobEndSink on_job_end);
   ~MachineManager();
 
   // Restores maintenance blocks, connects every machine and drives it to its
@@ -35,12 +36,14 @@ class MachineManager {
   std::vector<MachineSnapshot> Snapshots();
 
   // `reservation_id` 0: the caller's current reservation of the machine.
-  absl::Status Unlock(const access::Actor& actor, const std::string& id, int64_t reservation_id);
+  absl::Status Unlock(const access::Actor& actor, const std::string& id,
+                      int64_t reservation_id);
   // A session ended (logout or revocation): lock what it had unlocked.
   void SessionEnded(const std::string& token_hash);
 
  private:
-  absl::StatusOr<UnlockGrant> Grant(const access::Actor& actor, const v1::MachineConfig& machine,
+  absl::StatusOr<UnlockGrant> Grant(const access::Actor& actor,
+                                    const v1::MachineConfig& machine,
                                     int64_t reservation_id);
 
   const v1::Config& config_;

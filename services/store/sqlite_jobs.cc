@@ -10,7 +10,8 @@ namespace {
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
 constexpr const char* kJobColumns =
-    "id, machine_id, owner_id, file_name, sha256, size_bytes, state, preflight, "
+    "id, machine_id, owner_id, file_name, sha256, size_bytes, state, "
+    "preflight, "
     "line_count, estimated_seconds, created_at, started_at, finished_at, "
     "end_reason, lines_done";
 
@@ -27,14 +28,17 @@ JobRecord ReadJob(SQLite::Statement& q) {
   j.line_count = q.getColumn(8).getInt64();
   j.estimated_seconds = q.getColumn(9).getDouble();
   j.created_at = absl::FromUnixMicros(q.getColumn(10).getInt64());
-  if (!q.getColumn(11).isNull()) j.started_at = absl::FromUnixMicros(q.getColumn(11).getInt64());
-  if (!q.getColumn(12).isNull()) j.finished_at = absl::FromUnixMicros(q.getColumn(12).getInt64());
+  if (!q.getColumn(11).isNull())
+    j.started_at = absl::FromUnixMicros(q.getColumn(11).getInt64());
+  if (!q.getColumn(12).isNull())
+    j.finished_at = absl::FromUnixMicros(q.getColumn(12).getInt64());
   j.end_reason = q.getColumn(13).getString();
   j.lines_done = q.getColumn(14).getInt64();
   return j;
 }
 
-void BindOptionalTime(SQLite::Statement& q, int index, const std::optional<absl::Time>& t) {
+void BindOptionalTime(SQLite::Statement& q, int index,
+                      const std::optional<absl::Time>& t) {
   if (t) {
     q.bind(index, Micros(*t));
   } else {
@@ -46,8 +50,9 @@ void BindOptionalTime(SQLite::Statement& q, int index, const std::optional<absl:
 
 absl::StatusOr<int64_t> SqliteTransaction::InsertJob(const JobRecord& j) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_, absl::StrCat("INSERT INTO jobs (", kJobColumns,
-                                        ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  SQLite::Statement q(
+      db_, absl::StrCat("INSERT INTO jobs (", kJobColumns,
+                        ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   q.bind(1, j.machine_id);
   q.bind(2, j.owner_id);
   q.bind(3, j.file_name);
@@ -68,9 +73,10 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertJob(const JobRecord& j) {
 
 absl::Status SqliteTransaction::UpdateJob(const JobRecord& j) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_,
-                      "UPDATE jobs SET state = ?, started_at = ?, finished_at = ?, "
-                      "end_reason = ?, lines_done = ? WHERE id = ?");
+  SQLite::Statement q(
+      db_,
+      "UPDATE jobs SET state = ?, started_at = ?, finished_at = ?, "
+      "end_reason = ?, lines_done = ? WHERE id = ?");
   q.bind(1, static_cast<int>(j.state));
   BindOptionalTime(q, 2, j.started_at);
   BindOptionalTime(q, 3, j.finished_at);
@@ -81,18 +87,21 @@ absl::Status SqliteTransaction::UpdateJob(const JobRecord& j) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<JobRecord>> SqliteTransaction::FindJob(int64_t id) {
-  SQLite::Statement q(db_, absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE id = ?"));
+absl::StatusOr<std::optional<JobRecord>> SqliteTransaction::FindJob(
+    int64_t id) {
+  SQLite::Statement q(
+      db_, absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE id = ?"));
   q.bind(1, id);
   if (!q.executeStep()) return std::optional<JobRecord>();
   return std::optional<JobRecord>(ReadJob(q));
 }
 
-absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobs(const std::string& machine_id,
-                                                                   int64_t owner_id, int limit) {
-  SQLite::Statement q(db_, absl::StrCat("SELECT ", kJobColumns,
-                                        " FROM jobs WHERE (? = '' OR machine_id = ?) AND "
-                                        "(? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ?"));
+absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobs(
+    const std::string& machine_id, int64_t owner_id, int limit) {
+  SQLite::Statement q(
+      db_, absl::StrCat("SELECT ", kJobColumns,
+                        " FROM jobs WHERE (? = '' OR machine_id = ?) AND "
+                        "(? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ?"));
   q.bind(1, machine_id);
   q.bind(2, machine_id);
   q.bind(3, owner_id);
@@ -103,9 +112,11 @@ absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobs(const std::st
   return out;
 }
 
-absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobsInState(JobState state) {
+absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobsInState(
+    JobState state) {
   SQLite::Statement q(db_,
-                      absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE state = ? ORDER BY id"));
+                      absl::StrCat("SELECT ", kJobColumns,
+                                   " FROM jobs WHERE state = ? ORDER BY id"));
   q.bind(1, static_cast<int>(state));
   std::vector<JobRecord> out;
   while (q.executeStep()) out.push_back(ReadJob(q));
@@ -114,9 +125,10 @@ absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobsInState(JobSta
 
 absl::Status SqliteTransaction::PutMachineBlock(const MachineBlockRecord& b) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_,
-                      "INSERT OR REPLACE INTO machine_blocks (machine_id, reason, "
-                      "blocked_by, blocked_at) VALUES (?,?,?,?)");
+  SQLite::Statement q(
+      db_,
+      "INSERT OR REPLACE INTO machine_blocks (machine_id, reason, "
+      "blocked_by, blocked_at) VALUES (?,?,?,?)");
   q.bind(1, b.machine_id);
   q.bind(2, b.reason);
   q.bind(3, b.blocked_by);
@@ -125,7 +137,8 @@ absl::Status SqliteTransaction::PutMachineBlock(const MachineBlockRecord& b) {
   return absl::OkStatus();
 }
 
-absl::Status SqliteTransaction::DeleteMachineBlock(const std::string& machine_id) {
+absl::Status SqliteTransaction::DeleteMachineBlock(
+    const std::string& machine_id) {
   if (auto s = CheckWritable(); !s.ok()) return s;
   SQLite::Statement q(db_, "DELETE FROM machine_blocks WHERE machine_id = ?");
   q.bind(1, machine_id);
@@ -133,14 +146,17 @@ absl::Status SqliteTransaction::DeleteMachineBlock(const std::string& machine_id
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<MachineBlockRecord>> SqliteTransaction::ListMachineBlocks() {
-  SQLite::Statement q(db_,
-                      "SELECT machine_id, reason, blocked_by, blocked_at FROM machine_blocks "
-                      "ORDER BY machine_id");
+absl::StatusOr<std::vector<MachineBlockRecord>>
+SqliteTransaction::ListMachineBlocks() {
+  SQLite::Statement q(
+      db_,
+      "SELECT machine_id, reason, blocked_by, blocked_at FROM machine_blocks "
+      "ORDER BY machine_id");
   std::vector<MachineBlockRecord> out;
   while (q.executeStep()) {
     out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                   q.getColumn(2).getInt64(), absl::FromUnixMicros(q.getColumn(3).getInt64())});
+                   q.getColumn(2).getInt64(),
+                   absl::FromUnixMicros(q.getColumn(3).getInt64())});
   }
   return out;
 }

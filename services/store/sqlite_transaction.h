@@ -57,8 +57,10 @@ class SqliteTransaction : public Transaction {
   absl::Status UpdateJob(const JobRecord& job) override;
   absl::StatusOr<std::optional<JobRecord>> FindJob(int64_t id) override;
   absl::StatusOr<std::vector<JobRecord>> ListJobs(const std::string& machine_id,
-                                                  int64_t owner_id, int limit) override;
-  absl::StatusOr<std::vector<JobRecord>> ListJobsInState(JobState state) override;
+                                                  int64_t owner_id,
+                                                  int limit) override;
+  absl::StatusOr<std::vector<JobRecord>> ListJobsInState(
+      JobState state) override;
   absl::Status PutMachineBlock(const MachineBlockRecord& block) override;
   absl::Status DeleteMachineBlock(const std::string& machine_id) override;
   absl::StatusOr<std::vector<MachineBlockRecord>> ListMachineBlocks() override;

@@ -78,12 +78,14 @@ class Transaction {
   // Newest first; owner_id 0 means everybody's, machine_id "" every machine.
   virtual absl::StatusOr<std::vector<JobRecord>> ListJobs(
       const std::string& machine_id, int64_t owner_id, int limit) = 0;
-  virtual absl::StatusOr<std::vector<JobRecord>> ListJobsInState(JobState state) = 0;
+  virtual absl::StatusOr<std::vector<JobRecord>> ListJobsInState(
+      JobState state) = 0;
 
   // Maintenance blocks of machines; they outlive restarts.
   virtual absl::Status PutMachineBlock(const MachineBlockRecord& block) = 0;
   virtual absl::Status DeleteMachineBlock(const std::string& machine_id) = 0;
-  virtual absl::StatusOr<std::vector<MachineBlockRecord>> ListMachineBlocks() = 0;
+  virtual absl::StatusOr<std::vector<MachineBlockRecord>>
+  ListMachineBlocks() = 0;
 
   // Audit chain. Insert assigns the id; the hash is computed by the caller.
   virtual absl::StatusOr<std::optional<AuditRecord>> LastAuditEvent() = 0;
