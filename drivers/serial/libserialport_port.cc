@@ -5,6 +5,8 @@
 #include <sys/ioctl.h>
 #include <termios.h>
 
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "serial_port.h"
@@ -87,8 +89,11 @@ class LibSerialPort : public SerialPort {
 
 absl::StatusOr<std::unique_ptr<SerialPort>> OpenSerialPort(
     const std::string& path, int baud) {
-  // Pseudo-terminals are unknown to libserialport's sysfs lookup.
-  if (path.rfind("/dev/pts/", 0) == 0) return OpenTermiosPort(path, baud);
+  // Pseudo-terminals are unknown to libserialport's sysfs lookup; a symlink
+  // (udev's stable names) is followed first.
+  std::error_code ec;
+  const std::string real = std::filesystem::canonical(path, ec).string();
+  if (real.rfind("/dev/pts/", 0) == 0) return OpenTermiosPort(real, baud);
   sp_port* port = nullptr;
   if (sp_return r = sp_get_port_by_name(path.c_str(), &port); r != SP_OK) {
     return SpError(absl::StrCat("cannot find serial port ", path), r);

@@ -4,12 +4,18 @@
 //
 //   werkbank-sim marlin|grbl [--corrupt FRACTION] [--drop-ok FRACTION]
 //                [--block-us N] [--no-laser-mode] [--state-file PATH]
+//                [--control-file PATH] [--link PATH]
 //
-// With --state-file it rewrites PATH (laser, hotend and bed targets, state)
-// every 50 ms, so that a test can see what the machine is doing.
+// With --state-file it rewrites PATH (laser, hotend target, state, accepted
+// lines) every 50 ms, so that a test can see what the machine does. With
+// --control-file it reads commands from PATH when it appears and deletes it:
+// "door open", "door closed", "alarm N", "reset", "unplug", "replug". With
+// --link it keeps PATH a symlink to its current device, as udev does for a
+// USB serial adapter; "replug" gives it a new device behind the same link.
 #include <signal.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -41,7 +47,7 @@ int main(int argc, char** argv) {
   const std::string kind = argv[1];
   werkbank::sim::Faults faults;
   werkbank::sim::GrblSimOptions grbl;
-  std::string state_file;
+  std::string state_file, control_file, link;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](double& out) {
@@ -58,38 +64,83 @@ int main(int argc, char** argv) {
       grbl.laser_mode = false;
     } else if (a == "--state-file" && i + 1 < argc) {
       state_file = argv[++i];
+    } else if (a == "--control-file" && i + 1 < argc) {
+      control_file = argv[++i];
+    } else if (a == "--link" && i + 1 < argc) {
+      link = argv[++i];
     } else {
       return Usage();
     }
   }
+  if (kind != "marlin" && kind != "grbl") return Usage();
   std::unique_ptr<werkbank::sim::MarlinSim> marlin;
   std::unique_ptr<werkbank::sim::GrblSim> laser;
   werkbank::sim::FirmwareSim* sim = nullptr;
-  if (kind == "marlin") {
-    marlin = werkbank::sim::MarlinSim::Create();
-    sim = marlin.get();
-  } else if (kind == "grbl") {
-    laser = werkbank::sim::GrblSim::Create(grbl);
-    sim = laser.get();
-  } else {
-    return Usage();
-  }
-  if (sim == nullptr) {
+  size_t accepted_before = 0;  // lines accepted by earlier incarnations
+  auto plug_in = [&]() {
+    if (sim != nullptr) accepted_before += sim->Accepted().size();
+    marlin.reset();
+    laser.reset();
+    sim = nullptr;
+    if (kind == "marlin") {
+      marlin = werkbank::sim::MarlinSim::Create();
+      sim = marlin.get();
+    } else {
+      laser = werkbank::sim::GrblSim::Create(grbl);
+      sim = laser.get();
+    }
+    if (sim == nullptr) return false;
+    sim->SetFaults(faults);
+    if (!link.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(link + ".new", ec);
+      std::filesystem::create_symlink(sim->device(), link + ".new", ec);
+      std::filesystem::rename(link + ".new", link, ec);
+    }
+    return true;
+  };
+  if (!plug_in()) {
     std::cerr << "werkbank-sim: cannot create a pseudo-terminal\n";
     return 1;
   }
-  sim->SetFaults(faults);
   signal(SIGINT, OnSignal);
   signal(SIGTERM, OnSignal);
   std::cout << "werkbank-sim: " << kind << " on " << sim->device() << std::endl;
+  bool unplugged = false;
   while (!g_stop) {
+    if (!control_file.empty() && std::filesystem::exists(control_file)) {
+      std::string command;
+      {
+        std::ifstream in(control_file);
+        std::getline(in, command);
+      }
+      std::filesystem::remove(control_file);
+      if (command == "door open" && laser) laser->SetDoorOpen(true);
+      if (command == "door closed" && laser) laser->SetDoorOpen(false);
+      if (command.rfind("alarm ", 0) == 0 && laser) {
+        laser->RaiseAlarm(std::atoi(command.c_str() + 6));
+      }
+      if (command == "reset") {
+        if (laser) laser->Reset();
+        if (marlin) marlin->Reset();
+      }
+      if (command == "unplug") {
+        sim->Disconnect();
+        unplugged = true;
+      }
+      if (command == "replug" && unplugged) {
+        unplugged = false;
+        plug_in();
+      }
+    }
     if (!state_file.empty()) {
       std::string state =
-          marlin
-              ? absl::StrCat("halted=", marlin->halted() ? 1 : 0,
-                             "\nhotend_target=", marlin->hotend_target(), "\n")
-              : absl::StrCat("laser_on=", laser->laser_on() ? 1 : 0,
-                             "\nstate=", laser->state(), "\n");
+          marlin ? absl::StrCat("halted=", marlin->halted() ? 1 : 0,
+                                "\nhotend_target=", marlin->hotend_target(), "\n")
+                 : absl::StrCat("laser_on=", laser->laser_on() ? 1 : 0,
+                                "\nstate=", laser->state(), "\n");
+      absl::StrAppend(&state, "accepted=", accepted_before + sim->Accepted().size(),
+                      "\nplugged=", unplugged ? 0 : 1, "\n");
       const std::string tmp = state_file + ".tmp";
       std::ofstream(tmp) << state;
       std::rename(tmp.c_str(), state_file.c_str());

@@ -209,7 +209,15 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
       if (!u.ok()) return u.status();
       participant_ids.push_back(u->id);
     }
+    auto blocks = tx.ListMachineBlocks();
+    if (!blocks.ok()) return blocks.status();
     for (const v1::MachineConfig* m : machines) {
+      for (const auto& b : *blocks) {
+        if (b.machine_id == m->id() && r.kind != ReservationKind::kMaintenance) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              m->id(), " is blocked for maintenance (", b.reason, ") and cannot be booked"));
+        }
+      }
       if (r.kind != ReservationKind::kMaintenance) {
         if (auto st = CheckRules(actor, tx, r, m->machine_class(), now);
             !st.ok()) {
