@@ -29,6 +29,12 @@ void GrblHost::StartJob(std::vector<std::string> lines, absl::Time now) {
   if (last_rx_ == absl::InfinitePast()) last_rx_ = now;
   outcome_ =
       job_.empty() ? stream::Outcome::kCompleted : stream::Outcome::kRunning;
+  // A person starts this job: a hold left from before (a closed door, Door:0,
+  // or a feed hold) is released so that the new job can run.
+  if (status_ && !status_->door_open() &&
+      (status_->state == "Hold" || status_->state == "Door")) {
+    urgent_ += kCycleStart;
+  }
   if (options_.require_laser_mode && phase_ == Phase::kReady &&
       laser_mode_ != true) {
     End(stream::Outcome::kFailed,

@@ -127,7 +127,8 @@ void MarlinHost::OnLine(absl::string_view line, absl::Time now) {
   if (absl::StartsWith(line, "Cap:AUTOREPORT_TEMP:1")) {
     // Only while no job line has gone out: inserting renumbers what follows.
     if (!autoreport_ && next_ <= static_cast<int64_t>(handshake_lines_)) {
-      queue_.insert(queue_.begin() + static_cast<long>(handshake_lines_), Entry{"M155 S2"});
+      queue_.insert(queue_.begin() + static_cast<long>(handshake_lines_),
+                    Entry{"M155 S2"});
       ++handshake_lines_;
       autoreport_ = true;
     }
@@ -138,8 +139,10 @@ void MarlinHost::OnLine(absl::string_view line, absl::Time now) {
 }
 
 std::string MarlinHost::Poll(absl::Time now) {
-  if (outcome_ == stream::Outcome::kFailed || outcome_ == stream::Outcome::kAborted ||
-      outcome_ == stream::Outcome::kCancelled || outcome_ == stream::Outcome::kHeld) {
+  if (outcome_ == stream::Outcome::kFailed ||
+      outcome_ == stream::Outcome::kAborted ||
+      outcome_ == stream::Outcome::kCancelled ||
+      outcome_ == stream::Outcome::kHeld) {
     return "";
   }
   if (!in_flight_.empty()) {
@@ -197,7 +200,9 @@ std::string MarlinHost::Cancel(const std::string& reason) {
   return Immediate({"M410", "M104 S0", "M140 S0", "M107", "M84"});
 }
 
-std::string MarlinHost::SafeState() { return Immediate({"M104 S0", "M140 S0", "M107", "M84"}); }
+std::string MarlinHost::SafeState() {
+  return Immediate({"M104 S0", "M140 S0", "M107", "M84"});
+}
 
 std::string MarlinHost::Immediate(const std::vector<std::string>& commands) {
   std::string out;
@@ -210,7 +215,8 @@ std::string MarlinHost::Immediate(const std::vector<std::string>& commands) {
 void MarlinHost::InsertNext(const std::vector<std::string>& commands) {
   std::vector<Entry> entries;
   for (const auto& c : commands) entries.push_back({c, false});
-  queue_.insert(queue_.begin() + static_cast<long>(next_), entries.begin(), entries.end());
+  queue_.insert(queue_.begin() + static_cast<long>(next_), entries.begin(),
+                entries.end());
 }
 
 int64_t MarlinHost::JobLinesBefore(int64_t n) const {

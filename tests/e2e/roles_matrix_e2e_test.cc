@@ -76,8 +76,9 @@ grpc::StatusCode Call(const std::shared_ptr<grpc::Channel>& ch,
   if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
   // WatchLab streams until the client goes away: give it one second.
   const bool endless = method == "Monitor/WatchLab";
-  ctx.set_deadline(std::chrono::system_clock::now() +
-                   (endless ? std::chrono::seconds(1) : std::chrono::seconds(10)));
+  ctx.set_deadline(
+      std::chrono::system_clock::now() +
+      (endless ? std::chrono::seconds(1) : std::chrono::seconds(10)));
   grpc::CompletionQueue cq;
   grpc::Slice empty(std::string(""));
   grpc::ByteBuffer req(&empty, 1);

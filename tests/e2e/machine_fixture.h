@@ -1,0 +1,268 @@
+// The real werkbankd driving two werkbank-sim processes (a GRBL laser and a
+// Marlin printer) through symlinked pseudo-terminals, as udev names real
+// devices. The simulators outlive the daemon, so a test can kill -9 it and
+// see what the machines do.
+#ifndef WERKBANK_TESTS_E2E_MACHINE_FIXTURE_H_
+#define WERKBANK_TESTS_E2E_MACHINE_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "daemon.h"
+#include "werkbank/v1/audit.grpc.pb.h"
+#include "werkbank/v1/bookings.grpc.pb.h"
+#include "werkbank/v1/jobs.grpc.pb.h"
+#include "werkbank/v1/machines.grpc.pb.h"
+#include "werkbank/v1/trainings.grpc.pb.h"
+
+namespace werkbank::testing {
+
+class MachineE2E : public ::testing::Test {
+ protected:
+  // Interlocks of the laser in the config; presence_seconds 0 leaves it out.
+  void StartLab(int presence_seconds = 0, int laser_block_us = 3000) {
+    laser_ = std::make_unique<Background>(
+        std::vector<std::string>{BinPath("werkbank-sim"), "grbl", "--block-us",
+                                 std::to_string(laser_block_us), "--state-file",
+                                 dir_.File("laser.state"), "--control-file",
+                                 dir_.File("laser.ctl"), "--link",
+                                 dir_.File("laser.dev")},
+        dir_.File("laser.out"), dir_.File("laser.err"));
+    printer_ = std::make_unique<Background>(
+        std::vector<std::string>{BinPath("werkbank-sim"), "marlin",
+                                 "--state-file", dir_.File("printer.state"),
+                                 "--control-file", dir_.File("printer.ctl"),
+                                 "--link", dir_.File("printer.dev")},
+        dir_.File("printer.out"), dir_.File("printer.err"));
+    for (int i = 0;
+         i < 200 && !(std::filesystem::exists(dir_.File("laser.dev")) &&
+                      std::filesystem::exists(dir_.File("printer.dev")));
+         ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    config_ = absl::StrCat(
+        R"(
+lab_name: "Test lab"
+time_zone: "Europe/Berlin"
+opening_hours { days: [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY] open: "00:00" close: "24:00" }
+machine_classes { name: "laser" booking { slot_minutes: 1 max_length_minutes: 240 cancel_deadline_minutes: 1 } }
+machine_classes { name: "fdm" booking { slot_minutes: 1 max_length_minutes: 240 cancel_deadline_minutes: 1 } }
+machines {
+  id: "laser-1" machine_class: "laser" protocol: "grbl" port: ")",
+        dir_.File("laser.dev"), R"("
+  envelope { x_mm: 600 y_mm: 400 }
+  limits { max_laser_power: 1000 laser_m4_only: true }
+  interlocks { kind: "door" action: "hold" source: "sensor" }
+  interlocks { kind: "extraction" action: "hold" source: "user" }
+)",
+        presence_seconds > 0
+            ? absl::StrCat("  interlocks { kind: \"presence\" action: \"hold\" "
+                           "presence_interval_seconds: ",
+                           presence_seconds, " }\n")
+            : "",
+        R"(}
+machines {
+  id: "printer-1" machine_class: "fdm" protocol: "marlin" port: ")",
+        dir_.File("printer.dev"), R"("
+  envelope { x_mm: 250 y_mm: 210 z_mm: 210 }
+  limits { max_hotend_c: 280 max_bed_c: 110 }
+}
+)");
+    StartDaemon();
+    admin_ = Login(ch_, "admin", daemon_->admin_password());
+    pia_ = Login(ch_, "pia", CreateUser(ch_, admin_, "pia", {"participant"}));
+    bob_ = Login(ch_, "bob", CreateUser(ch_, admin_, "bob", {"participant"}));
+    tom_ = Login(ch_, "tom", CreateUser(ch_, admin_, "tom", {"trainer"}));
+    Brief("laser", "pia");
+    Brief("fdm", "pia");
+    WaitForState("laser-1", v1::MACHINE_STATE_LOCKED);
+  }
+
+  void StartDaemon() {
+    daemon_ = Daemon::Start(
+        {.config_text = config_, .state_dir = dir_.File("state")});
+    ASSERT_TRUE(daemon_);
+    ch_ = daemon_->Channel();
+  }
+
+  void Brief(const std::string& cls, const std::string& login) {
+    v1::RecordBriefingRequest req;
+    req.set_machine_class(cls);
+    req.add_participant_logins(login);
+    v1::Briefing b;
+    auto ctx = Authed(tom_);
+    ASSERT_TRUE(
+        v1::Trainings::NewStub(ch_)->RecordBriefing(ctx.get(), req, &b).ok());
+  }
+
+  std::map<std::string, std::string> SimState(const std::string& machine) {
+    std::map<std::string, std::string> out;
+    const std::string text = ReadFileOrEmpty(dir_.File(machine + ".state"));
+    for (absl::string_view line : absl::StrSplit(text, '\n')) {
+      const size_t eq = line.find('=');
+      if (eq != absl::string_view::npos)
+        out[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
+    }
+    return out;
+  }
+
+  void Control(const std::string& machine, const std::string& command) {
+    const std::string path = dir_.File(machine + ".ctl");
+    std::ofstream(path + ".tmp") << command << "\n";
+    std::filesystem::rename(path + ".tmp", path);
+  }
+
+  // Books the machine from the start of this minute for an hour and checks in.
+  int64_t BookNowAndCheckIn(const std::string& token,
+                            const std::string& machine,
+                            absl::Duration length = absl::Hours(1)) {
+    auto stub = v1::Bookings::NewStub(ch_);
+    const absl::Time start =
+        absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()) / 60 * 60);
+    v1::CreateReservationRequest req;
+    req.set_machine_id(machine);
+    *req.mutable_time()->mutable_start() = Ts(start);
+    *req.mutable_time()->mutable_end() = Ts(start + length);
+    v1::CreateReservationResponse made;
+    auto ctx = Authed(token);
+    grpc::Status s = stub->CreateReservation(ctx.get(), req, &made);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    if (!s.ok()) return 0;
+    v1::CheckInRequest in;
+    in.set_id(made.reservations(0).id());
+    v1::Reservation r;
+    auto ictx = Authed(token);
+    EXPECT_TRUE(stub->CheckIn(ictx.get(), in, &r).ok());
+    return made.reservations(0).id();
+  }
+
+  grpc::Status Unlock(const std::string& token, const std::string& machine,
+                      v1::Machine* out = nullptr) {
+    v1::UnlockRequest req;
+    req.set_id(machine);
+    v1::Machine m;
+    auto ctx = Authed(token);
+    grpc::Status s = v1::Machines::NewStub(ch_)->Unlock(ctx.get(), req, &m);
+    if (out) *out = m;
+    return s;
+  }
+
+  v1::Job Upload(const std::string& token, const std::string& machine,
+                 const std::string& program) {
+    auto ctx = Authed(token);
+    v1::Job job;
+    auto writer = v1::Jobs::NewStub(ch_)->UploadJob(ctx.get(), &job);
+    v1::UploadJobRequest header;
+    header.mutable_header()->set_machine_id(machine);
+    header.mutable_header()->set_file_name("test.gcode");
+    writer->Write(header);
+    v1::UploadJobRequest chunk;
+    chunk.set_chunk(program);
+    writer->Write(chunk);
+    writer->WritesDone();
+    grpc::Status s = writer->Finish();
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return job;
+  }
+
+  grpc::Status StartJob(const std::string& token, int64_t id,
+                        std::vector<std::string> confirm = {"extraction"}) {
+    v1::StartJobRequest req;
+    req.set_id(id);
+    for (const auto& c : confirm) req.add_confirmed_interlocks(c);
+    v1::Job job;
+    auto ctx = Authed(token);
+    return v1::Jobs::NewStub(ch_)->StartJob(ctx.get(), req, &job);
+  }
+
+  v1::Job GetJob(int64_t id) {
+    v1::GetJobRequest req;
+    req.set_id(id);
+    v1::Job job;
+    auto ctx = Authed(admin_);
+    EXPECT_TRUE(v1::Jobs::NewStub(ch_)->GetJob(ctx.get(), req, &job).ok());
+    return job;
+  }
+
+  v1::Machine GetMachine(const std::string& id) {
+    v1::GetMachineRequest req;
+    req.set_id(id);
+    v1::Machine m;
+    auto ctx = Authed(admin_);
+    EXPECT_TRUE(
+        v1::Machines::NewStub(ch_)->GetMachine(ctx.get(), req, &m).ok());
+    return m;
+  }
+
+  bool DoorOpen(const std::string& machine) {
+    const v1::Machine m = GetMachine(machine);
+    for (const auto& il : m.interlocks()) {
+      if (il.kind() == v1::INTERLOCK_KIND_DOOR) return !il.satisfied();
+    }
+    return false;
+  }
+
+  bool WaitForState(const std::string& machine, v1::MachineState state,
+                    absl::Duration timeout = absl::Seconds(10)) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      if (GetMachine(machine).state() == state) return true;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    ADD_FAILURE() << machine << " never reached "
+                  << v1::MachineState_Name(state) << "; it is "
+                  << v1::MachineState_Name(GetMachine(machine).state()) << " ("
+                  << GetMachine(machine).fault_reason() << ")";
+    return false;
+  }
+
+  template <typename Pred>
+  bool WaitUntil(Pred pred, absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      if (pred()) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return pred();
+  }
+
+  std::vector<std::string> AuditActions() {
+    v1::ListAuditEventsRequest req;
+    req.set_limit(1000);
+    v1::ListAuditEventsResponse resp;
+    auto ctx = Authed(admin_);
+    EXPECT_TRUE(
+        v1::Audit::NewStub(ch_)->ListAuditEvents(ctx.get(), req, &resp).ok());
+    std::vector<std::string> out;
+    for (const auto& e : resp.events())
+      out.push_back(e.action() + " " + e.subject());
+    return out;
+  }
+
+  static std::string LaserProgram(int moves) {
+    std::string p = "G21 G90\nM4 S600\n";
+    for (int i = 0; i < moves; ++i) {
+      absl::StrAppend(&p, "G1 X", 10 + i % 200, " Y", 10 + (i / 200) % 200,
+                      " F3000\n");
+    }
+    return p + "M5\n";
+  }
+
+  TempDir dir_;
+  std::string config_;
+  std::unique_ptr<Background> laser_, printer_;
+  std::unique_ptr<Daemon> daemon_;
+  std::shared_ptr<grpc::Channel> ch_;
+  std::string admin_, pia_, bob_, tom_;
+};
+
+}  // namespace werkbank::testing
+
+#endif  // WERKBANK_TESTS_E2E_MACHINE_FIXTURE_H_

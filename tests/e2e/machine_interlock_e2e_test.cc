@@ -1,0 +1,119 @@
+// Safety invariants 2 and 3: a tripped interlock stops the machine at once,
+// and nothing resumes by itself. The door, a missed presence confirmation and
+// an emergency stop each stop a running laser; only a person continues.
+#include <gmock/gmock.h>
+
+#include "machine_fixture.h"
+
+namespace werkbank::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+class InterlockE2E : public MachineE2E {
+ protected:
+  int64_t StartLaserJob(int moves) {
+    BookNowAndCheckIn(pia_, "laser-1");
+    EXPECT_TRUE(Unlock(pia_, "laser-1").ok());
+    const v1::Job job = Upload(pia_, "laser-1", LaserProgram(moves));
+    grpc::Status s = StartJob(pia_, job.id());
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "1"; },
+                          absl::Seconds(5)));
+    return job.id();
+  }
+  grpc::Status Resume(const std::string& token, int64_t id) {
+    v1::ResumeJobRequest req;
+    req.set_id(id);
+    v1::Job job;
+    auto ctx = Authed(token);
+    return v1::Jobs::NewStub(ch_)->ResumeJob(ctx.get(), req, &job);
+  }
+};
+
+TEST_F(InterlockE2E, TheDoorHoldsTheLaserAndOnlyAPersonResumes) {
+  StartLab();
+  const int64_t id = StartLaserJob(3000);
+  Control("laser", "door open");
+  ASSERT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "0"; },
+                        absl::Seconds(2)));
+  EXPECT_EQ(SimState("laser")["state"], "Door");
+  ASSERT_TRUE(WaitForState("laser-1", v1::MACHINE_STATE_PAUSED));
+  EXPECT_EQ(GetJob(id).state(), v1::JOB_STATE_PAUSED);
+  const std::string held_at = SimState("laser")["accepted"];
+  // Not while the door is open ...
+  EXPECT_THAT(Resume(pia_, id).error_message(), HasSubstr("door is open"));
+  // ... and closing it does not resume anything by itself.
+  Control("laser", "door closed");
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(GetMachine("laser-1").state(), v1::MACHINE_STATE_PAUSED);
+  EXPECT_EQ(SimState("laser")["accepted"], held_at);
+  EXPECT_EQ(SimState("laser")["laser_on"], "0");
+  // Someone else's resume is refused; the owner's works.
+  EXPECT_EQ(Resume(bob_, id).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Resume(pia_, id).ok());
+  ASSERT_TRUE(
+      WaitUntil([&] { return GetJob(id).state() == v1::JOB_STATE_COMPLETED; },
+                absl::Seconds(30)));
+  EXPECT_EQ(SimState("laser")["accepted"],
+            "3003");  // nothing lost across the hold
+  EXPECT_THAT(AuditActions(), Contains("job.hold machine/laser-1"));
+}
+
+TEST_F(InterlockE2E, AMissedPresenceConfirmationHoldsTheJob) {
+  StartLab(/*presence_seconds=*/2);
+  const int64_t id = StartLaserJob(3000);
+  ASSERT_TRUE(
+      WaitForState("laser-1", v1::MACHINE_STATE_PAUSED, absl::Seconds(6)));
+  EXPECT_EQ(SimState("laser")["laser_on"], "0");
+  EXPECT_THAT(GetMachine("laser-1").interlocks(),
+              ::testing::Not(::testing::IsEmpty()));
+  EXPECT_THAT(AuditActions(), Contains("interlock.presence machine/laser-1"));
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(GetMachine("laser-1").state(),
+            v1::MACHINE_STATE_PAUSED);  // stays held
+  // `werkbank here` and an explicit resume continue it.
+  v1::ConfirmPresenceRequest here;
+  here.set_id("laser-1");
+  v1::Machine m;
+  auto ctx = Authed(pia_);
+  ASSERT_TRUE(
+      v1::Machines::NewStub(ch_)->ConfirmPresence(ctx.get(), here, &m).ok());
+  ASSERT_TRUE(Resume(pia_, id).ok());
+  EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "1"; },
+                        absl::Seconds(2)));
+}
+
+TEST_F(InterlockE2E, AnEmergencyStopFaultsTheMachineUntilStaffAcknowledge) {
+  StartLab();
+  const int64_t id = StartLaserJob(3000);
+  auto machines = v1::Machines::NewStub(ch_);
+  v1::EmergencyStopRequest stop;
+  stop.set_id("laser-1");
+  stop.set_reason("smoke");
+  v1::Machine m;
+  auto bctx = Authed(bob_);
+  EXPECT_EQ(machines->EmergencyStop(bctx.get(), stop, &m).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);  // not bob's machine
+  auto ctx = Authed(pia_);
+  ASSERT_TRUE(machines->EmergencyStop(ctx.get(), stop, &m).ok());
+  EXPECT_EQ(m.state(), v1::MACHINE_STATE_FAULT);
+  ASSERT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "0"; },
+                        absl::Seconds(1)));
+  EXPECT_EQ(GetJob(id).state(), v1::JOB_STATE_CANCELLED);
+  // Nobody unlocks a faulted machine; staff acknowledge first.
+  EXPECT_THAT(Unlock(pia_, "laser-1").error_message(), HasSubstr("in fault"));
+  v1::AcknowledgeFaultRequest ack;
+  ack.set_id("laser-1");
+  ack.set_note("smoke was from the material; cleaned");
+  auto actx = Authed(admin_);
+  ASSERT_TRUE(machines->AcknowledgeFault(actx.get(), ack, &m).ok());
+  ASSERT_TRUE(WaitForState("laser-1", v1::MACHINE_STATE_LOCKED));
+  const auto actions = AuditActions();
+  EXPECT_THAT(actions, Contains("machine.emergency_stop machine/laser-1"));
+  EXPECT_THAT(actions, Contains("machine.fault_acknowledged machine/laser-1"));
+}
+
+}  // namespace
+}  // namespace werkbank::testing
