@@ -213,9 +213,11 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
     if (!blocks.ok()) return blocks.status();
     for (const v1::MachineConfig* m : machines) {
       for (const auto& b : *blocks) {
-        if (b.machine_id == m->id() && r.kind != ReservationKind::kMaintenance) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              m->id(), " is blocked for maintenance (", b.reason, ") and cannot be booked"));
+        if (b.machine_id == m->id() &&
+            r.kind != ReservationKind::kMaintenance) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(m->id(), " is blocked for maintenance (", b.reason,
+                           ") and cannot be booked"));
         }
       }
       if (r.kind != ReservationKind::kMaintenance) {
@@ -446,9 +448,11 @@ absl::StatusOr<int> BookingService::SweepIn(store::Transaction& tx,
                                 .no_show_release_minutes()
                           : 15;
     std::string action;
+    // Booked after its start (walk-ins): the grace period runs from booking.
+    const absl::Time grace_from = std::max(r.start, r.created_at);
     if (r.kind == ReservationKind::kPersonal &&
         r.state == ReservationState::kBooked &&
-        now >= r.start + absl::Minutes(release)) {
+        now >= grace_from + absl::Minutes(release)) {
       r.state = ReservationState::kNoShow;
       action = "reservation.no_show";
     } else if (r.end <= now) {

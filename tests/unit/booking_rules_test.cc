@@ -188,6 +188,28 @@ TEST_F(BookingRulesTest, CheckInWindowAndNoShowRelease) {
                   .ok());
 }
 
+TEST_F(BookingRulesTest, AWalkInBookingGetsItsGracePeriodFromBooking) {
+  // At 11:20 anna books the slot that began at 11:00: she still has 15
+  // minutes to check in, counted from now.
+  clock_.Set(Local("2026-03-27 11:20"));
+  auto r = Book(anna_, "laser-1", Local("2026-03-27 11:00"),
+                Local("2026-03-27 12:00"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  clock_.Set(Local("2026-03-27 11:30"));
+  ASSERT_TRUE(bookings_->Sweep().ok());
+  ASSERT_TRUE(bookings_->CheckIn(anna_, r->front().record.id).ok());
+  clock_.Set(Local("2026-03-27 11:36"));
+  auto other = Book(trainer_, "laser-2", Local("2026-03-27 11:30"),
+                    Local("2026-03-27 12:00"));
+  ASSERT_TRUE(other.ok());
+  clock_.Set(Local("2026-03-27 11:52"));
+  ASSERT_TRUE(bookings_->Sweep().ok());
+  EXPECT_THAT(std::string(bookings_->CheckIn(trainer_, other->front().record.id)
+                              .status()
+                              .message()),
+              HasSubstr("no-show"));
+}
+
 TEST_F(BookingRulesTest, CheckInOnTime) {
   auto r = Book(anna_, "laser-1", Local("2026-03-27 14:00"),
                 Local("2026-03-27 15:00"));
