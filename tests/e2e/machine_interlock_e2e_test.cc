@@ -117,3 +117,37 @@ TEST_F(InterlockE2E, AnEmergencyStopFaultsTheMachineUntilStaffAcknowledge) {
 
 }  // namespace
 }  // namespace werkbank::testing
+
+namespace werkbank::testing {
+namespace {
+
+// The reservation window: a laser job does not run past the end of its
+// reservation; it is held, and cannot be resumed after the end.
+TEST_F(InterlockE2E, TheEndOfTheReservationHoldsALaserJob) {
+  StartLab(/*presence_seconds=*/0, /*laser_block_us=*/250000);
+  // Book the current minute with at least 25 s of it left.
+  while (absl::ToUnixSeconds(absl::Now()) % 60 > 35)
+    absl::SleepFor(absl::Milliseconds(200));
+  BookNowAndCheckIn(pia_, "laser-1", absl::Minutes(1));
+  ASSERT_TRUE(Unlock(pia_, "laser-1").ok());
+  const v1::Job job =
+      Upload(pia_, "laser-1", LaserProgram(400));  // ~100 s on this laser
+  grpc::Status started = StartJob(pia_, job.id());
+  ASSERT_TRUE(started.ok()) << started.error_message();
+  ASSERT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "1"; },
+                        absl::Seconds(5)));
+  ASSERT_TRUE(
+      WaitForState("laser-1", v1::MACHINE_STATE_PAUSED, absl::Seconds(70)));
+  EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "0"; },
+                        absl::Seconds(1)));
+  EXPECT_THAT(AuditActions(),
+              Contains("interlock.reservation machine/laser-1"));
+  EXPECT_THAT(AuditActions(), Contains("job.warning machine/laser-1"));
+  EXPECT_THAT(Resume(pia_, job.id()).error_message(),
+              HasSubstr("reservation has ended"));
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(GetMachine("laser-1").state(), v1::MACHINE_STATE_PAUSED);
+}
+
+}  // namespace
+}  // namespace werkbank::testing
