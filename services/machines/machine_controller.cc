@@ -647,7 +647,14 @@ absl::Status MachineController::Cancel(const access::Actor& actor,
   }
   const std::string why =
       reason.empty() ? absl::StrCat("cancelled by ", actor.login) : reason;
-  link_->WriteNow([&](stream::HostProtocol& p) { return p.Cancel(why); });
+  link_->WriteNow([&](stream::HostProtocol& p) {
+    std::string bytes = p.Cancel(why);
+    // The machine's own cancel script (e.g. park the head) follows.
+    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p); m && config_.scripts().cancel_size() > 0) {
+      bytes += m->Immediate({config_.scripts().cancel().begin(), config_.scripts().cancel().end()});
+    }
+    return bytes;
+  });
   Audit(actor.login, "job.cancel", absl::StrCat("job ", job_id, ": ", why));
   return absl::OkStatus();
 }
