@@ -14,6 +14,7 @@
 #include "demo_config.h"
 #include "file_util.h"
 #include "machine_links.h"
+#include "sd_notify.h"
 #include "services/access/accounts.h"
 #include "services/access/trainings.h"
 #include "services/api/server.h"
@@ -221,10 +222,18 @@ int Run(int argc, char** argv) {
                     : absl::StrCat(" (TLS, certificate ", fingerprint, ")"))
             << std::endl;
 
-  // Main loop: wait for a signal; every 30 s release no-shows and close
-  // ended reservations.
+  // Database migrated, machines in their safe state, port listening.
+  Notify(absl::StrCat("READY=1\nSTATUS=serving on ", address));
+
+  // Main loop: wait for a signal; feed the watchdog; every 30 s release
+  // no-shows and close ended reservations.
+  const std::optional<absl::Duration> watchdog = WatchdogInterval();
+  const absl::Duration step =
+      watchdog ? std::min(*watchdog, absl::Seconds(30)) : absl::Seconds(30);
+  absl::Time next_sweep = absl::Now() + absl::Seconds(30);
   while (true) {
-    timespec timeout{30, 0};
+    if (watchdog) Notify("WATCHDOG=1");
+    const timespec timeout = absl::ToTimespec(step);
     int sig = sigtimedwait(&signals, nullptr, &timeout);
     if (sig == SIGINT || sig == SIGTERM) {
       Log(absl::StrCat("received ", sig == SIGINT ? "SIGINT" : "SIGTERM",
@@ -236,10 +245,13 @@ int Run(int argc, char** argv) {
           "config changes");
       continue;
     }
+    if (absl::Now() < next_sweep) continue;
+    next_sweep = absl::Now() + absl::Seconds(30);
     if (auto swept = bookings.Sweep(); !swept.ok()) {
       Log(absl::StrCat("booking sweep failed: ", swept.status().message()));
     }
   }
+  Notify("STOPPING=1");
   (*server)->Shutdown(absl::Seconds(5));
   Log("stopped");
   return 0;

@@ -34,7 +34,8 @@ std::unique_ptr<Daemon> Daemon::Start(const DaemonOptions& options) {
     argv.push_back(config_path);
   }
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
-  d->process_ = std::make_unique<Background>(argv, d->out_path_, d->err_path_);
+  d->process_ = std::make_unique<Background>(argv, d->out_path_, d->err_path_,
+                                             options.env);
 
   // Wait for the "serving ... on HOST:PORT" line.
   static const std::regex kServing(R"(serving .* on (\S+):(\d+) )");

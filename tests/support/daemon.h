@@ -8,6 +8,7 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct DaemonOptions {
   std::string state_dir;    // empty: a fresh temporary one
   std::string listen = "127.0.0.1:0";
   std::vector<std::string> extra_args;
+  std::map<std::string, std::string> env;
 };
 
 class Daemon {

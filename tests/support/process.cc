@@ -91,8 +91,8 @@ RunResult RunCommand(const std::vector<std::string>& argv,
 }
 
 Background::Background(const std::vector<std::string>& argv,
-                       const std::string& out_path,
-                       const std::string& err_path) {
+                       const std::string& out_path, const std::string& err_path,
+                       const std::map<std::string, std::string>& env) {
   pid_ = ::fork();
   if (pid_ == 0) {
     int devnull = ::open("/dev/null", O_RDONLY);
@@ -101,6 +101,7 @@ Background::Background(const std::vector<std::string>& argv,
     ::dup2(devnull, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     auto args = CArgs(argv);
     ::execv(args[0], args.data());
     ::_exit(127);

@@ -31,7 +31,8 @@ RunResult RunCommand(const std::vector<std::string>& argv,
 class Background {
  public:
   Background(const std::vector<std::string>& argv, const std::string& out_path,
-             const std::string& err_path);
+             const std::string& err_path,
+             const std::map<std::string, std::string>& env = {});
   ~Background();
   pid_t pid() const { return pid_; }
   bool Running();
