@@ -117,6 +117,9 @@ int CmdHere(Cli& cli);
 int CmdWatch(Cli& cli);
 int CmdJob(Cli& cli);
 int CmdJobs(Cli& cli);
+int CmdReport(Cli& cli);
+// `bookings export`: the calendar (commands_reports.cc).
+int ExportCalendar(Cli& cli);
 
 }  // namespace werkbank::cli
 

@@ -193,6 +193,10 @@ int CmdBook(Cli& cli) {
 }
 
 int CmdBookings(Cli& cli) {
+  if (auto verb = cli.args.Next()) {
+    if (*verb == "export") return ExportCalendar(cli);
+    return cli.Usage("unknown bookings command \"" + *verb + "\"");
+  }
   v1::ListReservationsRequest req;
   req.set_all_users(cli.args.Flag("all"));
   req.set_include_inactive(cli.args.Flag("past"));

@@ -57,6 +57,11 @@ Machines and jobs
   watch [--count N]                      live table of the lab (staff, trainers)
   block MACHINE --reason TEXT | unblock MACHINE | ack MACHINE [--note TEXT]   (staff)
 
+Reports
+  report --from DATE --to DATE [--csv]   the lab's figures (trainers, staff)
+  report --from DATE --to DATE --per-user  per-user CSV (staff; audited)
+  bookings export --ics [--machine M] [--output FILE]   your bookings as a calendar
+
 Audit (staff)
   audit verify                           check the hash chain of the audit log
   audit list [--after ID] [--limit N] [--subject PREFIX]
@@ -70,9 +75,9 @@ verifies against a CA instead.
 
 int Main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
-  Args args(words,
-            {"plaintext", "json", "password-stdin", "pin-stdin", "stdin", "all",
-             "remove", "workshop", "maintenance", "past", "help", "follow"});
+  Args args(words, {"plaintext", "json", "password-stdin", "pin-stdin", "stdin",
+                    "all", "remove", "workshop", "maintenance", "past", "help",
+                    "follow", "csv", "per-user", "ics"});
   auto command = args.Next();
   if (!command || *command == "help" || args.Flag("help")) {
     std::cout << kHelp;
@@ -97,7 +102,7 @@ int Main(int argc, char** argv) {
       {"unblock", CmdUnblock},   {"ack", CmdAck},
       {"stop", CmdStop},         {"here", CmdHere},
       {"watch", CmdWatch},       {"job", CmdJob},
-      {"jobs", CmdJobs},
+      {"jobs", CmdJobs},         {"report", CmdReport},
   };
   auto it = kCommands.find(*command);
   if (it == kCommands.end()) {

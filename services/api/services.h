@@ -1,7 +1,6 @@
 // The gRPC service implementations. Each only translates: it authorizes the
 // call (rpc_policy.h), converts the request, calls the domain and maps the
-// result (status.h). Machine control, jobs, monitoring and reports answer
-// UNIMPLEMENTED after authorization until their domain exists.
+// result (status.h).
 #ifndef WERKBANK_SERVICES_API_SERVICES_H_
 #define WERKBANK_SERVICES_API_SERVICES_H_
 
@@ -11,6 +10,7 @@
 #include "services/common/clock.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
+#include "services/reports/usage_report.h"
 #include "services/store/store.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/audit.grpc.pb.h"
@@ -34,6 +34,7 @@ struct Domain {
   booking::BookingService& bookings;
   machines::MachineManager& machines;
   machines::JobService& jobs;
+  reports::UsageReports& reports;
 };
 
 // Authorizes the call or returns its refusal from the handler.

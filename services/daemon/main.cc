@@ -23,6 +23,7 @@
 #include "services/config/config_loader.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
+#include "services/reports/usage_report.h"
 #include "services/store/sqlite_store.h"
 #include "system_clock.h"
 #include "tls_identity.h"
@@ -206,8 +207,9 @@ int Run(int argc, char** argv) {
     }
   }
 
-  api::Domain domain{*config,   clock,    **store,  accounts,
-                     trainings, bookings, machines, jobs};
+  reports::UsageReports reports(**store, clock, *config);
+  api::Domain domain{*config,   clock,    **store, accounts, trainings,
+                     bookings, machines, jobs,    reports};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
     Log(std::string(server.status().message()));

@@ -1,0 +1,182 @@
+// Reports and the calendar against the real daemon: the ICS export parses
+// back to the bookings, the usage report counts what happened, and the
+// per-user export is for staff only and audited.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "absl/strings/str_split.h"
+#include "daemon.h"
+#include "werkbank/v1/audit.grpc.pb.h"
+#include "werkbank/v1/bookings.grpc.pb.h"
+#include "werkbank/v1/reports.grpc.pb.h"
+#include "werkbank/v1/trainings.grpc.pb.h"
+
+namespace werkbank::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+// Unfolds RFC 5545 content lines and returns the properties of each VEVENT.
+std::vector<std::map<std::string, std::string>> ParseIcs(
+    const std::string& ics) {
+  std::vector<std::string> lines;
+  for (absl::string_view raw : absl::StrSplit(ics, "\r\n")) {
+    if (!raw.empty() && raw[0] == ' ' && !lines.empty()) {
+      lines.back() += std::string(raw.substr(1));
+    } else if (!raw.empty()) {
+      lines.emplace_back(raw);
+    }
+  }
+  std::vector<std::map<std::string, std::string>> events;
+  for (const auto& l : lines) {
+    if (l == "BEGIN:VEVENT") events.emplace_back();
+    const size_t colon = l.find(':');
+    if (!events.empty() && colon != std::string::npos)
+      events.back()[l.substr(0, colon)] = l.substr(colon + 1);
+  }
+  return events;
+}
+
+class ReportsE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    daemon_ = Daemon::Start();
+    ASSERT_TRUE(daemon_);
+    ch_ = daemon_->Channel();
+    admin_ = Login(ch_, "admin", daemon_->admin_password());
+    tina_ = Login(ch_, "tina", CreateUser(ch_, admin_, "tina", {"trainer"}));
+    anna_ =
+        Login(ch_, "anna", CreateUser(ch_, admin_, "anna", {"participant"}));
+    v1::RecordBriefingRequest brief;
+    brief.set_machine_class("laser");
+    brief.add_participant_logins("anna");
+    v1::Briefing b;
+    auto ctx = Authed(tina_);
+    ASSERT_TRUE(
+        v1::Trainings::NewStub(ch_)->RecordBriefing(ctx.get(), brief, &b).ok());
+    v1::CreateReservationRequest req;
+    req.set_machine_id("laser-1");
+    req.set_note("name plates; for the school, class 7b");
+    *req.mutable_time()->mutable_start() = Ts(BerlinTomorrowAt(10));
+    *req.mutable_time()->mutable_end() = Ts(BerlinTomorrowAt(11, 30));
+    v1::CreateReservationResponse made;
+    auto bctx = Authed(anna_);
+    ASSERT_TRUE(v1::Bookings::NewStub(ch_)
+                    ->CreateReservation(bctx.get(), req, &made)
+                    .ok());
+  }
+
+  std::unique_ptr<Daemon> daemon_;
+  std::shared_ptr<grpc::Channel> ch_;
+  std::string admin_, tina_, anna_;
+};
+
+TEST_F(ReportsE2E, TheCalendarParsesBackToTheBookings) {
+  v1::ExportCalendarResponse resp;
+  auto ctx = Authed(anna_);
+  ASSERT_TRUE(
+      v1::Reports::NewStub(ch_)
+          ->ExportCalendar(ctx.get(), v1::ExportCalendarRequest(), &resp)
+          .ok());
+  EXPECT_EQ(resp.ics().rfind("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", 0), 0u);
+  EXPECT_THAT(resp.ics(), HasSubstr("X-WR-TIMEZONE:Europe/Berlin\r\n"));
+  for (absl::string_view line : absl::StrSplit(resp.ics(), "\r\n"))
+    EXPECT_LE(line.size(), 75u);
+  const auto events = ParseIcs(resp.ics());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].at("DTSTART"),
+            absl::FormatTime("%Y%m%dT%H%M%SZ", BerlinTomorrowAt(10),
+                             absl::UTCTimeZone()));
+  EXPECT_EQ(events[0].at("DTEND"),
+            absl::FormatTime("%Y%m%dT%H%M%SZ", BerlinTomorrowAt(11, 30),
+                             absl::UTCTimeZone()));
+  EXPECT_THAT(events[0].at("SUMMARY"), HasSubstr("laser-1"));
+  EXPECT_THAT(events[0].at("DESCRIPTION"),
+              HasSubstr("name plates\\; for the school\\, class 7b"));
+  EXPECT_EQ(events[0].at("STATUS"), "CONFIRMED");
+  // A machine's calendar is for staff.
+  v1::ExportCalendarRequest machine;
+  machine.set_machine_id("laser-1");
+  auto mctx = Authed(anna_);
+  EXPECT_EQ(v1::Reports::NewStub(ch_)
+                ->ExportCalendar(mctx.get(), machine, &resp)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto sctx = Authed(admin_);
+  ASSERT_TRUE(v1::Reports::NewStub(ch_)
+                  ->ExportCalendar(sctx.get(), machine, &resp)
+                  .ok());
+  EXPECT_EQ(ParseIcs(resp.ics()).size(), 1u);
+}
+
+TEST_F(ReportsE2E, TheUsageReportCountsWhatHappened) {
+  v1::GetUsageReportRequest req;
+  *req.mutable_range()->mutable_start() = Ts(absl::Now() - absl::Hours(24));
+  *req.mutable_range()->mutable_end() = Ts(absl::Now() + absl::Hours(72));
+  v1::UsageReport report;
+  auto ctx = Authed(tina_);
+  ASSERT_TRUE(
+      v1::Reports::NewStub(ch_)->GetUsageReport(ctx.get(), req, &report).ok());
+  std::map<std::string, double> figures;
+  for (const auto& r : report.rows())
+    figures[r.dimension() + "/" + r.key()] = r.value();
+  const std::string month =
+      absl::FormatTime("%Y-%m", absl::Now(), absl::UTCTimeZone());
+  EXPECT_EQ(figures["briefings/laser " + month], 1);
+  EXPECT_EQ(figures["people_qualified/laser " + month], 1);
+  EXPECT_EQ(figures["bookings_by_group/citizen"], 1);
+  EXPECT_EQ(figures["people/first-time"], 1);
+  const absl::CivilHour h = absl::ToCivilHour(BerlinTomorrowAt(10), [] {
+    absl::TimeZone z;
+    absl::LoadTimeZone("Europe/Berlin", &z);
+    return z;
+  }());
+  static const char* kDays[] = {"Mon", "Tue", "Wed", "Thu",
+                                "Fri", "Sat", "Sun"};
+  EXPECT_EQ(
+      figures[std::string("bookings_by_weekday_hour/") +
+              kDays[static_cast<int>(absl::GetWeekday(absl::CivilDay(h)))] +
+              " 10:00"],
+      1);
+  // Participants get no report.
+  auto pctx = Authed(anna_);
+  EXPECT_EQ(v1::Reports::NewStub(ch_)
+                ->GetUsageReport(pctx.get(), req, &report)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ReportsE2E, ThePerUserExportIsForStaffAndAudited) {
+  v1::ExportUserUsageRequest req;
+  *req.mutable_range()->mutable_start() = Ts(absl::Now() - absl::Hours(24));
+  *req.mutable_range()->mutable_end() = Ts(absl::Now() + absl::Hours(72));
+  v1::ExportUserUsageResponse resp;
+  auto tctx = Authed(tina_);
+  EXPECT_EQ(v1::Reports::NewStub(ch_)
+                ->ExportUserUsage(tctx.get(), req, &resp)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto ctx = Authed(admin_);
+  ASSERT_TRUE(
+      v1::Reports::NewStub(ch_)->ExportUserUsage(ctx.get(), req, &resp).ok());
+  EXPECT_THAT(
+      resp.csv(),
+      HasSubstr("login,group,bookings,no_shows,jobs_completed,job_hours\n"));
+  EXPECT_THAT(resp.csv(), HasSubstr("anna,citizen,1,0,0,0.00\n"));
+  v1::ListAuditEventsRequest list;
+  list.set_limit(1000);
+  v1::ListAuditEventsResponse events;
+  auto actx = Authed(admin_);
+  ASSERT_TRUE(
+      v1::Audit::NewStub(ch_)->ListAuditEvents(actx.get(), list, &events).ok());
+  std::vector<std::string> actions;
+  for (const auto& e : events.events())
+    actions.push_back(e.action() + " by " + e.actor());
+  EXPECT_THAT(actions, Contains("report.per_user_export by admin"));
+}
+
+}  // namespace
+}  // namespace werkbank::testing
