@@ -148,7 +148,10 @@ TEST_F(MachineE2E, EveryConditionOfTheFirstInvariantIsEnforced) {
   ASSERT_TRUE(WaitUntil(
       [&] { return GetJob(job.id()).state() == v1::JOB_STATE_COMPLETED; },
       absl::Seconds(20)));
-  EXPECT_EQ(SimState("laser")["accepted"], "23");  // 20 moves, G21 G90, M4, M5
+  // 20 moves, G21 G90, M4, M5 (the state file is rewritten every 50 ms).
+  EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["accepted"] == "23"; },
+                        absl::Seconds(1)))
+      << SimState("laser")["accepted"];
   EXPECT_EQ(GetMachine("laser-1").state(), v1::MACHINE_STATE_UNLOCKED);
 }
 

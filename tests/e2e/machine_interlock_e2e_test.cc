@@ -56,8 +56,10 @@ TEST_F(InterlockE2E, TheDoorHoldsTheLaserAndOnlyAPersonResumes) {
   ASSERT_TRUE(
       WaitUntil([&] { return GetJob(id).state() == v1::JOB_STATE_COMPLETED; },
                 absl::Seconds(30)));
-  EXPECT_EQ(SimState("laser")["accepted"],
-            "3003");  // nothing lost across the hold
+  // Nothing lost across the hold (the state file is rewritten every 50 ms).
+  EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["accepted"] == "3003"; },
+                        absl::Seconds(1)))
+      << SimState("laser")["accepted"];
   EXPECT_THAT(AuditActions(), Contains("job.hold machine/laser-1"));
 }
 
