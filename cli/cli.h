@@ -118,6 +118,7 @@ int CmdWatch(Cli& cli);
 int CmdJob(Cli& cli);
 int CmdJobs(Cli& cli);
 int CmdReport(Cli& cli);
+int CmdAdmin(Cli& cli);
 // `bookings export`: the calendar (commands_reports.cc).
 int ExportCalendar(Cli& cli);
 

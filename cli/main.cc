@@ -62,6 +62,9 @@ Reports
   report --from DATE --to DATE --per-user  per-user CSV (staff; audited)
   bookings export --ics [--machine M] [--output FILE]   your bookings as a calendar
 
+Administration (staff)
+  admin backup FILE                      online copy of the database
+
 Audit (staff)
   audit verify                           check the hash chain of the audit log
   audit list [--after ID] [--limit N] [--subject PREFIX]
@@ -103,6 +106,7 @@ int Main(int argc, char** argv) {
       {"stop", CmdStop},         {"here", CmdHere},
       {"watch", CmdWatch},       {"job", CmdJob},
       {"jobs", CmdJobs},         {"report", CmdReport},
+      {"admin", CmdAdmin},
   };
   auto it = kCommands.find(*command);
   if (it == kCommands.end()) {

@@ -66,6 +66,8 @@ const std::map<std::string, RpcRule>& RpcRules() {
       {"Reports/GetUsageReport", {false, kTrainerOrStaff}},
       {"Reports/ExportUserUsage", {false, kStaffOnly}},
       {"Reports/ExportCalendar", {false, kAny}},
+
+      {"Admin/Backup", {false, kStaffOnly}},
   };
   return *kRules;
 }

@@ -51,6 +51,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->services_.push_back(std::make_unique<MonitorService>(domain));
   server->services_.push_back(std::make_unique<AuditService>(domain));
   server->services_.push_back(std::make_unique<ReportsService>(domain));
+  server->services_.push_back(std::make_unique<AdminService>(domain));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, creds, &server->port_);

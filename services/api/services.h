@@ -13,6 +13,7 @@
 #include "services/reports/usage_report.h"
 #include "services/store/store.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
+#include "werkbank/v1/admin.grpc.pb.h"
 #include "werkbank/v1/audit.grpc.pb.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
 #include "werkbank/v1/config.pb.h"
@@ -35,6 +36,7 @@ struct Domain {
   machines::MachineManager& machines;
   machines::JobService& jobs;
   reports::UsageReports& reports;
+  std::string state_dir;
 };
 
 // Authorizes the call or returns its refusal from the handler.
@@ -211,6 +213,16 @@ class ReportsService final : public v1::Reports::Service {
   grpc::Status ExportCalendar(grpc::ServerContext*,
                               const v1::ExportCalendarRequest*,
                               v1::ExportCalendarResponse*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class AdminService final : public v1::Admin::Service {
+ public:
+  explicit AdminService(Domain& d) : domain_(d) {}
+  grpc::Status Backup(grpc::ServerContext*, const v1::BackupRequest*,
+                      grpc::ServerWriter<v1::BackupChunk>*) override;
 
  private:
   Domain& domain_;

@@ -350,6 +350,8 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
     Checker::Scope scope(c, cfg, "jobs", -1);
     c.Error(jobs, "max_upload_bytes", "must be between 1024 and 2147483648");
   }
+  Default(*cfg.mutable_backups(), &v1::BackupConfig::keep,
+          &v1::BackupConfig::set_keep, 7);
   CheckOpeningHours(c, cfg);
   std::set<std::string> classes;
   CheckClasses(c, cfg, classes);

@@ -24,6 +24,7 @@
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
 #include "services/reports/usage_report.h"
+#include "services/store/backups.h"
 #include "services/store/sqlite_store.h"
 #include "system_clock.h"
 #include "tls_identity.h"
@@ -208,8 +209,8 @@ int Run(int argc, char** argv) {
   }
 
   reports::UsageReports reports(**store, clock, *config);
-  api::Domain domain{*config,   clock,    **store, accounts, trainings,
-                     bookings, machines, jobs,    reports};
+  api::Domain domain{*config,  clock,    **store, accounts, trainings,
+                     bookings, machines, jobs,    reports,  flags.state_dir};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
     Log(std::string(server.status().message()));
@@ -233,8 +234,17 @@ int Run(int argc, char** argv) {
   const absl::Duration step =
       watchdog ? std::min(*watchdog, absl::Seconds(30)) : absl::Seconds(30);
   absl::Time next_sweep = absl::Now() + absl::Seconds(30);
+  // A daily backup, the first one right after start.
+  absl::Time next_backup = absl::Now();
   while (true) {
     if (watchdog) Notify("WATCHDOG=1");
+    if (absl::Now() >= next_backup) {
+      next_backup = absl::Now() + absl::Hours(24);
+      auto backup = store::DailyBackup(**store, flags.state_dir + "/backups",
+                                       absl::Now(), config->backups().keep());
+      if (!backup.ok())
+        Log(absl::StrCat("daily backup failed: ", backup.status().message()));
+    }
     const timespec timeout = absl::ToTimespec(step);
     int sig = sigtimedwait(&signals, nullptr, &timeout);
     if (sig == SIGINT || sig == SIGTERM) {

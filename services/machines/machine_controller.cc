@@ -650,8 +650,10 @@ absl::Status MachineController::Cancel(const access::Actor& actor,
   link_->WriteNow([&](stream::HostProtocol& p) {
     std::string bytes = p.Cancel(why);
     // The machine's own cancel script (e.g. park the head) follows.
-    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p); m && config_.scripts().cancel_size() > 0) {
-      bytes += m->Immediate({config_.scripts().cancel().begin(), config_.scripts().cancel().end()});
+    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
+        m && config_.scripts().cancel_size() > 0) {
+      bytes += m->Immediate({config_.scripts().cancel().begin(),
+                             config_.scripts().cancel().end()});
     }
     return bytes;
   });

@@ -38,7 +38,7 @@ class SqliteStore : public Store {
       const std::function<absl::Status(Transaction&)>& body) override;
 
   // Online, consistent copy into `dest_path` (SQLite backup API).
-  absl::Status Backup(const std::string& dest_path);
+  absl::Status Backup(const std::string& dest_path) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<SQLite::Database> db);

@@ -104,6 +104,9 @@ class Store {
   virtual absl::Status Write(
       const std::function<absl::Status(Transaction&)>& body) = 0;
 
+  // Online, consistent copy of the whole database into `dest_path`.
+  virtual absl::Status Backup(const std::string& dest_path) = 0;
+
   // Runs `body` against a consistent snapshot; writes are not allowed.
   virtual absl::Status Read(
       const std::function<absl::Status(Transaction&)>& body) = 0;

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "daemon.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/audit.grpc.pb.h"
@@ -98,6 +100,42 @@ TEST(RestartE2E, KillMinus9LosesNothingAcknowledged) {
   auto again = Daemon::Start({.state_dir = state.File("s")});
   ASSERT_TRUE(again) << "a killed daemon's lock must not block the next start";
   ExpectIntact(*again, saved);
+}
+
+TEST(RestartE2E, AnOnlineBackupRestoresIntoANewStateDirectory) {
+  TempDir state;
+  auto d = Daemon::Start({.state_dir = state.File("s")});
+  ASSERT_TRUE(d);
+  Saved saved = Populate(*d);
+  // The daily backup is made right at start.
+  EXPECT_TRUE(std::filesystem::exists(state.File("s/backups")));
+  // An online backup through the CLI, while the daemon keeps serving.
+  TempDir home;
+  const std::map<std::string, std::string> env = {{"HOME", home.path()},
+                                                  {"XDG_CONFIG_HOME", ""}};
+  ASSERT_EQ(RunCommand({BinPath("werkbank"), "--server", d->address(), "login",
+                        "admin", "--password-stdin"},
+                       saved.admin_password + "\n", env)
+                .exit_code,
+            0);
+  RunResult backup = RunCommand({BinPath("werkbank"), "--server", d->address(),
+                                 "admin", "backup", state.File("copy.db")},
+                                "", env);
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_THAT(backup.out, ::testing::HasSubstr("backup of"));
+  RunResult refused =
+      RunCommand({BinPath("werkbank"), "--server", d->address(), "admin",
+                  "backup", state.File("never.db")},
+                 "", {{"HOME", state.path()}, {"XDG_CONFIG_HOME", ""}});
+  EXPECT_NE(refused.exit_code, 0);  // no session: no backup
+  EXPECT_FALSE(std::filesystem::exists(state.File("never.db")));
+  // Restore: a new state directory with the copy as its database.
+  std::filesystem::create_directories(state.File("restored"));
+  std::filesystem::copy_file(state.File("copy.db"),
+                             state.File("restored/werkbank.db"));
+  auto restored = Daemon::Start({.state_dir = state.File("restored")});
+  ASSERT_TRUE(restored);
+  ExpectIntact(*restored, saved);
 }
 
 }  // namespace
