@@ -33,6 +33,21 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
         absl::StrCat("cannot open database ", path, ": ", e.what()));
   }
   if (absl::Status s = store->Migrate(); !s.ok()) return s;
+  if (path != ":memory:") {
+    try {
+      for (int i = 0; i < 4; ++i) {
+        auto reader = std::make_unique<Reader>();
+        absl::MutexLock lock(&reader->mu);
+        reader->db = std::make_unique<SQLite::Database>(
+            path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
+        reader->db->exec("PRAGMA busy_timeout = 5000");
+        store->readers_.push_back(std::move(reader));
+      }
+    } catch (const SQLite::Exception& e) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot open database ", path, ": ", e.what()));
+    }
+  }
   return store;
 }
 
@@ -67,16 +82,15 @@ absl::Status SqliteStore::Migrate() {
 }
 
 absl::Status SqliteStore::Run(
-    const char* begin, const std::function<absl::Status(Transaction&)>& body) {
-  absl::MutexLock lock(&mu_);
-  const bool writable = absl::string_view(begin) == "BEGIN IMMEDIATE";
+    SQLite::Database& db, bool writable,
+    const std::function<absl::Status(Transaction&)>& body) {
   try {
-    db_->exec(begin);
+    db.exec(writable ? "BEGIN IMMEDIATE" : "BEGIN");
   } catch (const SQLite::Exception& e) {
     return absl::UnavailableError(
         absl::StrCat("database is busy or unavailable: ", e.what()));
   }
-  SqliteTransaction tx(*db_, writable);
+  SqliteTransaction tx(db, writable);
   absl::Status status;
   try {
     status = body(tx);
@@ -84,13 +98,13 @@ absl::Status SqliteStore::Run(
     status = absl::InternalError(absl::StrCat("database error: ", e.what()));
   }
   if (!status.ok() || !writable) {
-    db_->tryExec("ROLLBACK");
+    db.tryExec("ROLLBACK");
     return status;
   }
   try {
-    db_->exec("COMMIT");
+    db.exec("COMMIT");
   } catch (const SQLite::Exception& e) {
-    db_->tryExec("ROLLBACK");
+    db.tryExec("ROLLBACK");
     return absl::UnavailableError(
         absl::StrCat("database commit failed: ", e.what()));
   }
@@ -99,12 +113,19 @@ absl::Status SqliteStore::Run(
 
 absl::Status SqliteStore::Write(
     const std::function<absl::Status(Transaction&)>& body) {
-  return Run("BEGIN IMMEDIATE", body);
+  absl::MutexLock lock(&mu_);
+  return Run(*db_, /*writable=*/true, body);
 }
 
 absl::Status SqliteStore::Read(
     const std::function<absl::Status(Transaction&)>& body) {
-  return Run("BEGIN", body);
+  if (readers_.empty()) {
+    absl::MutexLock lock(&mu_);
+    return Run(*db_, /*writable=*/false, body);
+  }
+  Reader& reader = *readers_[next_reader_.fetch_add(1) % readers_.size()];
+  absl::MutexLock lock(&reader.mu);
+  return Run(*reader.db, /*writable=*/false, body);
 }
 
 absl::Status SqliteStore::Backup(const std::string& dest_path) {

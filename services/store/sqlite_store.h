@@ -2,13 +2,18 @@
 // directory, WAL journal, synchronous=FULL (an acknowledged write survives a
 // power cut), schema versioned with PRAGMA user_version.
 //
-// One connection, guarded by a mutex: SQLite has a single writer anyway, and
-// serializing here makes every check-then-write inside Write() atomic.
+// One writer connection, guarded by a mutex: SQLite has a single writer
+// anyway, and serializing here makes every check-then-write inside Write()
+// atomic. Reads (every request's authentication among them) use a small pool
+// of read-only connections, so that they never wait behind a commit's fsync;
+// WAL gives each a consistent snapshot.
 #ifndef WERKBANK_SERVICES_STORE_SQLITE_STORE_H_
 #define WERKBANK_SERVICES_STORE_SQLITE_STORE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -41,13 +46,21 @@ class SqliteStore : public Store {
   absl::Status Backup(const std::string& dest_path) override;
 
  private:
+  struct Reader {
+    absl::Mutex mu;
+    std::unique_ptr<SQLite::Database> db ABSL_GUARDED_BY(mu);
+  };
+
   explicit SqliteStore(std::unique_ptr<SQLite::Database> db);
   absl::Status Migrate();
-  absl::Status Run(const char* begin,
-                   const std::function<absl::Status(Transaction&)>& body);
+  static absl::Status Run(
+      SQLite::Database& db, bool writable,
+      const std::function<absl::Status(Transaction&)>& body);
 
   absl::Mutex mu_;
   std::unique_ptr<SQLite::Database> db_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Reader>> readers_;  // empty: read on the writer
+  std::atomic<size_t> next_reader_{0};
 };
 
 }  // namespace werkbank::store

@@ -15,6 +15,7 @@ void PrintPercentiles(const std::string& name, std::vector<double> values,
 void PrintMachine();
 
 int StreamBench(int argc, char** argv);
+int BookingBench(int argc, char** argv);
 
 }  // namespace werkbank::bench
 

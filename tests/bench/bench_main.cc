@@ -45,9 +45,13 @@ int main(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "";
   if (command == "stream")
     return werkbank::bench::StreamBench(argc - 2, argv + 2);
-  std::fprintf(stderr,
-               "usage: werkbank-bench stream [LINES]\n"
-               "  stream   streaming throughput and stop latency against the "
-               "simulators\n");
+  if (command == "booking")
+    return werkbank::bench::BookingBench(argc - 2, argv + 2);
+  std::fprintf(
+      stderr,
+      "usage: werkbank-bench stream [LINES] | booking [CLIENTS] [SECONDS]\n"
+      "  stream   streaming throughput and stop latency against the "
+      "simulators\n"
+      "  booking  concurrent bookings over TLS against the SQLite ceiling\n");
   return 2;
 }

@@ -1,0 +1,186 @@
+// werkbank-bench booking [CLIENTS] [SECONDS]: concurrent gRPC clients over
+// TLS create and cancel reservations on 8 machines; prints operations per
+// second and latency percentiles, then checks that no two reservations
+// overlap and that every acknowledged booking is stored. The same run
+// measures the raw SQLite commit rate of this disk (WAL, synchronous=FULL,
+// one writer) as the ceiling.
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "bench.h"
+#include "daemon.h"
+#include "temp_dir.h"
+#include "werkbank/v1/bookings.grpc.pb.h"
+#include "werkbank/v1/trainings.grpc.pb.h"
+
+namespace werkbank::bench {
+namespace {
+
+double SqliteCeiling(const std::string& dir) {
+  SQLite::Database db(dir + "/ceiling.db",
+                      SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+  SQLite::Statement insert(db, "INSERT INTO t (v) VALUES ('reservation')");
+  const absl::Time end = absl::Now() + absl::Seconds(3);
+  int commits = 0;
+  const absl::Time start = absl::Now();
+  while (absl::Now() < end) {
+    db.exec("BEGIN IMMEDIATE");
+    insert.reset();
+    insert.exec();
+    db.exec("COMMIT");
+    ++commits;
+  }
+  return commits / absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+std::string Config() {
+  std::string c = R"(
+time_zone: "Europe/Berlin"
+opening_hours { days: [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY] open: "00:00" close: "24:00" }
+machine_classes { name: "fdm" booking { slot_minutes: 30 max_length_minutes: 120 max_future_bookings: 1000 horizon_days: 28 cancel_deadline_minutes: 1 } }
+)";
+  for (int m = 1; m <= 8; ++m) {
+    absl::StrAppend(&c, "machines { id: \"p", m,
+                    "\" machine_class: \"fdm\" protocol: \"marlin\" port: "
+                    "\"/dev/null-werkbank\" }\n");
+  }
+  return c;
+}
+
+}  // namespace
+
+int BookingBench(int argc, char** argv) {
+  const int clients = argc > 0 ? std::max(1, std::atoi(argv[0])) : 32;
+  const int seconds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 10;
+  PrintMachine();
+  testing::TempDir dir;
+  std::printf(
+      "sqlite ceiling: %.0f commits/s (WAL, synchronous=FULL, one writer)\n",
+      SqliteCeiling(dir.path()));
+  auto daemon = testing::Daemon::Start(
+      {.config_text = Config(), .state_dir = dir.File("state")});
+  if (!daemon) return 1;
+  auto ch = daemon->Channel();
+  const std::string admin =
+      testing::Login(ch, "admin", daemon->admin_password());
+  v1::RecordBriefingRequest brief;
+  brief.set_machine_class("fdm");
+  std::vector<std::string> logins, passwords;
+  for (int i = 0; i < clients; ++i) {
+    logins.push_back(absl::StrCat("bench", i));
+    passwords.push_back(
+        testing::CreateUser(ch, admin, logins.back(), {"participant"}));
+    brief.add_participant_logins(logins.back());
+  }
+  v1::Briefing b;
+  auto bctx = testing::Authed(admin);
+  v1::Trainings::NewStub(ch)->RecordBriefing(bctx.get(), brief, &b);
+
+  std::mutex mu;
+  std::vector<double> create_ms;
+  std::map<int64_t, std::pair<std::string, absl::Time>>
+      kept;  // acknowledged, not cancelled
+  std::atomic<int64_t> created{0}, conflicts{0}, cancelled{0}, errors{0};
+  const absl::Time base = absl::FromUnixSeconds(
+      (absl::ToUnixSeconds(absl::Now()) / 1800 + 4) * 1800);
+  const absl::Time stop_at = absl::Now() + absl::Seconds(seconds);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back([&, i] {
+      auto channel = daemon->Channel();
+      auto stub = v1::Bookings::NewStub(channel);
+      const std::string token =
+          testing::Login(channel, logins[i], passwords[i]);
+      std::mt19937 rng(static_cast<unsigned>(i) * 7919u + 1);
+      std::vector<double> mine;
+      while (absl::Now() < stop_at) {
+        v1::CreateReservationRequest req;
+        req.set_machine_id(absl::StrCat("p", 1 + rng() % 8));
+        const absl::Time start =
+            base + absl::Minutes(30) * static_cast<int64_t>(rng() % (20 * 48));
+        *req.mutable_time()->mutable_start() = testing::Ts(start);
+        *req.mutable_time()->mutable_end() =
+            testing::Ts(start + absl::Minutes(30) * (1 + rng() % 2));
+        v1::CreateReservationResponse resp;
+        auto ctx = testing::Authed(token);
+        const absl::Time t0 = absl::Now();
+        grpc::Status s = stub->CreateReservation(ctx.get(), req, &resp);
+        mine.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+        if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+          ++conflicts;
+          continue;
+        }
+        if (!s.ok()) {
+          ++errors;
+          continue;
+        }
+        ++created;
+        const int64_t id = resp.reservations(0).id();
+        if (rng() % 10 == 0) {
+          std::lock_guard<std::mutex> lock(mu);
+          kept[id] = {req.machine_id(), start};
+          continue;
+        }
+        v1::CancelReservationRequest cancel;
+        cancel.set_id(id);
+        v1::Reservation out;
+        auto cctx = testing::Authed(token);
+        if (stub->CancelReservation(cctx.get(), cancel, &out).ok()) ++cancelled;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      create_ms.insert(create_ms.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::printf(
+      "booking: %d clients over TLS for %d s: %.0f successful creates/s, %.0f "
+      "cancels/s, "
+      "%lld conflicts, %lld errors\n",
+      clients, seconds, static_cast<double>(created) / seconds,
+      static_cast<double>(cancelled) / seconds,
+      static_cast<long long>(conflicts.load()),
+      static_cast<long long>(errors.load()));
+  PrintPercentiles("booking: create latency", create_ms, "ms");
+
+  // Every acknowledged booking is stored, and no two overlap.
+  v1::ListReservationsRequest list;
+  list.set_all_users(true);
+  v1::ListReservationsResponse stored;
+  auto lctx = testing::Authed(admin);
+  v1::Bookings::NewStub(ch)->ListReservations(lctx.get(), list, &stored);
+  std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> by_machine;
+  std::map<int64_t, bool> present;
+  for (const auto& r : stored.reservations()) {
+    by_machine[r.machine_id()].push_back(
+        {r.time().start().seconds(), r.time().end().seconds()});
+    present[r.id()] = true;
+  }
+  int overlaps = 0;
+  for (auto& [m, spans] : by_machine) {
+    std::sort(spans.begin(), spans.end());
+    for (size_t k = 1; k < spans.size(); ++k)
+      overlaps += spans[k].first < spans[k - 1].second;
+  }
+  int lost = 0;
+  for (const auto& [id, _] : kept) lost += present.contains(id) ? 0 : 1;
+  std::printf(
+      "booking: %d reservations stored, %d overlaps, %d acknowledged bookings "
+      "missing\n",
+      stored.reservations().size(), overlaps, lost);
+  daemon->Stop();
+  return overlaps == 0 && lost == 0 ? 0 : 1;
+}
+
+}  // namespace werkbank::bench
