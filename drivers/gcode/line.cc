@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -103,6 +104,13 @@ Line ParseLine(absl::string_view raw, int64_t source_line) {
         ptr != number.data() + number.size()) {
       line.error = absl::StrCat("letter ", std::string(1, letter),
                                 " needs a number in column ", start + 1);
+      return line;
+    }
+    // No machine needs numbers this large; refusing them also keeps every
+    // later conversion to an integer defined.
+    if (!std::isfinite(value) || std::abs(value) > 1e9) {
+      line.error = absl::StrCat("the number after ", std::string(1, letter), " in column ",
+                                start + 1, " is out of range");
       return line;
     }
     if (letter == 'N' && line.words.empty() && !line.n) {

@@ -150,3 +150,17 @@ TEST(GcodePreflight, LaserLimits) {
 
 }  // namespace
 }  // namespace werkbank::gcode
+
+namespace werkbank::gcode {
+namespace {
+
+// Found by the fuzzer: a line number beyond any integer was undefined
+// behaviour when converted.
+TEST(GcodeTokenizer, HugeNumbersAreRefusedNotConverted) {
+  EXPECT_THAT(ParseLine("N100000000000000000000000000000 G1", 1).error, HasSubstr("out of range"));
+  EXPECT_THAT(ParseLine("G1 X1e300", 1).error, HasSubstr("out of range"));
+  EXPECT_TRUE(ParseLine("G1 X999999", 1).error.empty());
+}
+
+}  // namespace
+}  // namespace werkbank::gcode
