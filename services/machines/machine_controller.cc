@@ -16,6 +16,19 @@ constexpr absl::Duration kTick = absl::Milliseconds(50);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
 constexpr absl::Duration kHoldBeforeEnd = absl::Minutes(5);  // laser warning
 
+// The door as the laser last reported it: nullopt for a machine without a
+// GRBL status (a printer, or a laser that has not answered yet).
+std::optional<bool> DoorOpen(stream::Streamer* link) {
+  std::optional<bool> open;
+  if (link == nullptr) return open;
+  link->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+    if (auto* g = dynamic_cast<grbl::GrblHost*>(&p); g && g->status()) {
+      open = g->status()->door_open();
+    }
+  });
+  return open;
+}
+
 }  // namespace
 
 const char* StateName(State s) {
@@ -538,12 +551,7 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
         " min of your reservation remain"));
   }
   // Interlocks that must hold before the first byte.
-  std::optional<bool> door_open;
-  link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
-    if (auto* g = dynamic_cast<grbl::GrblHost*>(&p); g && g->status()) {
-      door_open = g->status()->door_open();
-    }
-  });
+  const std::optional<bool> door_open = DoorOpen(link_.get());
   for (const auto& il : config_.interlocks()) {
     if (il.kind() == "door" && il.source() == "sensor") {
       if (!door_open.has_value() && config_.protocol() == "grbl") {
@@ -608,14 +616,9 @@ absl::Status MachineController::Resume(const access::Actor& actor,
     return absl::FailedPreconditionError(
         "the reservation has ended; the job cannot resume");
   }
-  bool door_open = false;
-  link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
-    if (auto* g = dynamic_cast<grbl::GrblHost*>(&p); g && g->status()) {
-      door_open = g->status()->door_open();
-    }
-  });
-  if (door_open)
+  if (DoorOpen(link_.get()).value_or(false)) {
     return absl::FailedPreconditionError("the door is open; close it first");
+  }
   link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
     if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
         m && heaters_lowered_) {

@@ -55,33 +55,10 @@ RunResult RunCommand(const std::vector<std::string>& argv,
     in << stdin_text;
   }
   RunResult result;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int in = ::open(in_path.c_str(), O_RDONLY);
-    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-    auto args = CArgs(argv);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+  {
+    Background child(argv, out_path, err_path, env, in_path);
+    result.exit_code = child.Wait(timeout_s);
   }
-  int status = 0;
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  while (true) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = ReadFileOrEmpty(out_path);
   result.err = ReadFileOrEmpty(err_path);
   ::unlink(in_path.c_str());
@@ -92,13 +69,14 @@ RunResult RunCommand(const std::vector<std::string>& argv,
 
 Background::Background(const std::vector<std::string>& argv,
                        const std::string& out_path, const std::string& err_path,
-                       const std::map<std::string, std::string>& env) {
+                       const std::map<std::string, std::string>& env,
+                       const std::string& in_path) {
   pid_ = ::fork();
   if (pid_ == 0) {
-    int devnull = ::open("/dev/null", O_RDONLY);
+    int in = ::open(in_path.empty() ? "/dev/null" : in_path.c_str(), O_RDONLY);
     int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    ::dup2(devnull, 0);
+    ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
@@ -106,6 +84,19 @@ Background::Background(const std::vector<std::string>& argv,
     ::execv(args[0], args.data());
     ::_exit(127);
   }
+}
+
+int Background::Wait(int timeout_s) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (Running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      Stop(SIGKILL, 5);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
 }
 
 Background::~Background() {

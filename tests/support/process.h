@@ -30,12 +30,17 @@ RunResult RunCommand(const std::vector<std::string>& argv,
 // A process running in the background with stdout and stderr sent to files.
 class Background {
  public:
+  // Standard input comes from `in_path`, or /dev/null when empty.
   Background(const std::vector<std::string>& argv, const std::string& out_path,
              const std::string& err_path,
-             const std::map<std::string, std::string>& env = {});
+             const std::map<std::string, std::string>& env = {},
+             const std::string& in_path = "");
   ~Background();
   pid_t pid() const { return pid_; }
   bool Running();
+  // Waits for the exit up to `timeout_s`, then kills; the exit code, or -1
+  // when killed or ended by a signal.
+  int Wait(int timeout_s);
   // Sends `sig` and waits up to `timeout_s`; returns the exit code, or
   // 128+signal when killed by a signal.
   int Stop(int sig, int timeout_s = 20);
