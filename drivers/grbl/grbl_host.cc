@@ -98,6 +98,10 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
     }
     phase_ = Phase::kSettings;
     own_.push_front("$$");
+    if (unlock_alarm_) {
+      unlock_alarm_ = false;
+      own_.push_back("$X");
+    }
     return;
   }
   if (auto alarm = ParseAlarm(line)) {

@@ -60,6 +60,9 @@ class GrblHost : public stream::HostProtocol {
   std::string Hold(const std::string& reason, bool door) override;
   std::string Cancel(const std::string& reason) override;
   std::string SafeState() override;
+  // After the next start banner, lifts GRBL's alarm lock with `$X`: called
+  // only when a person has acknowledged the fault.
+  void RequestAlarmUnlock() { unlock_alarm_ = true; }
 
   stream::Outcome outcome() const override { return outcome_; }
   const std::string& reason() const override { return reason_; }
@@ -92,6 +95,7 @@ class GrblHost : public stream::HostProtocol {
   size_t in_flight_bytes_ = 0;
   std::string urgent_;  // real-time bytes to write before anything else
   bool check_mode_ = false;
+  bool unlock_alarm_ = false;
   bool check_leaving_ = false;
   std::vector<CheckError> check_errors_;
   int64_t acked_ = 0;

@@ -139,6 +139,14 @@ void MachineController::TryConnect(absl::Time now) {
   }
   backoff_ = absl::Seconds(1);
   link_ = std::move(*link);
+  if (unlock_alarm_on_connect_) {
+    unlock_alarm_on_connect_ = false;
+    link_->WithProtocol([](stream::HostProtocol& p, absl::Time) {
+      if (auto* g = dynamic_cast<grbl::GrblHost*>(&p)) g->RequestAlarmUnlock();
+    });
+    Audit("system", "machine.alarm_unlock",
+          "$X follows the acknowledged fault");
+  }
   // Invariant 4: whatever the machine was doing, it is made safe first.
   link_->WriteNow([&](stream::HostProtocol& p) {
     std::string bytes = p.SafeState();
@@ -501,9 +509,12 @@ absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
   Audit(actor.login, "machine.fault_acknowledged",
         absl::StrCat(fault_reason_, note.empty() ? "" : "; note: " + note));
   fault_reason_.clear();
-  // A machine that had halted (M112, alarm) starts a fresh session.
+  // A machine that had halted (M112, alarm) starts a fresh session; a GRBL
+  // controller also keeps its alarm lock through a reset, and a person has
+  // just decided to lift it ($X).
   link_.reset();
   next_connect_ = absl::InfinitePast();
+  unlock_alarm_on_connect_ = config_.protocol() == "grbl";
   Transition(State::kOffline, actor.login, "fault acknowledged");
   TryConnect(clock_.Now());
   return absl::OkStatus();

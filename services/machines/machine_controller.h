@@ -180,6 +180,8 @@ class MachineController {
   absl::Time last_presence_ ABSL_GUARDED_BY(mu_);
   absl::Time paused_at_ ABSL_GUARDED_BY(mu_);
   bool heaters_lowered_ ABSL_GUARDED_BY(mu_) = false;
+  // Staff acknowledged a fault: lift GRBL's alarm lock in the next session.
+  bool unlock_alarm_on_connect_ ABSL_GUARDED_BY(mu_) = false;
   bool end_warning_sent_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_progress_save_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> stop_{false};

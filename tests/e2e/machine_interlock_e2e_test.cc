@@ -123,6 +123,35 @@ TEST_F(InterlockE2E, AnEmergencyStopFaultsTheMachineUntilStaffAcknowledge) {
 namespace werkbank::testing {
 namespace {
 
+// An alarm (a hard limit switch) aborts the job and faults the laser; it
+// runs again only after staff acknowledge, which also lifts GRBL's alarm
+// lock.
+TEST_F(InterlockE2E, AnAlarmFaultsTheLaserUntilStaffAcknowledge) {
+  StartLab();
+  const int64_t id = StartLaserJob(3000);
+  Control("laser", "alarm 1");
+  ASSERT_TRUE(WaitForState("laser-1", v1::MACHINE_STATE_FAULT));
+  EXPECT_THAT(GetMachine("laser-1").fault_reason(),
+              HasSubstr("ALARM:1 (hard limit"));
+  EXPECT_EQ(GetJob(id).state(), v1::JOB_STATE_FAILED);
+  EXPECT_EQ(SimState("laser")["state"], "Alarm");
+  auto machines = v1::Machines::NewStub(ch_);
+  v1::AcknowledgeFaultRequest ack;
+  ack.set_id("laser-1");
+  v1::Machine m;
+  auto ctx = Authed(admin_);
+  ASSERT_TRUE(machines->AcknowledgeFault(ctx.get(), ack, &m).ok());
+  ASSERT_TRUE(WaitForState("laser-1", v1::MACHINE_STATE_LOCKED));
+  EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["state"] != "Alarm"; },
+                        absl::Seconds(2)));
+  ASSERT_TRUE(Unlock(pia_, "laser-1").ok());
+  const v1::Job again = Upload(pia_, "laser-1", LaserProgram(10));
+  ASSERT_TRUE(StartJob(pia_, again.id()).ok());
+  EXPECT_TRUE(WaitUntil(
+      [&] { return GetJob(again.id()).state() == v1::JOB_STATE_COMPLETED; },
+      absl::Seconds(20)));
+}
+
 // The reservation window: a laser job does not run past the end of its
 // reservation; it is held, and cannot be resumed after the end.
 TEST_F(InterlockE2E, TheEndOfTheReservationHoldsALaserJob) {

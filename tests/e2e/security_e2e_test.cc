@@ -25,8 +25,9 @@ machines { id: "laser-1" machine_class: "laser" protocol: "grbl" port: "sim:grbl
 jobs { max_upload_bytes: 4096 max_pending_jobs_per_user: 2 }
 )";
 
-grpc::Status Upload(const std::shared_ptr<grpc::Channel>& ch, const std::string& token,
-                    const std::string& name, const std::string& content, v1::Job* job) {
+grpc::Status Upload(const std::shared_ptr<grpc::Channel>& ch,
+                    const std::string& token, const std::string& name,
+                    const std::string& content, v1::Job* job) {
   auto ctx = Authed(token);
   auto writer = v1::Jobs::NewStub(ch)->UploadJob(ctx.get(), job);
   v1::UploadJobRequest header;
@@ -46,18 +47,30 @@ TEST(SecurityE2E, SecretsNeverReachTheLogOrErrorMessages) {
   TempDir home;
   auto d = Daemon::Start();
   ASSERT_TRUE(d);
-  const std::map<std::string, std::string> env = {{"HOME", home.path()}, {"XDG_CONFIG_HOME", ""}};
+  const std::map<std::string, std::string> env = {{"HOME", home.path()},
+                                                  {"XDG_CONFIG_HOME", ""}};
   auto cli = [&](std::vector<std::string> args, const std::string& input = "") {
     args.insert(args.begin(), {BinPath("werkbank"), "--server", d->address()});
     return RunCommand(args, input, env);
   };
   const std::string admin_pw = d->admin_password();
-  ASSERT_EQ(cli({"login", "admin", "--password-stdin"}, admin_pw + "\n").exit_code, 0);
-  ASSERT_EQ(cli({"user", "add", "anna", "--password-stdin"}, "anna-secret-pw\n").exit_code, 0);
-  ASSERT_EQ(cli({"user", "card", "anna", "--uid", "04:AA:BB", "--pin-stdin"}, "90817\n").exit_code, 0);
-  RunResult wrong = cli({"login", "anna", "--password-stdin"}, "anna-wrong-pw\n");
-  RunResult wrong_pin = cli({"login", "--card", "04:AA:BB", "--pin-stdin"}, "11111\n");
-  ASSERT_EQ(cli({"login", "--card", "04:AA:BB", "--pin-stdin"}, "90817\n").exit_code, 0);
+  ASSERT_EQ(
+      cli({"login", "admin", "--password-stdin"}, admin_pw + "\n").exit_code,
+      0);
+  ASSERT_EQ(cli({"user", "add", "anna", "--password-stdin"}, "anna-secret-pw\n")
+                .exit_code,
+            0);
+  ASSERT_EQ(cli({"user", "card", "anna", "--uid", "04:AA:BB", "--pin-stdin"},
+                "90817\n")
+                .exit_code,
+            0);
+  RunResult wrong =
+      cli({"login", "anna", "--password-stdin"}, "anna-wrong-pw\n");
+  RunResult wrong_pin =
+      cli({"login", "--card", "04:AA:BB", "--pin-stdin"}, "11111\n");
+  ASSERT_EQ(
+      cli({"login", "--card", "04:AA:BB", "--pin-stdin"}, "90817\n").exit_code,
+      0);
   const std::string token_file =
       ReadFileOrEmpty(home.path() + "/.config/werkbank/token");
   const std::string token = token_file.substr(token_file.find('\n') + 1, 43);
@@ -67,7 +80,8 @@ TEST(SecurityE2E, SecretsNeverReachTheLogOrErrorMessages) {
   for (const std::string& secret :
        {admin_pw, std::string("anna-secret-pw"), std::string("anna-wrong-pw"),
         std::string("90817"), std::string("11111"), token}) {
-    EXPECT_THAT(log, Not(HasSubstr(secret))) << "a secret is in the daemon's log";
+    EXPECT_THAT(log, Not(HasSubstr(secret)))
+        << "a secret is in the daemon's log";
     EXPECT_THAT(wrong.err + wrong_pin.err, Not(HasSubstr(secret)));
   }
   // What the daemon keeps: only hashes.
@@ -83,13 +97,18 @@ TEST(SecurityE2E, AnUploadsNameNeverBecomesAPathAndUploadsAreLimited) {
   auto ch = d->Channel();
   const std::string admin = Login(ch, "admin", d->admin_password());
   v1::Job job;
-  ASSERT_TRUE(Upload(ch, admin, "../../../../tmp/werkbank-escape.gcode", "G0 X1 Y1\n", &job).ok());
-  EXPECT_EQ(job.file_name(), "../../../../tmp/werkbank-escape.gcode");  // shown, never used
+  ASSERT_TRUE(Upload(ch, admin, "../../../../tmp/werkbank-escape.gcode",
+                     "G0 X1 Y1\n", &job)
+                  .ok());
+  EXPECT_EQ(job.file_name(),
+            "../../../../tmp/werkbank-escape.gcode");  // shown, never used
   EXPECT_FALSE(std::filesystem::exists("/tmp/werkbank-escape.gcode"));
-  EXPECT_TRUE(std::filesystem::exists(d->state_dir() + "/jobs/" + job.sha256() + ".gcode"));
+  EXPECT_TRUE(std::filesystem::exists(d->state_dir() + "/jobs/" + job.sha256() +
+                                      ".gcode"));
   EXPECT_EQ(Upload(ch, admin, "bad\x01name", "G0 X1\n", &job).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
-  grpc::Status big = Upload(ch, admin, "big.gcode", std::string(5000, 'G'), &job);
+  grpc::Status big =
+      Upload(ch, admin, "big.gcode", std::string(5000, 'G'), &job);
   EXPECT_EQ(big.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(big.error_message(), HasSubstr("4096 bytes"));
   ASSERT_TRUE(Upload(ch, admin, "two.gcode", "G0 X2 Y2\n", &job).ok());
@@ -97,7 +116,8 @@ TEST(SecurityE2E, AnUploadsNameNeverBecomesAPathAndUploadsAreLimited) {
   EXPECT_EQ(third.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(third.error_message(), HasSubstr("the limit is 2"));
   // A message larger than the server accepts is refused, and it keeps serving.
-  grpc::Status huge = Upload(ch, admin, std::string(5 << 20, 'n'), "G0\n", &job);
+  grpc::Status huge =
+      Upload(ch, admin, std::string(5 << 20, 'n'), "G0\n", &job);
   EXPECT_EQ(huge.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   auto accounts = v1::Accounts::NewStub(ch);
   v1::User me;
