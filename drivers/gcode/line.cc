@@ -109,8 +109,8 @@ Line ParseLine(absl::string_view raw, int64_t source_line) {
     // No machine needs numbers this large; refusing them also keeps every
     // later conversion to an integer defined.
     if (!std::isfinite(value) || std::abs(value) > 1e9) {
-      line.error = absl::StrCat("the number after ", std::string(1, letter), " in column ",
-                                start + 1, " is out of range");
+      line.error = absl::StrCat("the number after ", std::string(1, letter),
+                                " in column ", start + 1, " is out of range");
       return line;
     }
     if (letter == 'N' && line.words.empty() && !line.n) {

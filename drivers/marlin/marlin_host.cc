@@ -157,6 +157,13 @@ std::string MarlinHost::Poll(absl::Time now) {
       return "M105\n";
     }
   }
+  // Firmware without autoreport: poll the temperatures once the handshake
+  // (which tells whether it autoreports) is through.
+  if (!autoreport_ && confirmed_ >= static_cast<int64_t>(handshake_lines_) &&
+      now >= next_temperature_poll_) {
+    next_temperature_poll_ = now + options_.temperature_poll;
+    return Immediate({"M105"});
+  }
   if (static_cast<int>(in_flight_.size()) < options_.window &&
       next_ < static_cast<int64_t>(queue_.size())) {
     if (in_flight_.empty()) last_rx_ = now;

@@ -19,6 +19,8 @@ struct MarlinOptions {
   int window = 1;                                       // lines in flight
   absl::Duration response_timeout = absl::Seconds(10);  // then probe with M105
   absl::Duration probe_timeout = absl::Seconds(5);      // then: firmware dead
+  // Without M155 autoreport, temperatures are polled with M105 this often.
+  absl::Duration temperature_poll = absl::Seconds(2);
 };
 
 // "N12 G1 X5*71": the line with its number and checksum.
@@ -81,6 +83,7 @@ class MarlinHost : public stream::HostProtocol {
   absl::Time last_rx_ = absl::InfinitePast();
   std::optional<absl::Time> probe_sent_;
   bool autoreport_ = false;
+  absl::Time next_temperature_poll_ = absl::InfinitePast();
   Temperatures temps_;
   stream::Outcome outcome_ = stream::Outcome::kIdle;
   std::string reason_;

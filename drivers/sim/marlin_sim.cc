@@ -24,6 +24,14 @@ void MarlinSim::Reset() {
   Send("start\necho:Marlin werkbank-sim\n");
 }
 
+void MarlinSim::ThermalRunaway() {
+  halted_ = true;
+  hotend_target_ = 0;
+  Send(
+      "Error:Thermal Runaway, system stopped! Heater_ID: 0\nError:Printer "
+      "halted. kill() called!\n");
+}
+
 bool MarlinSim::halted() { return halted_; }
 double MarlinSim::hotend_target() { return hotend_target_; }
 

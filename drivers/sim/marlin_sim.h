@@ -17,6 +17,8 @@ class MarlinSim : public FirmwareSim {
 
   // Sends the start banner again, as a firmware reset does.
   void Reset();
+  // The hotend stops heating; Marlin's thermal protection halts the printer.
+  void ThermalRunaway();
   bool halted();
   double hotend_target();
 

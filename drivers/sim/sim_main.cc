@@ -9,7 +9,8 @@
 // With --state-file it rewrites PATH (laser, hotend target, state, accepted
 // lines) every 50 ms, so that a test can see what the machine does. With
 // --control-file it reads commands from PATH when it appears and deletes it:
-// "door open", "door closed", "alarm N", "reset", "unplug", "replug". With
+// "door open", "door closed", "alarm N", "reset", "thermal runaway", "unplug",
+// "replug". With
 // --link it keeps PATH a symlink to its current device, as udev does for a
 // USB serial adapter; "replug" gives it a new device behind the same link.
 #include <signal.h>
@@ -124,6 +125,7 @@ int main(int argc, char** argv) {
         if (laser) laser->Reset();
         if (marlin) marlin->Reset();
       }
+      if (command == "thermal runaway" && marlin) marlin->ThermalRunaway();
       if (command == "unplug") {
         sim->Disconnect();
         unplugged = true;

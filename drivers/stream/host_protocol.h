@@ -18,8 +18,8 @@ enum class Outcome {
   kRunning,
   kHeld,  // stopped by an interlock; only an explicit resume goes on
   kCompleted,
-  kFailed,   // the firmware or the link failed: the machine is in fault
-  kAborted,  // emergency stop or a firmware reset/alarm during the job
+  kFailed,     // the firmware or the link failed: the machine is in fault
+  kAborted,    // emergency stop or a firmware reset/alarm during the job
   kCancelled,  // a person cancelled the job
 };
 

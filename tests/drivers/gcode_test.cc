@@ -157,8 +157,10 @@ namespace {
 // Found by the fuzzer: a line number beyond any integer was undefined
 // behaviour when converted.
 TEST(GcodeTokenizer, HugeNumbersAreRefusedNotConverted) {
-  EXPECT_THAT(ParseLine("N100000000000000000000000000000 G1", 1).error, HasSubstr("out of range"));
-  EXPECT_THAT(ParseLine("G1 X" + std::string(40, '9'), 1).error, HasSubstr("out of range"));
+  EXPECT_THAT(ParseLine("N100000000000000000000000000000 G1", 1).error,
+              HasSubstr("out of range"));
+  EXPECT_THAT(ParseLine("G1 X" + std::string(40, '9'), 1).error,
+              HasSubstr("out of range"));
   EXPECT_TRUE(ParseLine("G1 X999999", 1).error.empty());
 }
 

@@ -61,6 +61,37 @@ TEST(MarlinProtocol, NumberedLinesCarryTheXorChecksum) {
   EXPECT_FALSE(marlin::ParseTemperatures("ok").has_value());
 }
 
+TEST(MarlinProtocol, PollsTemperaturesWithoutAutoreportAndKeepsTheCount) {
+  marlin::MarlinHost host;
+  absl::Time now = absl::FromUnixSeconds(1790000000);
+  host.StartJob({"G28", "G1 X10"}, now);
+  EXPECT_EQ(host.Poll(now), marlin::NumberedLine(0, "M110 N0") + "\n");
+  host.OnLine("ok", now);
+  EXPECT_EQ(host.Poll(now), marlin::NumberedLine(1, "M115") + "\n");
+  host.OnLine("FIRMWARE_NAME:Marlin 2.1", now);  // no Cap:AUTOREPORT_TEMP
+  host.OnLine("ok", now);
+  EXPECT_EQ(host.Poll(now), "M105\n");
+  EXPECT_EQ(host.Poll(now), marlin::NumberedLine(2, "G28") + "\n");
+  host.OnLine("ok T:21.5 /0.0 B:20.1 /0.0 @:0 B@:0", now);  // answers M105 ...
+  host.OnLine("ok", now);                                   // ... and G28
+  EXPECT_DOUBLE_EQ(host.temperatures().hotend, 21.5);
+  EXPECT_EQ(host.lines_acknowledged(), 1);
+  EXPECT_EQ(host.Poll(now), marlin::NumberedLine(3, "G1 X10") + "\n");
+  host.OnLine("ok", now);
+  EXPECT_EQ(host.outcome(), stream::Outcome::kCompleted);
+  EXPECT_EQ(host.Poll(now + absl::Seconds(2)), "M105\n");
+}
+
+TEST(MarlinStream, AThermalRunawayFailsTheJob) {
+  Rig rig = Connect();
+  rig.streamer->StartJob(Program(200000));
+  while (rig.streamer->lines_acknowledged() < 100)
+    absl::SleepFor(absl::Milliseconds(1));
+  rig.sim->ThermalRunaway();
+  EXPECT_EQ(rig.streamer->Wait(absl::Seconds(5)), Outcome::kFailed);
+  EXPECT_THAT(rig.streamer->reason(), HasSubstr("Thermal Runaway"));
+}
+
 TEST(MarlinStream, TwentyThousandLinesWithTwoPercentCorruptedArriveInOrder) {
   Rig rig = Connect();
   rig.sim->SetFaults({.corrupt_fraction = 0.02, .seed = 7});
