@@ -10,8 +10,9 @@
 
 namespace werkbank::sim {
 
-std::unique_ptr<MarlinSim> MarlinSim::Create() {
+std::unique_ptr<MarlinSim> MarlinSim::Create(absl::Duration line_time) {
   std::unique_ptr<MarlinSim> sim(new MarlinSim());
+  sim->line_time_ = line_time;
   if (!sim->Begin()) return nullptr;
   sim->Send("start\necho:Marlin werkbank-sim\n");
   return sim;
@@ -129,14 +130,27 @@ void MarlinSim::Execute(const std::string& command) {
     bed_target_ = value('S');
   }
   Accept(command);
-  if (!ShouldDropOk()) Send("ok\n");
+  if (!ShouldDropOk()) Ok();
+}
+
+void MarlinSim::Ok() {
+  if (line_time_ <= absl::ZeroDuration()) {
+    Send("ok\n");
+    return;
+  }
+  const absl::Time start =
+      pending_oks_.empty() ? absl::Now() : pending_oks_.back();
+  pending_oks_.push_back(start + line_time_);
 }
 
 void MarlinSim::OnTick() {
+  while (!pending_oks_.empty() && pending_oks_.front() <= absl::Now()) {
+    pending_oks_.pop_front();
+    if (!halted_) Send("ok\n");
+  }
   // First-order heating towards the targets.
-  hotend_ +=
-      (hotend_target_ > 0 ? hotend_target_.load() - hotend_ : 20 - hotend_) *
-      0.05;
+  const bool heating = hotend_target_ > 0 && !heater_broken_;
+  hotend_ += (heating ? hotend_target_.load() - hotend_ : 20 - hotend_) * 0.05;
   bed_ += (bed_target_ > 0 ? bed_target_ - bed_ : 20 - bed_) * 0.02;
   const absl::Time now = absl::Now();
   if (autoreport_ && !halted_ && now >= next_report_) {

@@ -4,6 +4,7 @@
 #ifndef WERKBANK_DRIVERS_SIM_MARLIN_SIM_H_
 #define WERKBANK_DRIVERS_SIM_MARLIN_SIM_H_
 
+#include <deque>
 #include <memory>
 
 #include "firmware_sim.h"
@@ -12,13 +13,18 @@ namespace werkbank::sim {
 
 class MarlinSim : public FirmwareSim {
  public:
-  static std::unique_ptr<MarlinSim> Create();
+  // `line_time`: how long each command takes before its ok (0: at once).
+  static std::unique_ptr<MarlinSim> Create(
+      absl::Duration line_time = absl::ZeroDuration());
   ~MarlinSim() override;
 
   // Sends the start banner again, as a firmware reset does.
   void Reset();
   // The hotend stops heating; Marlin's thermal protection halts the printer.
   void ThermalRunaway();
+  // The heater cartridge fails quietly: the hotend cools, the firmware says
+  // nothing. Only the host's own check can notice.
+  void BreakHeater() { heater_broken_ = true; }
   bool halted();
   double hotend_target();
 
@@ -28,12 +34,17 @@ class MarlinSim : public FirmwareSim {
 
  private:
   MarlinSim() = default;
+  void Ok();
   void OnLine(std::string line);
   void Execute(const std::string& command);
 
   std::string pending_;
   int64_t last_n_ = 0;
   std::atomic<bool> halted_{false};
+  std::atomic<bool> heater_broken_{false};
+  absl::Duration line_time_;
+  std::deque<absl::Time>
+      pending_oks_;  // due times of delayed oks (sim thread only)
   std::atomic<double> hotend_target_{0};
   double hotend_ = 20, bed_ = 20, bed_target_ = 0;
   bool autoreport_ = false;

@@ -3,14 +3,15 @@
 // tests and benchmarks. It runs until SIGINT or SIGTERM.
 //
 //   werkbank-sim marlin|grbl [--corrupt FRACTION] [--drop-ok FRACTION]
-//                [--block-us N] [--no-laser-mode] [--state-file PATH]
+//                [--block-us N] [--line-us N] [--no-laser-mode] [--state-file
+//                PATH]
 //                [--control-file PATH] [--link PATH]
 //
 // With --state-file it rewrites PATH (laser, hotend target, state, accepted
 // lines) every 50 ms, so that a test can see what the machine does. With
 // --control-file it reads commands from PATH when it appears and deletes it:
-// "door open", "door closed", "alarm N", "reset", "thermal runaway", "unplug",
-// "replug". With
+// "door open", "door closed", "alarm N", "reset", "thermal runaway", "heater
+// broken", "unplug", "replug". With
 // --link it keeps PATH a symlink to its current device, as udev does for a
 // USB serial adapter; "replug" gives it a new device behind the same link.
 #include <signal.h>
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   werkbank::sim::Faults faults;
   werkbank::sim::GrblSimOptions grbl;
   std::string state_file, control_file, link;
+  absl::Duration line_time;  // Marlin: time per command
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](double& out) {
@@ -61,6 +63,8 @@ int main(int argc, char** argv) {
       faults.drop_ok_fraction = v;
     } else if (a == "--block-us" && value(v)) {
       grbl.block_time = absl::Microseconds(v);
+    } else if (a == "--line-us" && value(v)) {
+      line_time = absl::Microseconds(v);
     } else if (a == "--no-laser-mode") {
       grbl.laser_mode = false;
     } else if (a == "--state-file" && i + 1 < argc) {
@@ -84,7 +88,7 @@ int main(int argc, char** argv) {
     laser.reset();
     sim = nullptr;
     if (kind == "marlin") {
-      marlin = werkbank::sim::MarlinSim::Create();
+      marlin = werkbank::sim::MarlinSim::Create(line_time);
       sim = marlin.get();
     } else {
       laser = werkbank::sim::GrblSim::Create(grbl);
@@ -126,6 +130,7 @@ int main(int argc, char** argv) {
         if (marlin) marlin->Reset();
       }
       if (command == "thermal runaway" && marlin) marlin->ThermalRunaway();
+      if (command == "heater broken" && marlin) marlin->BreakHeater();
       if (command == "unplug") {
         sim->Disconnect();
         unplugged = true;

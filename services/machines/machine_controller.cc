@@ -3,6 +3,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "drivers/grbl/grbl_host.h"
@@ -193,6 +194,59 @@ void MachineController::Tick(absl::Time now) {
   }
   FollowJob(now);
   CheckTimeInterlocks(now);
+  CheckThermal(now);
+}
+
+void MachineController::CheckThermal(absl::Time now) {
+  constexpr absl::Duration kNoHeat =
+      absl::Seconds(30);  // heating must make progress
+  constexpr absl::Duration kDrift =
+      absl::Seconds(10);        // away from a reached target
+  constexpr double kBand = 15;  // °C
+  marlin::Temperatures t;
+  bool marlin_host = false;
+  if (link_ && HasInterlock("thermal") && state_ == State::kRunning) {
+    link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+      if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p)) {
+        t = m->temperatures();
+        marlin_host = true;
+      }
+    });
+  }
+  if (!marlin_host || t.hotend_target <= 0) {
+    reached_target_ = false;
+    drifting_since_.reset();
+    heat_progress_at_ = now;
+    heat_progress_c_ = t.hotend;
+    return;
+  }
+  if (t.hotend >= t.hotend_target - kBand) reached_target_ = true;
+  if (!reached_target_) {
+    if (t.hotend >= heat_progress_c_ + 2) {
+      heat_progress_c_ = t.hotend;
+      heat_progress_at_ = now;
+    } else if (now - heat_progress_at_ > kNoHeat) {
+      heat_progress_at_ = now;
+      Trip("thermal",
+           absl::StrFormat(
+               "the hotend does not heat: %.0f °C after %d s, target %.0f °C",
+               t.hotend, static_cast<int>(absl::ToInt64Seconds(kNoHeat)),
+               t.hotend_target));
+    }
+    return;
+  }
+  if (std::abs(t.hotend - t.hotend_target) <= kBand) {
+    drifting_since_.reset();
+    return;
+  }
+  if (!drifting_since_) drifting_since_ = now;
+  if (now - *drifting_since_ > kDrift) {
+    drifting_since_.reset();
+    reached_target_ = false;
+    Trip("thermal", absl::StrFormat(
+                        "the hotend drifted to %.0f °C from its target %.0f °C",
+                        t.hotend, t.hotend_target));
+  }
 }
 
 void MachineController::FollowJob(absl::Time now) {

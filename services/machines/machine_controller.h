@@ -145,6 +145,9 @@ class MachineController {
   void TryConnect(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FollowJob(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CheckTimeInterlocks(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Host-side thermal check for printers: a heater that does not heat, or
+  // drifts away from its target, trips the "thermal" interlock.
+  void CheckThermal(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sends the configured action of interlock `kind` ahead of the queue.
   void Trip(const std::string& kind, const std::string& reason)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -180,6 +183,12 @@ class MachineController {
   absl::Time last_presence_ ABSL_GUARDED_BY(mu_);
   absl::Time paused_at_ ABSL_GUARDED_BY(mu_);
   bool heaters_lowered_ ABSL_GUARDED_BY(mu_) = false;
+  // Thermal check state: when heating last made progress, and since when the
+  // hotend has been away from a target it had reached.
+  absl::Time heat_progress_at_ ABSL_GUARDED_BY(mu_);
+  double heat_progress_c_ ABSL_GUARDED_BY(mu_) = 0;
+  bool reached_target_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<absl::Time> drifting_since_ ABSL_GUARDED_BY(mu_);
   // Staff acknowledged a fault: lift GRBL's alarm lock in the next session.
   bool unlock_alarm_on_connect_ ABSL_GUARDED_BY(mu_) = false;
   bool end_warning_sent_ ABSL_GUARDED_BY(mu_) = false;

@@ -36,10 +36,10 @@ class MachineE2E : public ::testing::Test {
                                  dir_.File("laser.dev")},
         dir_.File("laser.out"), dir_.File("laser.err"));
     printer_ = std::make_unique<Background>(
-        std::vector<std::string>{BinPath("werkbank-sim"), "marlin",
-                                 "--state-file", dir_.File("printer.state"),
-                                 "--control-file", dir_.File("printer.ctl"),
-                                 "--link", dir_.File("printer.dev")},
+        std::vector<std::string>{
+            BinPath("werkbank-sim"), "marlin", "--line-us", "5000",
+            "--state-file", dir_.File("printer.state"), "--control-file",
+            dir_.File("printer.ctl"), "--link", dir_.File("printer.dev")},
         dir_.File("printer.out"), dir_.File("printer.err"));
     for (int i = 0;
          i < 200 && !(std::filesystem::exists(dir_.File("laser.dev")) &&
@@ -73,6 +73,7 @@ machines {
         dir_.File("printer.dev"), R"("
   envelope { x_mm: 250 y_mm: 210 z_mm: 210 }
   limits { max_hotend_c: 280 max_bed_c: 110 }
+  interlocks { kind: "thermal" action: "estop" }
 }
 )");
     StartDaemon();

@@ -152,6 +152,32 @@ TEST_F(InterlockE2E, AnAlarmFaultsTheLaserUntilStaffAcknowledge) {
       absl::Seconds(20)));
 }
 
+// Thermal: a heater that quietly stops heating is noticed by the host, which
+// stops the printer as configured (estop) and faults it.
+TEST_F(InterlockE2E, AHeaterThatDriftsAwayStopsThePrinter) {
+  StartLab();
+  BookNowAndCheckIn(pia_, "printer-1");
+  ASSERT_TRUE(Unlock(pia_, "printer-1").ok());
+  std::string print = "M104 S200\nG28\n";
+  for (int i = 0; i < 3000; ++i)
+    absl::StrAppend(&print, "G1 X", 10 + i % 100, " Y20 F1200\n");
+  const v1::Job job = Upload(pia_, "printer-1", print);
+  ASSERT_TRUE(StartJob(pia_, job.id(), {}).ok());
+  auto hotend = [&] {
+    const v1::Machine m = GetMachine("printer-1");
+    return m.temperatures_size() > 0 ? m.temperatures(0).current_c() : 0.0;
+  };
+  ASSERT_TRUE(WaitUntil([&] { return hotend() > 190; }, absl::Seconds(10)));
+  Control("printer", "heater broken");
+  ASSERT_TRUE(
+      WaitForState("printer-1", v1::MACHINE_STATE_FAULT, absl::Seconds(20)));
+  EXPECT_THAT(GetMachine("printer-1").fault_reason(),
+              HasSubstr("emergency stop"));
+  EXPECT_TRUE(WaitUntil([&] { return SimState("printer")["halted"] == "1"; },
+                        absl::Seconds(2)));
+  EXPECT_THAT(AuditActions(), Contains("interlock.thermal machine/printer-1"));
+}
+
 // The reservation window: a laser job does not run past the end of its
 // reservation; it is held, and cannot be resumed after the end.
 TEST_F(InterlockE2E, TheEndOfTheReservationHoldsALaserJob) {
