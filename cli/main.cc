@@ -48,7 +48,8 @@ Machines and jobs
   machines                               every machine's state
   unlock MACHINE [--reservation ID]      during your checked-in reservation
   lock MACHINE
-  job upload MACHINE FILE                store a program and run preflight
+  job upload MACHINE FILE [--dry-run]    store a program and run preflight
+                                         (--dry-run: also `$C` on the laser)
   job start ID [--confirm extraction]... [--follow]
   job pause|resume|cancel|show ID [--follow]
   jobs [--all] [--machine MACHINE]
@@ -80,7 +81,7 @@ int Main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
   Args args(words, {"plaintext", "json", "password-stdin", "pin-stdin", "stdin",
                     "all", "remove", "workshop", "maintenance", "past", "help",
-                    "follow", "csv", "per-user", "ics"});
+                    "follow", "csv", "per-user", "ics", "dry-run"});
   auto command = args.Next();
   if (!command || *command == "help" || args.Flag("help")) {
     std::cout << kHelp;

@@ -49,9 +49,10 @@ grpc::Status JobsService::UploadJob(
     }
     content += msg.chunk();
   }
-  return Answer(domain_.jobs.Upload(actor, header.machine_id(),
-                                    header.file_name(), content),
-                resp);
+  return Answer(
+      domain_.jobs.Upload(actor, header.machine_id(), header.file_name(),
+                          content, header.dry_run_on_machine()),
+      resp);
 }
 
 grpc::Status JobsService::GetJob(grpc::ServerContext* ctx,

@@ -116,7 +116,8 @@ absl::StatusOr<JobView> JobService::Load(int64_t id) {
 absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
                                            const std::string& machine_id,
                                            const std::string& file_name,
-                                           const std::string& content) {
+                                           const std::string& content,
+                                           bool dry_run) {
   const v1::MachineConfig* machine = config::FindMachine(config_, machine_id);
   if (machine == nullptr) {
     return absl::NotFoundError(
@@ -149,7 +150,29 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
   }
   const gcode::Analysis analysis =
       gcode::Analyze(gcode::ParseProgram(content), LimitsOf(*machine));
-  const v1::PreflightReport report = Report(analysis);
+  v1::PreflightReport report = Report(analysis);
+  if (dry_run && report.passed()) {
+    // The machine itself checks every line (`$C`): what GRBL would reject.
+    std::vector<std::string> lines;
+    std::vector<int64_t> source_lines;
+    for (const auto& line : gcode::ParseProgram(content)) {
+      if (line.code.empty()) continue;
+      lines.push_back(line.code);
+      source_lines.push_back(line.source_line);
+    }
+    auto m = machines_->Find(machine_id);
+    if (!m.ok()) return m.status();
+    auto errors = (*m)->DryRun(lines, absl::Minutes(5));
+    if (!errors.ok()) return errors.status();
+    for (const auto& [index, message] : *errors) {
+      auto* v = report.add_violations();
+      v->set_line(
+          static_cast<int32_t>(source_lines[static_cast<size_t>(index)]));
+      v->set_rule("dry run");
+      v->set_message(absl::StrCat("the laser rejects this line: ", message));
+    }
+    if (!errors->empty()) report.set_passed(false);
+  }
   const std::string sha = crypto::Sha256Hex(content);
   std::error_code ec;
   std::filesystem::create_directories(jobs_dir_, ec);

@@ -32,7 +32,8 @@ class JobService {
   absl::StatusOr<JobView> Upload(const access::Actor& actor,
                                  const std::string& machine_id,
                                  const std::string& file_name,
-                                 const std::string& content);
+                                 const std::string& content,
+                                 bool dry_run = false);
   absl::StatusOr<JobView> Get(const access::Actor& actor, int64_t id);
   absl::StatusOr<std::vector<JobView>> List(const access::Actor& actor,
                                             const std::string& machine_id,

@@ -188,7 +188,8 @@ void MachineController::EndJob(store::JobState state,
 
 void MachineController::Tick(absl::Time now) {
   TryConnect(now);
-  if (link_ && !job_ && link_->outcome() == stream::Outcome::kFailed) {
+  if (link_ && !job_ && !dry_running_ &&
+      link_->outcome() == stream::Outcome::kFailed) {
     DropLink(link_->reason());
     return;
   }
@@ -601,6 +602,10 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
   }
   if (!link_)
     return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
+  if (dry_running_) {
+    return absl::UnavailableError(
+        "a dry run is in progress; try again shortly");
+  }
   if (!MayRunJobs(actor)) {
     return absl::PermissionDeniedError(absl::StrCat(
         config_.id(), " is unlocked for ", unlock_->login, ", not for you"));
@@ -747,6 +752,51 @@ absl::Status MachineController::EmergencyStop(const access::Actor& actor,
   unlock_.reset();
   Transition(State::kFault, actor.login, why);
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, std::string>>>
+MachineController::DryRun(const std::vector<std::string>& lines,
+                          absl::Duration timeout) {
+  stream::Streamer* link = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    if (config_.protocol() != "grbl") {
+      return absl::FailedPreconditionError(
+          "a dry run on the machine needs a GRBL laser");
+    }
+    if (!link_ || (state_ != State::kLocked && state_ != State::kUnlocked) ||
+        dry_running_) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(config_.id(), " is not idle (", StateName(state_),
+                       "); try the dry run later"));
+    }
+    dry_running_ = true;
+    link = link_.get();
+    link->WithProtocol([&](stream::HostProtocol& p, absl::Time now) {
+      if (auto* g = dynamic_cast<grbl::GrblHost*>(&p))
+        g->StartCheck(lines, now);
+    });
+    Audit("system", "job.dry_run",
+          absl::StrCat(lines.size(), " lines in $C check mode"));
+  }
+  // The supervisor leaves the link alone while dry_running_ is set.
+  const stream::Outcome outcome = link->Wait(timeout);
+  std::vector<std::pair<int64_t, std::string>> errors;
+  link->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+    if (auto* g = dynamic_cast<grbl::GrblHost*>(&p)) {
+      for (const auto& e : g->check_errors()) {
+        errors.push_back({e.line_index, absl::StrCat("error:", e.code, " (",
+                                                     e.meaning, ")")});
+      }
+    }
+  });
+  absl::MutexLock lock(&mu_);
+  dry_running_ = false;
+  if (outcome != stream::Outcome::kCompleted) {
+    return absl::UnavailableError(
+        absl::StrCat("the dry run did not finish: ", link->reason()));
+  }
+  return errors;
 }
 
 absl::Status MachineController::ConfirmPresence(const access::Actor& actor) {

@@ -136,6 +136,11 @@ class MachineController {
   absl::Status EmergencyStop(const access::Actor& actor,
                              const std::string& reason);
   absl::Status ConfirmPresence(const access::Actor& actor);
+  // GRBL only: streams `lines` in `$C` check mode — nothing moves, the laser
+  // stays off — and returns GRBL's errors as (line index, message). The
+  // machine must be connected and idle.
+  absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DryRun(
+      const std::vector<std::string>& lines, absl::Duration timeout);
   // The session that unlocked the machine ended (logout): lock it.
   void SessionEnded(const std::string& token_hash);
 
@@ -183,6 +188,7 @@ class MachineController {
   absl::Time last_presence_ ABSL_GUARDED_BY(mu_);
   absl::Time paused_at_ ABSL_GUARDED_BY(mu_);
   bool heaters_lowered_ ABSL_GUARDED_BY(mu_) = false;
+  bool dry_running_ ABSL_GUARDED_BY(mu_) = false;
   // Thermal check state: when heating last made progress, and since when the
   // hotend has been away from a target it had reached.
   absl::Time heat_progress_at_ ABSL_GUARDED_BY(mu_);

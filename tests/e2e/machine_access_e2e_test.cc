@@ -155,6 +155,37 @@ TEST_F(MachineE2E, EveryConditionOfTheFirstInvariantIsEnforced) {
   EXPECT_EQ(GetMachine("laser-1").state(), v1::MACHINE_STATE_UNLOCKED);
 }
 
+// A dry run on the laser itself (`$C` check mode) before anything fires:
+// the laser rejects what preflight could not know, and never turns on.
+TEST_F(MachineE2E, ADryRunOnTheLaserReportsItsErrorsWithoutFiring) {
+  StartLab();
+  auto ctx = Authed(pia_);
+  v1::Job job;
+  auto writer = v1::Jobs::NewStub(ch_)->UploadJob(ctx.get(), &job);
+  v1::UploadJobRequest header;
+  header.mutable_header()->set_machine_id("laser-1");
+  header.mutable_header()->set_file_name("probe.gcode");
+  header.mutable_header()->set_dry_run_on_machine(true);
+  writer->Write(header);
+  v1::UploadJobRequest chunk;
+  // G38.2 (probing) passes preflight, but this laser has no probe: GRBL rejects
+  // it.
+  chunk.set_chunk(
+      "G21 G90\nM4 S300\nG1 X10 Y10 F1000\nG38.2 X20\nG1 X20 Y20\nM5\n");
+  writer->Write(chunk);
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_FALSE(job.preflight().passed());
+  ASSERT_EQ(job.preflight().violations_size(), 1);
+  EXPECT_EQ(job.preflight().violations(0).line(), 4);
+  EXPECT_EQ(job.preflight().violations(0).rule(), "dry run");
+  EXPECT_THAT(job.preflight().violations(0).message(), HasSubstr("error:20"));
+  EXPECT_EQ(SimState("laser")["accepted"], "0");  // nothing ran for real
+  EXPECT_EQ(SimState("laser")["laser_on"], "0");
+  EXPECT_EQ(GetMachine("laser-1").state(), v1::MACHINE_STATE_LOCKED);
+}
+
 TEST_F(MachineE2E, ATrainersWorkshopLetsItsParticipantsRunJobs) {
   StartLab();
   const int64_t workshop = [&] {
