@@ -291,9 +291,30 @@ void CheckMachines(Checker& c, v1::Config& cfg,
                 absl::StrCat("\"", il.action(),
                              "\" is not an action; use hold, abort or estop"));
       }
-      if (il.source().empty()) il.set_source("sensor");
+      if (il.source().empty()) {
+        il.set_source(il.kind() == "extraction" || il.kind() == "air_assist"
+                          ? "user"
+                          : "sensor");
+      }
       if (il.source() != "sensor" && il.source() != "user") {
         c.Error(il, "source", "use \"sensor\" or \"user\"");
+      }
+      // What werkbank can actually check: the door through GRBL's door pin;
+      // extraction and air assist only by the user's confirmation (GRBL has
+      // no input for them). A config that promises more is refused.
+      if ((il.kind() == "extraction" || il.kind() == "air_assist") &&
+          il.source() == "sensor") {
+        c.Error(il, "source",
+                "werkbank cannot read an extraction or air-assist sensor yet; "
+                "use source: "
+                "\"user\" (confirmed at job start)");
+      }
+      if (il.kind() == "door" &&
+          (il.source() != "sensor" || m.protocol() != "grbl")) {
+        c.Error(il, "kind",
+                "the door interlock reads GRBL's door pin: it needs protocol "
+                "\"grbl\" and "
+                "source \"sensor\"");
       }
     }
   }

@@ -97,6 +97,24 @@ machines { id: "p1" machine_class: "fdm" protocol: "octoprint" port: "/dev/ttyAC
       msg, HasSubstr("machines[0].protocol: \"octoprint\" is not a protocol"));
 }
 
+TEST(ConfigLoader, InterlocksThatCannotBeCheckedAreRefused) {
+  auto cfg = ParseConfig(R"(time_zone: "UTC"
+opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
+machine_classes { name: "laser" }
+machines { id: "l1" machine_class: "laser" protocol: "grbl" port: "sim:grbl"
+  interlocks { kind: "extraction" source: "sensor" } }
+machines { id: "p1" machine_class: "laser" protocol: "marlin" port: "sim:marlin"
+  interlocks { kind: "door" } }
+)",
+                         "lab");
+  ASSERT_FALSE(cfg.ok());
+  const std::string msg(cfg.status().message());
+  EXPECT_THAT(msg, HasSubstr("machines[0].interlocks[0].source: werkbank "
+                             "cannot read an extraction"));
+  EXPECT_THAT(msg, HasSubstr("machines[1].interlocks[0].kind: the door "
+                             "interlock reads GRBL's door pin"));
+}
+
 TEST(ConfigLoader, SyntaxErrorNamesLineAndColumn) {
   auto cfg = ParseConfig("time_zone: \"UTC\"\nmachines { id: }\n", "lab");
   ASSERT_FALSE(cfg.ok());
