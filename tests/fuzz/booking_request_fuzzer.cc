@@ -28,11 +28,13 @@ time_zone: "Europe/Berlin"
 opening_hours { days: [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY] open: "08:00" close: "20:00" }
 machine_classes { name: "laser" }
 machines { id: "laser-1" machine_class: "laser" protocol: "grbl" port: "sim:grbl" }
-)", "fuzz");
+)",
+                                            "fuzz");
     store = std::move(*werkbank::store::SqliteStore::Open(":memory:"));
     hours = std::make_unique<werkbank::booking::OpeningHours>(
         *werkbank::booking::OpeningHours::FromConfig(config));
-    bookings = std::make_unique<werkbank::booking::BookingService>(*store, clock, config, *hours);
+    bookings = std::make_unique<werkbank::booking::BookingService>(
+        *store, clock, config, *hours);
     actor = werkbank::access::Actor{1, "staff", werkbank::store::kStaff, ""};
   }
   FixedClock clock;
@@ -53,12 +55,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.machine_class = in.Field();
   r.note = in.Field();
   r.participant_logins = {in.Field()};
-  r.kind = static_cast<werkbank::store::ReservationKind>(1 + (in.Number() & 3) % 3);
+  r.kind =
+      static_cast<werkbank::store::ReservationKind>(1 + (in.Number() & 3) % 3);
   r.start = absl::FromUnixSeconds(in.Number() % (int64_t{1} << 40));
   r.end = absl::FromUnixSeconds(in.Number() % (int64_t{1} << 40));
   (void)world->bookings->Create(world->actor, r);
   (void)werkbank::validate::Login(r.note);
   (void)werkbank::validate::Text("note", r.note, 500, true);
-  (void)world->bookings->Availability(world->actor, r.machine_id, r.start, r.end);
+  (void)world->bookings->Availability(world->actor, r.machine_id, r.start,
+                                      r.end);
   return 0;
 }

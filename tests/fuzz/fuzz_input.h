@@ -15,7 +15,8 @@ class Input {
   // Bytes up to the next '\x1f' (unit separator) or the end.
   std::string Field() {
     std::string out;
-    while (pos_ < size_ && data_[pos_] != 0x1f) out.push_back(static_cast<char>(data_[pos_++]));
+    while (pos_ < size_ && data_[pos_] != 0x1f)
+      out.push_back(static_cast<char>(data_[pos_++]));
     if (pos_ < size_) ++pos_;
     return out;
   }

@@ -7,7 +7,8 @@
 #include "drivers/marlin/marlin_host.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  werkbank::marlin::MarlinHost host({.window = 3, .response_timeout = absl::Seconds(1),
+  werkbank::marlin::MarlinHost host({.window = 3,
+                                     .response_timeout = absl::Seconds(1),
                                      .probe_timeout = absl::Seconds(1)});
   absl::Time now = absl::FromUnixSeconds(1790000000);
   host.StartJob({"G28", "G1 X10 Y10 F1200", "M104 S200", "G1 X20"}, now);

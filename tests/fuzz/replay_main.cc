@@ -19,11 +19,13 @@ int main(int argc, char** argv) {
       std::stringstream s;
       s << in.rdbuf();
       const std::string bytes = s.str();
-      LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+      LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()),
+                             bytes.size());
       ++count;
     };
     if (std::filesystem::is_directory(root, ec)) {
-      for (const auto& e : std::filesystem::recursive_directory_iterator(root, ec)) {
+      for (const auto& e :
+           std::filesystem::recursive_directory_iterator(root, ec)) {
         if (e.is_regular_file()) run(e.path());
       }
     } else {
