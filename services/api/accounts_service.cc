@@ -106,6 +106,7 @@ grpc::Status AccountsService::UpdateUser(grpc::ServerContext* ctx,
   up.reason = req->reason();
   auto u = domain_.accounts.UpdateUser(actor, up);
   if (!u.ok()) return ToGrpcStatus(u.status());
+  if (u->disabled) domain_.machines.UserSessionsEnded(u->id);
   *resp = ToProto(*u);
   return grpc::Status::OK;
 }
@@ -132,6 +133,9 @@ grpc::Status AccountsService::RevokeSessions(
   WERKBANK_AUTHORIZE(actor, ctx, "Accounts/RevokeSessions");
   auto n = domain_.accounts.RevokeSessions(actor, req->login());
   if (!n.ok()) return ToGrpcStatus(n.status());
+  if (auto u = domain_.accounts.GetUser(actor, req->login()); u.ok()) {
+    domain_.machines.UserSessionsEnded(u->id);
+  }
   resp->set_revoked(*n);
   return grpc::Status::OK;
 }

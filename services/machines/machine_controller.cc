@@ -504,6 +504,16 @@ absl::Status MachineController::Lock(const access::Actor& actor,
   return absl::OkStatus();
 }
 
+void MachineController::UserSessionsEnded(int64_t user_id) {
+  std::string token;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!unlock_ || unlock_->user_id != user_id) return;
+    token = unlock_->token_hash;
+  }
+  SessionEnded(token);
+}
+
 void MachineController::SessionEnded(const std::string& token_hash) {
   absl::MutexLock lock(&mu_);
   if (!unlock_ || unlock_->token_hash != token_hash || token_hash.empty())

@@ -143,6 +143,9 @@ class MachineController {
       const std::vector<std::string>& lines, absl::Duration timeout);
   // The session that unlocked the machine ended (logout): lock it.
   void SessionEnded(const std::string& token_hash);
+  // Every session of this user ended (revoked by staff, or the account was
+  // disabled): lock what the user had unlocked.
+  void UserSessionsEnded(int64_t user_id);
 
  private:
   void Loop();

@@ -57,6 +57,10 @@ void MachineManager::SessionEnded(const std::string& token_hash) {
   for (auto& [id, m] : machines_) m->SessionEnded(token_hash);
 }
 
+void MachineManager::UserSessionsEnded(int64_t user_id) {
+  for (auto& [id, m] : machines_) m->UserSessionsEnded(user_id);
+}
+
 absl::StatusOr<UnlockGrant> MachineManager::Grant(
     const access::Actor& actor, const v1::MachineConfig& machine,
     int64_t reservation_id) {

@@ -40,6 +40,7 @@ class MachineManager {
                       int64_t reservation_id);
   // A session ended (logout or revocation): lock what it had unlocked.
   void SessionEnded(const std::string& token_hash);
+  void UserSessionsEnded(int64_t user_id);
 
  private:
   absl::StatusOr<UnlockGrant> Grant(const access::Actor& actor,

@@ -186,6 +186,29 @@ TEST_F(MachineE2E, ADryRunOnTheLaserReportsItsErrorsWithoutFiring) {
   EXPECT_EQ(GetMachine("laser-1").state(), v1::MACHINE_STATE_LOCKED);
 }
 
+// The machine locks when the person who unlocked it logs out, or when staff
+// revoke that person's sessions.
+TEST_F(MachineE2E, LogoutAndRevokedSessionsLockTheMachine) {
+  StartLab();
+  BookNowAndCheckIn(pia_, "laser-1");
+  ASSERT_TRUE(Unlock(pia_, "laser-1").ok());
+  auto accounts = v1::Accounts::NewStub(ch_);
+  v1::LogoutResponse out;
+  auto lctx = Authed(pia_);
+  ASSERT_TRUE(accounts->Logout(lctx.get(), v1::LogoutRequest(), &out).ok());
+  EXPECT_EQ(GetMachine("laser-1").state(), v1::MACHINE_STATE_LOCKED);
+
+  BookNowAndCheckIn(tom_, "printer-1");
+  ASSERT_TRUE(Unlock(tom_, "printer-1").ok());
+  EXPECT_EQ(GetMachine("printer-1").state(), v1::MACHINE_STATE_UNLOCKED);
+  v1::RevokeSessionsRequest revoke;
+  revoke.set_login("tom");
+  v1::RevokeSessionsResponse revoked;
+  auto rctx = Authed(admin_);
+  ASSERT_TRUE(accounts->RevokeSessions(rctx.get(), revoke, &revoked).ok());
+  EXPECT_EQ(GetMachine("printer-1").state(), v1::MACHINE_STATE_LOCKED);
+}
+
 TEST_F(MachineE2E, ATrainersWorkshopLetsItsParticipantsRunJobs) {
   StartLab();
   const int64_t workshop = [&] {

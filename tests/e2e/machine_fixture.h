@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "daemon.h"
+#include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/audit.grpc.pb.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
 #include "werkbank/v1/jobs.grpc.pb.h"
