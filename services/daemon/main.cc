@@ -5,9 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -85,6 +88,40 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
       return false;
     }
   }
+  return true;
+}
+
+// Run()'s answer when the process should replace itself to reload, and the
+// address it served on, which the new image keeps (even if it was port 0).
+constexpr int kReexec = 100;
+std::string g_served_address;
+
+// SIGHUP: the new config is checked first; an invalid one is logged and the
+// old one stays. A valid one is applied by re-executing werkbankd, which
+// keeps its pid, port, TLS identity and database — but only while no job
+// runs, since every machine is made safe again on connect.
+bool ReloadWanted(const Flags& flags, machines::MachineManager& machines) {
+  if (flags.config_path.empty()) {
+    Log("SIGHUP: the embedded demo config cannot change; nothing to reload");
+    return false;
+  }
+  auto fresh = config::LoadConfigFile(flags.config_path);
+  if (!fresh.ok()) {
+    Log(absl::StrCat(
+        "SIGHUP: the new config is not valid; keeping the old one:\n",
+        fresh.status().message()));
+    return false;
+  }
+  for (const auto& m : machines.Snapshots()) {
+    if (m.state == machines::State::kRunning ||
+        m.state == machines::State::kPaused) {
+      Log(absl::StrCat(
+          "SIGHUP: the new config is valid, but ", m.id,
+          " is running a job; send SIGHUP again once the machines are idle"));
+      return false;
+    }
+  }
+  Log("SIGHUP: the new config is valid; reloading");
   return true;
 }
 
@@ -234,6 +271,7 @@ int Run(int argc, char** argv) {
   const absl::Duration step =
       watchdog ? std::min(*watchdog, absl::Seconds(30)) : absl::Seconds(30);
   absl::Time next_sweep = absl::Now() + absl::Seconds(30);
+  bool reload = false;
   // A daily backup, the first one right after start.
   absl::Time next_backup = absl::Now();
   while (true) {
@@ -253,8 +291,10 @@ int Run(int argc, char** argv) {
       break;
     }
     if (sig == SIGHUP) {
-      Log("SIGHUP: config reload is not supported yet; restart to apply "
-          "config changes");
+      if (ReloadWanted(flags, machines)) {
+        reload = true;
+        break;
+      }
       continue;
     }
     if (absl::Now() < next_sweep) continue;
@@ -263,13 +303,33 @@ int Run(int argc, char** argv) {
       Log(absl::StrCat("booking sweep failed: ", swept.status().message()));
     }
   }
-  Notify("STOPPING=1");
+  Notify(reload ? "RELOADING=1" : "STOPPING=1");
   (*server)->Shutdown(absl::Seconds(5));
-  Log("stopped");
-  return 0;
+  Log(reload ? "restarting with the new config" : "stopped");
+  g_served_address = address;
+  return reload ? kReexec : 0;
 }
 
 }  // namespace
 }  // namespace werkbank::daemon
 
-int main(int argc, char** argv) { return werkbank::daemon::Run(argc, argv); }
+int main(int argc, char** argv) {
+  const int code = werkbank::daemon::Run(argc, argv);
+  if (code == werkbank::daemon::kReexec) {
+    // Every descriptor is close-on-exec; the state-directory lock goes with
+    // them, and the new image takes it again, on the same address.
+    std::vector<std::string> args(argv, argv + argc);
+    auto listen = std::find(args.begin(), args.end(), "--listen");
+    if (listen != args.end() && listen + 1 != args.end()) {
+      *(listen + 1) = werkbank::daemon::g_served_address;
+    }
+    std::vector<char*> cargs;
+    for (auto& a : args) cargs.push_back(a.data());
+    cargs.push_back(nullptr);
+    ::execv("/proc/self/exe", cargs.data());
+    std::cerr << "werkbankd: cannot restart itself: " << std::strerror(errno)
+              << "\n";
+    return 1;
+  }
+  return code;
+}

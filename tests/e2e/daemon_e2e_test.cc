@@ -4,12 +4,15 @@
 #include <gmock/gmock.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <fstream>
 
+#include "absl/time/clock.h"
 #include "daemon.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
+#include "werkbank/v1/bookings.grpc.pb.h"
 
 namespace werkbank::testing {
 namespace {
@@ -156,6 +159,45 @@ TEST(DaemonE2E, CheckConfigPrintsOrNamesTheError) {
       "", {}, 20);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("cannot read config file"));
+}
+
+TEST(DaemonE2E, SighupChecksTheNewConfigAndReloadsOnlyAValidOne) {
+  const std::string config = R"(lab_name: "Before"
+time_zone: "Europe/Berlin"
+opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
+machine_classes { name: "laser" }
+)";
+  auto d = Daemon::Start({.config_text = config});
+  ASSERT_TRUE(d);
+  const std::string token = Login(d->Channel(), "admin", d->admin_password());
+  auto lab_name = [&] {
+    auto stub = v1::Bookings::NewStub(d->Channel());
+    v1::LabInfo info;
+    auto ctx = Authed(token);
+    return stub->GetLabInfo(ctx.get(), v1::GetLabInfoRequest(), &info).ok()
+               ? info.lab_name()
+               : std::string();
+  };
+  EXPECT_EQ(lab_name(), "Before");
+  // A broken config is refused; the daemon keeps serving the old one.
+  std::ofstream(d->config_path()) << "time_zone: \"Mars/Olympus\"\n";
+  d->Signal(SIGHUP);
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_THAT(d->log(),
+              HasSubstr("the new config is not valid; keeping the old one"));
+  EXPECT_EQ(lab_name(), "Before");
+  // A valid one is applied; sessions, data and the TLS identity stay.
+  std::string after = config;
+  after.replace(after.find("Before"), 6, "After!");
+  std::ofstream(d->config_path()) << after;
+  d->Signal(SIGHUP);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (lab_name() != "After!" && absl::Now() < deadline)
+    absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(lab_name(), "After!") << d->log();
+  EXPECT_THAT(d->log(), HasSubstr("restarting with the new config"));
+  EXPECT_TRUE(d->Running());
+  EXPECT_EQ(d->Stop(), 0);
 }
 
 TEST(DaemonE2E, SigtermShutsDownCleanly) {

@@ -28,10 +28,10 @@ std::unique_ptr<Daemon> Daemon::Start(const DaemonOptions& options) {
   std::vector<std::string> argv = {BinPath("werkbankd"), "--state-dir",
                                    d->state_dir_, "--listen", options.listen};
   if (!options.config_text.empty()) {
-    const std::string config_path = d->temp_->File("werkbank.textproto");
-    std::ofstream(config_path) << options.config_text;
+    d->config_path_ = d->temp_->File("werkbank.textproto");
+    std::ofstream(d->config_path_) << options.config_text;
     argv.push_back("--config");
-    argv.push_back(config_path);
+    argv.push_back(d->config_path_);
   }
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   d->process_ = std::make_unique<Background>(argv, d->out_path_, d->err_path_,
@@ -87,6 +87,8 @@ std::shared_ptr<grpc::Channel> Daemon::Channel() const {
 }
 
 int Daemon::Stop() { return process_->Stop(SIGTERM); }
+
+void Daemon::Signal(int sig) { ::kill(process_->pid(), sig); }
 
 void Daemon::Kill() { process_->Stop(SIGKILL); }
 

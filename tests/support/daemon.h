@@ -44,6 +44,11 @@ class Daemon {
   // A TLS channel pinned to the daemon's certificate.
   std::shared_ptr<grpc::Channel> Channel() const;
 
+  // The config file written for this daemon ("" for the demo lab).
+  const std::string& config_path() const { return config_path_; }
+  // Sends `sig` without waiting (e.g. SIGHUP).
+  void Signal(int sig);
+
   // SIGTERM and wait; returns the exit code.
   int Stop();
   // SIGKILL: a crash.
@@ -57,6 +62,7 @@ class Daemon {
   std::string out_path_, err_path_;
   std::unique_ptr<Background> process_;
   std::string address_;
+  std::string config_path_;
   int port_ = 0;
 };
 
