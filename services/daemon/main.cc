@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "demo_config.h"
 #include "file_util.h"
+#include "log.h"
 #include "machine_links.h"
 #include "sd_notify.h"
 #include "services/access/accounts.h"
@@ -58,9 +59,9 @@ struct Flags {
   bool check_config = false;
 };
 
-void Log(const std::string& line) {
-  std::cerr << "werkbankd: " << line << std::endl;
-}
+void Log(const std::string& line) { Log(Level::kInfo, line); }
+void Warn(const std::string& line) { Log(Level::kWarning, line); }
+void Fail(const std::string& line) { Log(Level::kError, line); }
 
 bool ParseFlags(int argc, char** argv, Flags& f) {
   for (int i = 1; i < argc; ++i) {
@@ -158,22 +159,22 @@ int Run(int argc, char** argv) {
       flags.listen.empty() ? config->server().listen() : flags.listen;
 
   if (auto s = MakePrivateDir(flags.state_dir); !s.ok()) {
-    Log(std::string(s.message()));
+    Fail(std::string(s.message()));
     return 1;
   }
   auto lock = LockStateDir(flags.state_dir + "/werkbankd.lock");
   if (!lock.ok()) {
-    Log(absl::StrCat(lock.status().message(), " (", flags.state_dir, ")"));
+    Fail(absl::StrCat(lock.status().message(), " (", flags.state_dir, ")"));
     return 1;
   }
   auto store = store::SqliteStore::Open(flags.state_dir + "/werkbank.db");
   if (!store.ok()) {
-    Log(std::string(store.status().message()));
+    Fail(std::string(store.status().message()));
     return 1;
   }
   auto hours = booking::OpeningHours::FromConfig(*config);
   if (!hours.ok()) {
-    Log(std::string(hours.status().message()));
+    Fail(std::string(hours.status().message()));
     return 2;
   }
 
@@ -217,7 +218,7 @@ int Run(int argc, char** argv) {
     if (auto s = WritePrivateFile(
             path, absl::StrCat("login: admin\npassword: ", **first, "\n"));
         !s.ok()) {
-      Log(std::string(s.message()));
+      Fail(std::string(s.message()));
       return 1;
     }
     Log(
@@ -233,7 +234,7 @@ int Run(int argc, char** argv) {
   if (!flags.plaintext) {
     auto tls = LoadOrCreateTlsIdentity(flags.state_dir + "/tls");
     if (!tls.ok()) {
-      Log(std::string(tls.status().message()));
+      Fail(std::string(tls.status().message()));
       return 1;
     }
     options.cert_pem = tls->cert_pem;
@@ -250,7 +251,7 @@ int Run(int argc, char** argv) {
                      bookings, machines, jobs,    reports,  flags.state_dir};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
-    Log(std::string(server.status().message()));
+    Fail(std::string(server.status().message()));
     return 1;
   }
   std::string host = listen.substr(0, listen.rfind(':'));
@@ -300,7 +301,7 @@ int Run(int argc, char** argv) {
     if (absl::Now() < next_sweep) continue;
     next_sweep = absl::Now() + absl::Seconds(30);
     if (auto swept = bookings.Sweep(); !swept.ok()) {
-      Log(absl::StrCat("booking sweep failed: ", swept.status().message()));
+      Warn(absl::StrCat("booking sweep failed: ", swept.status().message()));
     }
   }
   Notify(reload ? "RELOADING=1" : "STOPPING=1");

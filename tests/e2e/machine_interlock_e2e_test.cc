@@ -181,14 +181,15 @@ TEST_F(InterlockE2E, AHeaterThatDriftsAwayStopsThePrinter) {
 // The reservation window: a laser job does not run past the end of its
 // reservation; it is held, and cannot be resumed after the end.
 TEST_F(InterlockE2E, TheEndOfTheReservationHoldsALaserJob) {
-  StartLab(/*presence_seconds=*/0, /*laser_block_us=*/250000);
-  // Book the current minute with at least 25 s of it left.
-  while (absl::ToUnixSeconds(absl::Now()) % 60 > 35)
+  StartLab(/*presence_seconds=*/0, /*laser_block_us=*/500000);
+  // Book the current minute with at least 40 s of it left: the job's
+  // estimate (~13 s) must fit, its real run (~100 s here) must not.
+  while (absl::ToUnixSeconds(absl::Now()) % 60 > 20)
     absl::SleepFor(absl::Milliseconds(200));
   BookNowAndCheckIn(pia_, "laser-1", absl::Minutes(1));
   ASSERT_TRUE(Unlock(pia_, "laser-1").ok());
   const v1::Job job =
-      Upload(pia_, "laser-1", LaserProgram(400));  // ~100 s on this laser
+      Upload(pia_, "laser-1", LaserProgram(200));  // ~100 s on this laser
   grpc::Status started = StartJob(pia_, job.id());
   ASSERT_TRUE(started.ok()) << started.error_message();
   ASSERT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "1"; },

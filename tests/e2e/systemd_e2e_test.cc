@@ -66,6 +66,27 @@ TEST(SystemdE2E, ReadyWatchdogAndStoppingArriveInOrder) {
   EXPECT_EQ(last, "STOPPING=1");
 }
 
+TEST(SystemdE2E, UnderSystemdTheLogIsStructuredForTheJournal) {
+  TempDir dir;
+  NotifySocket journal(dir.File("journal"));
+  ASSERT_TRUE(journal.bound());
+  auto d = Daemon::Start(
+      {.env = {{"JOURNAL_STREAM", "8:12345"},
+               {"WERKBANK_JOURNAL_SOCKET", dir.File("journal")}}});
+  ASSERT_TRUE(d);
+  std::string entry;
+  for (std::string msg; !(msg = journal.Next(2000)).empty();) {
+    if (msg.find("first start") != std::string::npos) entry = msg;
+  }
+  EXPECT_THAT(entry, HasSubstr("PRIORITY=6\n"));
+  EXPECT_THAT(entry, HasSubstr("SYSLOG_IDENTIFIER=werkbankd\n"));
+  EXPECT_THAT(entry,
+              HasSubstr("MESSAGE=first start: created the staff account"));
+  EXPECT_THAT(d->log(),
+              ::testing::Not(HasSubstr("first start")));  // not on stderr too
+  EXPECT_THAT(entry, ::testing::Not(HasSubstr(d->admin_password())));
+}
+
 TEST(SystemdE2E, TheUnitIsHardened) {
   RunResult r = RunCommand(
       {"/bin/sh", "-c", "cd " WERKBANK_SOURCE_DIR " && scripts/security-score"},
