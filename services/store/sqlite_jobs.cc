@@ -3,11 +3,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "sqlite_transaction.h"
+#include "sqlite_values.h"
 
 namespace werkbank::store {
 namespace {
-
-int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
 constexpr const char* kJobColumns =
     "id, machine_id, owner_id, file_name, sha256, size_bytes, state, "
@@ -27,23 +26,12 @@ JobRecord ReadJob(SQLite::Statement& q) {
   j.preflight = q.getColumn(7).getString();
   j.line_count = q.getColumn(8).getInt64();
   j.estimated_seconds = q.getColumn(9).getDouble();
-  j.created_at = absl::FromUnixMicros(q.getColumn(10).getInt64());
-  if (!q.getColumn(11).isNull())
-    j.started_at = absl::FromUnixMicros(q.getColumn(11).getInt64());
-  if (!q.getColumn(12).isNull())
-    j.finished_at = absl::FromUnixMicros(q.getColumn(12).getInt64());
+  j.created_at = FromMicros(q.getColumn(10).getInt64());
+  j.started_at = OptionalTime(q, 11);
+  j.finished_at = OptionalTime(q, 12);
   j.end_reason = q.getColumn(13).getString();
   j.lines_done = q.getColumn(14).getInt64();
   return j;
-}
-
-void BindOptionalTime(SQLite::Statement& q, int index,
-                      const std::optional<absl::Time>& t) {
-  if (t) {
-    q.bind(index, Micros(*t));
-  } else {
-    q.bind(index);
-  }
 }
 
 }  // namespace
@@ -156,7 +144,7 @@ SqliteTransaction::ListMachineBlocks() {
   while (q.executeStep()) {
     out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
                    q.getColumn(2).getInt64(),
-                   absl::FromUnixMicros(q.getColumn(3).getInt64())});
+                   FromMicros(q.getColumn(3).getInt64())});
   }
   return out;
 }

@@ -7,16 +7,10 @@
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
+#include "sqlite_values.h"
 
 namespace werkbank::store {
 namespace {
-
-int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
-absl::Time FromMicros(int64_t us) {
-  if (us == std::numeric_limits<int64_t>::min()) return absl::InfinitePast();
-  if (us == std::numeric_limits<int64_t>::max()) return absl::InfiniteFuture();
-  return absl::FromUnixMicros(us);
-}
 
 bool IsUniqueViolation(const SQLite::Exception& e) {
   return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
@@ -85,9 +79,7 @@ QualificationRecord ReadQualification(SQLite::Statement& q) {
   r.granted_by = q.getColumn(4).getInt64();
   r.granted_at = FromMicros(q.getColumn(5).getInt64());
   r.expires_at = FromMicros(q.getColumn(6).getInt64());
-  if (!q.getColumn(7).isNull()) {
-    r.revoked_at = FromMicros(q.getColumn(7).getInt64());
-  }
+  r.revoked_at = OptionalTime(q, 7);
   r.revoke_reason = q.getColumn(8).getString();
   return r;
 }
@@ -108,9 +100,7 @@ ReservationRecord ReadReservation(SQLite::Statement& q) {
   r.note = q.getColumn(7).getString();
   r.created_at = FromMicros(q.getColumn(8).getInt64());
   r.cancel_reason = q.getColumn(9).getString();
-  if (!q.getColumn(10).isNull()) {
-    r.checked_in_at = FromMicros(q.getColumn(10).getInt64());
-  }
+  r.checked_in_at = OptionalTime(q, 10);
   return r;
 }
 
@@ -337,11 +327,7 @@ absl::Status SqliteTransaction::UpdateQualification(
                       "UPDATE qualifications SET expires_at = ?, revoked_at = "
                       "?, revoke_reason = ? WHERE id = ?");
   q.bind(1, Micros(r.expires_at));
-  if (r.revoked_at) {
-    q.bind(2, Micros(*r.revoked_at));
-  } else {
-    q.bind(2);
-  }
+  BindOptionalTime(q, 2, r.revoked_at);
   q.bind(3, r.revoke_reason);
   q.bind(4, r.id);
   if (q.exec() != 1) {
@@ -402,11 +388,7 @@ absl::Status SqliteTransaction::UpdateReservation(const ReservationRecord& r) {
                       "checked_in_at = ?, end_at = ? WHERE id = ?");
   q.bind(1, static_cast<int>(r.state));
   q.bind(2, r.cancel_reason);
-  if (r.checked_in_at) {
-    q.bind(3, Micros(*r.checked_in_at));
-  } else {
-    q.bind(3);
-  }
+  BindOptionalTime(q, 3, r.checked_in_at);
   q.bind(4, Micros(r.end));
   q.bind(5, r.id);
   if (q.exec() != 1) {
