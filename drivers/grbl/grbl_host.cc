@@ -1,6 +1,8 @@
 // GRBL host protocol; see grbl_host.h.
 #include "grbl_host.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -18,6 +20,17 @@ void GrblHost::End(stream::Outcome outcome, std::string reason) {
 
 void GrblHost::Queue(std::string command) {
   own_.push_back(std::move(command));
+}
+
+void GrblHost::RequestAlarmUnlock() {
+  unlock_alarm_ = true;
+  QueueAlarmUnlock();
+}
+
+void GrblHost::QueueAlarmUnlock() {
+  if (std::find(own_.begin(), own_.end(), "$X") == own_.end()) {
+    own_.push_back("$X");
+  }
 }
 
 void GrblHost::StartJob(std::vector<std::string> lines, absl::Time now) {
@@ -97,11 +110,8 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
       End(stream::Outcome::kAborted, "the controller reset during the job");
     }
     phase_ = Phase::kSettings;
-    own_.push_front("$$");
-    if (unlock_alarm_) {
-      unlock_alarm_ = false;
-      own_.push_back("$X");
-    }
+    if (own_.empty() || own_.front() != "$$") own_.push_front("$$");
+    if (unlock_alarm_) QueueAlarmUnlock();  // a reset dropped a `$X` in flight
     return;
   }
   if (auto alarm = ParseAlarm(line)) {
@@ -123,6 +133,7 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
     in_flight_.pop_front();
     in_flight_bytes_ -= sent.bytes;
     if (sent.job_index < 0) {
+      if (sent.alarm_unlock) unlock_alarm_ = false;  // answered, ok or not
       if (phase_ == Phase::kSettings && in_flight_.empty() && own_.empty()) {
         phase_ = Phase::kReady;
         if (options_.require_laser_mode && laser_mode_ != true &&
@@ -187,7 +198,7 @@ std::string GrblHost::Poll(absl::Time now) {
     if (!in_flight_.empty()) return "";
     std::string cmd = own_.front();
     own_.pop_front();
-    in_flight_.push_back({cmd.size() + 1, -1});
+    in_flight_.push_back({cmd.size() + 1, -1, cmd == "$X"});
     in_flight_bytes_ += cmd.size() + 1;
     return cmd + "\n";
   }

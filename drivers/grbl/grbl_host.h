@@ -60,9 +60,10 @@ class GrblHost : public stream::HostProtocol {
   std::string Hold(const std::string& reason, bool door) override;
   std::string Cancel(const std::string& reason) override;
   std::string SafeState() override;
-  // After the next start banner, lifts GRBL's alarm lock with `$X`: called
-  // only when a person has acknowledged the fault.
-  void RequestAlarmUnlock() { unlock_alarm_ = true; }
+  // Lifts GRBL's alarm lock with `$X`: called only when a person has
+  // acknowledged the fault. The request holds until the controller answers
+  // `$X`: a reset that crosses it (a banner) sends it again.
+  void RequestAlarmUnlock();
 
   stream::Outcome outcome() const override { return outcome_; }
   const std::string& reason() const override { return reason_; }
@@ -79,11 +80,13 @@ class GrblHost : public stream::HostProtocol {
   enum class Phase { kReset, kSettings, kReady };
   struct Sent {
     size_t bytes;
-    int64_t job_index;  // -1 for a command of the host's own
+    int64_t job_index;          // -1 for a command of the host's own
+    bool alarm_unlock = false;  // this is `$X`
   };
 
   void End(stream::Outcome outcome, std::string reason);
   void Queue(std::string command);
+  void QueueAlarmUnlock();  // `$X`, once
 
   GrblOptions options_;
   Phase phase_ = Phase::kReset;

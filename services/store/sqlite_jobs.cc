@@ -38,9 +38,9 @@ JobRecord ReadJob(SQLite::Statement& q) {
 
 absl::StatusOr<int64_t> SqliteTransaction::InsertJob(const JobRecord& j) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(
-      db_, absl::StrCat("INSERT INTO jobs (", kJobColumns,
-                        ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  CachedStatement q = statements_.Prepare(
+      absl::StrCat("INSERT INTO jobs (", kJobColumns,
+                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   q.bind(1, j.machine_id);
   q.bind(2, j.owner_id);
   q.bind(3, j.file_name);
@@ -61,8 +61,7 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertJob(const JobRecord& j) {
 
 absl::Status SqliteTransaction::UpdateJob(const JobRecord& j) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(
-      db_,
+  CachedStatement q = statements_.Prepare(
       "UPDATE jobs SET state = ?, started_at = ?, finished_at = ?, "
       "end_reason = ?, lines_done = ? WHERE id = ?");
   q.bind(1, static_cast<int>(j.state));
@@ -77,8 +76,8 @@ absl::Status SqliteTransaction::UpdateJob(const JobRecord& j) {
 
 absl::StatusOr<std::optional<JobRecord>> SqliteTransaction::FindJob(
     int64_t id) {
-  SQLite::Statement q(
-      db_, absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE id = ?"));
+  CachedStatement q = statements_.Prepare(
+      absl::StrCat("SELECT ", kJobColumns, " FROM jobs WHERE id = ?"));
   q.bind(1, id);
   if (!q.executeStep()) return std::optional<JobRecord>();
   return std::optional<JobRecord>(ReadJob(q));
@@ -86,10 +85,10 @@ absl::StatusOr<std::optional<JobRecord>> SqliteTransaction::FindJob(
 
 absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobs(
     const std::string& machine_id, int64_t owner_id, int limit) {
-  SQLite::Statement q(
-      db_, absl::StrCat("SELECT ", kJobColumns,
-                        " FROM jobs WHERE (? = '' OR machine_id = ?) AND "
-                        "(? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ?"));
+  CachedStatement q = statements_.Prepare(
+      absl::StrCat("SELECT ", kJobColumns,
+                   " FROM jobs WHERE (? = '' OR machine_id = ?) AND "
+                   "(? = 0 OR owner_id = ?) ORDER BY id DESC LIMIT ?"));
   q.bind(1, machine_id);
   q.bind(2, machine_id);
   q.bind(3, owner_id);
@@ -102,9 +101,8 @@ absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobs(
 
 absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobsInState(
     JobState state) {
-  SQLite::Statement q(db_,
-                      absl::StrCat("SELECT ", kJobColumns,
-                                   " FROM jobs WHERE state = ? ORDER BY id"));
+  CachedStatement q = statements_.Prepare(absl::StrCat(
+      "SELECT ", kJobColumns, " FROM jobs WHERE state = ? ORDER BY id"));
   q.bind(1, static_cast<int>(state));
   std::vector<JobRecord> out;
   while (q.executeStep()) out.push_back(ReadJob(q));
@@ -113,8 +111,7 @@ absl::StatusOr<std::vector<JobRecord>> SqliteTransaction::ListJobsInState(
 
 absl::Status SqliteTransaction::PutMachineBlock(const MachineBlockRecord& b) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(
-      db_,
+  CachedStatement q = statements_.Prepare(
       "INSERT OR REPLACE INTO machine_blocks (machine_id, reason, "
       "blocked_by, blocked_at) VALUES (?,?,?,?)");
   q.bind(1, b.machine_id);
@@ -128,7 +125,8 @@ absl::Status SqliteTransaction::PutMachineBlock(const MachineBlockRecord& b) {
 absl::Status SqliteTransaction::DeleteMachineBlock(
     const std::string& machine_id) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_, "DELETE FROM machine_blocks WHERE machine_id = ?");
+  CachedStatement q =
+      statements_.Prepare("DELETE FROM machine_blocks WHERE machine_id = ?");
   q.bind(1, machine_id);
   q.exec();
   return absl::OkStatus();
@@ -136,8 +134,7 @@ absl::Status SqliteTransaction::DeleteMachineBlock(
 
 absl::StatusOr<std::vector<MachineBlockRecord>>
 SqliteTransaction::ListMachineBlocks() {
-  SQLite::Statement q(
-      db_,
+  CachedStatement q = statements_.Prepare(
       "SELECT machine_id, reason, blocked_by, blocked_at FROM machine_blocks "
       "ORDER BY machine_id");
   std::vector<MachineBlockRecord> out;

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
 #include "schema.h"
@@ -12,7 +13,7 @@
 namespace werkbank::store {
 
 SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db)
-    : db_(std::move(db)) {}
+    : db_(std::move(db)), statements_(std::make_unique<StatementCache>(*db_)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -41,6 +42,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
         reader->db = std::make_unique<SQLite::Database>(
             path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
         reader->db->exec("PRAGMA busy_timeout = 5000");
+        reader->statements = std::make_unique<StatementCache>(*reader->db);
         store->readers_.push_back(std::move(reader));
       }
     } catch (const SQLite::Exception& e) {
@@ -81,51 +83,113 @@ absl::Status SqliteStore::Migrate() {
   return absl::OkStatus();
 }
 
-absl::Status SqliteStore::Run(
-    SQLite::Database& db, bool writable,
+absl::Status SqliteStore::RunReadOnly(
+    StatementCache& statements,
     const std::function<absl::Status(Transaction&)>& body) {
+  SQLite::Database& db = statements.db();
   try {
-    db.exec(writable ? "BEGIN IMMEDIATE" : "BEGIN");
+    db.exec("BEGIN");
   } catch (const SQLite::Exception& e) {
     return absl::UnavailableError(
         absl::StrCat("database is busy or unavailable: ", e.what()));
   }
-  SqliteTransaction tx(db, writable);
+  SqliteTransaction tx(statements, /*writable=*/false);
   absl::Status status;
   try {
     status = body(tx);
   } catch (const SQLite::Exception& e) {
     status = absl::InternalError(absl::StrCat("database error: ", e.what()));
   }
-  if (!status.ok() || !writable) {
-    db.tryExec("ROLLBACK");
-    return status;
+  db.tryExec("ROLLBACK");
+  return status;
+}
+
+absl::Status SqliteStore::Write(
+    const std::function<absl::Status(Transaction&)>& body) {
+  PendingWrite mine{&body};
+  std::vector<PendingWrite*> group;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&mine);
+    while (!mine.done && committing_) group_done_.Wait(&queue_mu_);
+    if (mine.done) return mine.status;  // a group led by another caller
+    committing_ = true;
+    group.swap(queue_);  // everything queued so far, this write included
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    CommitGroup(group);
+  }
+  {
+    absl::MutexLock lock(&queue_mu_);
+    for (PendingWrite* w : group) w->done = true;
+    committing_ = false;
+  }
+  group_done_.SignalAll();
+  return mine.status;
+}
+
+void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {
+  SQLite::Database& db = *db_;
+  auto fail_all = [&](const absl::Status& s) {
+    for (PendingWrite* w : group) w->status = s;
+  };
+  try {
+    db.exec("BEGIN IMMEDIATE");
+  } catch (const SQLite::Exception& e) {
+    fail_all(absl::UnavailableError(
+        absl::StrCat("database is busy or unavailable: ", e.what())));
+    return;
+  }
+  for (PendingWrite* w : group) {
+    SqliteTransaction tx(*statements_, /*writable=*/true);
+    try {
+      db.exec("SAVEPOINT one_write");
+      try {
+        w->status = (*w->body)(tx);
+      } catch (const SQLite::Exception& e) {
+        w->status =
+            absl::InternalError(absl::StrCat("database error: ", e.what()));
+      } catch (const std::exception& e) {
+        w->status = absl::InternalError(absl::StrCat("error: ", e.what()));
+      }
+      if (sqlite3_get_autocommit(db.getHandle()) != 0) {
+        // SQLite gave up the whole transaction (disk full, I/O error):
+        // the writes before this one are gone too.
+        fail_all(w->status.ok()
+                     ? absl::InternalError("the database transaction was lost")
+                     : w->status);
+        return;
+      }
+      if (!w->status.ok()) db.exec("ROLLBACK TO one_write");
+      db.exec("RELEASE one_write");
+    } catch (const SQLite::Exception& e) {
+      db.tryExec("ROLLBACK");
+      fail_all(absl::InternalError(absl::StrCat("database error: ", e.what())));
+      return;
+    }
   }
   try {
     db.exec("COMMIT");
   } catch (const SQLite::Exception& e) {
     db.tryExec("ROLLBACK");
-    return absl::UnavailableError(
+    const absl::Status lost = absl::UnavailableError(
         absl::StrCat("database commit failed: ", e.what()));
+    for (PendingWrite* w : group) {
+      if (w->status.ok()) w->status = lost;
+    }
   }
-  return absl::OkStatus();
-}
-
-absl::Status SqliteStore::Write(
-    const std::function<absl::Status(Transaction&)>& body) {
-  absl::MutexLock lock(&mu_);
-  return Run(*db_, /*writable=*/true, body);
 }
 
 absl::Status SqliteStore::Read(
     const std::function<absl::Status(Transaction&)>& body) {
   if (readers_.empty()) {
     absl::MutexLock lock(&mu_);
-    return Run(*db_, /*writable=*/false, body);
+    return RunReadOnly(*statements_, body);
   }
   Reader& reader = *readers_[next_reader_.fetch_add(1) % readers_.size()];
   absl::MutexLock lock(&reader.mu);
-  return Run(*reader.db, /*writable=*/false, body);
+  return RunReadOnly(*reader.statements, body);
 }
 
 absl::Status SqliteStore::Backup(const std::string& dest_path) {

@@ -4,9 +4,13 @@
 //
 // One writer connection, guarded by a mutex: SQLite has a single writer
 // anyway, and serializing here makes every check-then-write inside Write()
-// atomic. Reads (every request's authentication among them) use a small pool
-// of read-only connections, so that they never wait behind a commit's fsync;
-// WAL gives each a consistent snapshot.
+// atomic. Writes are group-committed: while one commit waits for its fsync,
+// the writes that arrive queue up, and the next of their callers runs them
+// all in one transaction, each in its own savepoint (a failing one undoes
+// only itself), with one fsync for the group. Every caller still returns
+// only once its own writes are durable. Reads (every request's authentication
+// among them) use a small pool of read-only connections, so that they never
+// wait behind a commit's fsync; WAL gives each a consistent snapshot.
 #ifndef WERKBANK_SERVICES_STORE_SQLITE_STORE_H_
 #define WERKBANK_SERVICES_STORE_SQLITE_STORE_H_
 
@@ -18,18 +22,15 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "statement_cache.h"
 #include "store.h"
-
-namespace SQLite {
-class Database;
-}
 
 namespace werkbank::store {
 
 class SqliteStore : public Store {
  public:
   // The schema version this build writes and understands.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens or creates the database at `path` and migrates it. Fails with
   // FAILED_PRECONDITION when the file was written by a newer werkbank.
@@ -46,19 +47,36 @@ class SqliteStore : public Store {
   absl::Status Backup(const std::string& dest_path) override;
 
  private:
+  // One caller's Write(), queued for the group that will commit it.
+  struct PendingWrite {
+    const std::function<absl::Status(Transaction&)>* body;
+    absl::Status status;
+    bool done = false;
+  };
   struct Reader {
     absl::Mutex mu;
     std::unique_ptr<SQLite::Database> db ABSL_GUARDED_BY(mu);
+    std::unique_ptr<StatementCache> statements ABSL_GUARDED_BY(mu);
   };
 
   explicit SqliteStore(std::unique_ptr<SQLite::Database> db);
   absl::Status Migrate();
-  static absl::Status Run(
-      SQLite::Database& db, bool writable,
+  // Runs every body of `group` in one transaction and sets their statuses.
+  void CommitGroup(const std::vector<PendingWrite*>& group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static absl::Status RunReadOnly(
+      StatementCache& statements,
       const std::function<absl::Status(Transaction&)>& body);
 
-  absl::Mutex mu_;
+  absl::Mutex queue_mu_;
+  absl::CondVar group_done_;
+  std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool committing_ ABSL_GUARDED_BY(queue_mu_) = false;
+
+  absl::Mutex mu_;  // the writer connection
   std::unique_ptr<SQLite::Database> db_ ABSL_GUARDED_BY(mu_);
+  // After db_: its statements are finalized before the connection closes.
+  std::unique_ptr<StatementCache> statements_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Reader>> readers_;  // empty: read on the writer
   std::atomic<size_t> next_reader_{0};
 };

@@ -57,10 +57,10 @@ void BindUser(SQLite::Statement& q, const UserRecord& u) {
 }
 
 absl::StatusOr<std::optional<UserRecord>> FindOneUser(
-    SQLite::Database& db, const char* where,
+    StatementCache& statements, const char* where,
     const std::function<void(SQLite::Statement&)>& bind) {
-  SQLite::Statement q(
-      db, absl::StrCat("SELECT ", kUserColumns, " FROM users ", where));
+  CachedStatement q = statements.Prepare(
+      absl::StrCat("SELECT ", kUserColumns, " FROM users ", where));
   bind(q);
   if (!q.executeStep()) return std::optional<UserRecord>();
   return std::optional<UserRecord>(ReadUser(q));
@@ -120,8 +120,7 @@ absl::Status SqliteTransaction::CheckWritable() const {
 absl::StatusOr<int64_t> SqliteTransaction::InsertUser(const UserRecord& user) {
   if (auto s = CheckWritable(); !s.ok()) return s;
   try {
-    SQLite::Statement q(
-        db_,
+    CachedStatement q = statements_.Prepare(
         "INSERT INTO users (login, display_name, roles, user_group, card_uid, "
         "password_hash, pin_hash, disabled, created_at, failed_logins, "
         "locked_until) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
@@ -140,8 +139,7 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertUser(const UserRecord& user) {
 absl::Status SqliteTransaction::UpdateUser(const UserRecord& user) {
   if (auto s = CheckWritable(); !s.ok()) return s;
   try {
-    SQLite::Statement q(
-        db_,
+    CachedStatement q = statements_.Prepare(
         "UPDATE users SET login=?, display_name=?, roles=?, user_group=?, "
         "card_uid=?, password_hash=?, pin_hash=?, disabled=?, created_at=?, "
         "failed_logins=?, locked_until=? WHERE id=?");
@@ -162,25 +160,25 @@ absl::Status SqliteTransaction::UpdateUser(const UserRecord& user) {
 
 absl::StatusOr<std::optional<UserRecord>> SqliteTransaction::FindUserById(
     int64_t id) {
-  return FindOneUser(db_, "WHERE id = ?",
+  return FindOneUser(statements_, "WHERE id = ?",
                      [&](SQLite::Statement& q) { q.bind(1, id); });
 }
 
 absl::StatusOr<std::optional<UserRecord>> SqliteTransaction::FindUserByLogin(
     const std::string& login) {
-  return FindOneUser(db_, "WHERE login = ?",
+  return FindOneUser(statements_, "WHERE login = ?",
                      [&](SQLite::Statement& q) { q.bind(1, login); });
 }
 
 absl::StatusOr<std::optional<UserRecord>> SqliteTransaction::FindUserByCard(
     const std::string& card_uid) {
-  return FindOneUser(db_, "WHERE card_uid = ?",
+  return FindOneUser(statements_, "WHERE card_uid = ?",
                      [&](SQLite::Statement& q) { q.bind(1, card_uid); });
 }
 
 absl::StatusOr<std::vector<UserRecord>> SqliteTransaction::ListUsers() {
-  SQLite::Statement q(
-      db_, absl::StrCat("SELECT ", kUserColumns, " FROM users ORDER BY login"));
+  CachedStatement q = statements_.Prepare(
+      absl::StrCat("SELECT ", kUserColumns, " FROM users ORDER BY login"));
   std::vector<UserRecord> out;
   while (q.executeStep()) out.push_back(ReadUser(q));
   return out;
@@ -194,9 +192,9 @@ absl::StatusOr<int64_t> SqliteTransaction::CountUsers() {
 
 absl::Status SqliteTransaction::InsertToken(const TokenRecord& token) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_,
-                      "INSERT INTO tokens (token_hash, user_id, created_at, "
-                      "expires_at, revoked) VALUES (?,?,?,?,?)");
+  CachedStatement q = statements_.Prepare(
+      "INSERT INTO tokens (token_hash, user_id, created_at, "
+      "expires_at, revoked) VALUES (?,?,?,?,?)");
   q.bind(1, token.token_hash);
   q.bind(2, token.user_id);
   q.bind(3, Micros(token.created_at));
@@ -208,9 +206,9 @@ absl::Status SqliteTransaction::InsertToken(const TokenRecord& token) {
 
 absl::StatusOr<std::optional<TokenRecord>> SqliteTransaction::FindToken(
     const std::string& token_hash) {
-  SQLite::Statement q(db_,
-                      "SELECT token_hash, user_id, created_at, expires_at, "
-                      "revoked FROM tokens WHERE token_hash = ?");
+  CachedStatement q = statements_.Prepare(
+      "SELECT token_hash, user_id, created_at, expires_at, "
+      "revoked FROM tokens WHERE token_hash = ?");
   q.bind(1, token_hash);
   if (!q.executeStep()) return std::optional<TokenRecord>();
   TokenRecord t;
@@ -224,8 +222,8 @@ absl::StatusOr<std::optional<TokenRecord>> SqliteTransaction::FindToken(
 
 absl::Status SqliteTransaction::RevokeToken(const std::string& token_hash) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_,
-                      "UPDATE tokens SET revoked = 1 WHERE token_hash = ?");
+  CachedStatement q =
+      statements_.Prepare("UPDATE tokens SET revoked = 1 WHERE token_hash = ?");
   q.bind(1, token_hash);
   q.exec();
   return absl::OkStatus();
@@ -233,8 +231,8 @@ absl::Status SqliteTransaction::RevokeToken(const std::string& token_hash) {
 
 absl::StatusOr<int> SqliteTransaction::RevokeTokensOfUser(int64_t user_id) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(
-      db_, "UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0");
+  CachedStatement q = statements_.Prepare(
+      "UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0");
   q.bind(1, user_id);
   return q.exec();
 }
@@ -244,9 +242,9 @@ absl::StatusOr<int> SqliteTransaction::RevokeTokensOfUser(int64_t user_id) {
 absl::StatusOr<int64_t> SqliteTransaction::InsertBriefing(
     const BriefingRecord& b) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_,
-                      "INSERT INTO briefings (machine_class, trainer_id, "
-                      "held_at, note) VALUES (?,?,?,?)");
+  CachedStatement q = statements_.Prepare(
+      "INSERT INTO briefings (machine_class, trainer_id, "
+      "held_at, note) VALUES (?,?,?,?)");
   q.bind(1, b.machine_class);
   q.bind(2, b.trainer_id);
   q.bind(3, Micros(b.held_at));
@@ -254,9 +252,9 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertBriefing(
   q.exec();
   const int64_t id = db_.getLastInsertRowid();
   for (int64_t user_id : b.participant_ids) {
-    SQLite::Statement p(db_,
-                        "INSERT OR IGNORE INTO briefing_participants "
-                        "(briefing_id, user_id) VALUES (?, ?)");
+    CachedStatement p = statements_.Prepare(
+        "INSERT OR IGNORE INTO briefing_participants "
+        "(briefing_id, user_id) VALUES (?, ?)");
     p.bind(1, id);
     p.bind(2, user_id);
     p.exec();
@@ -266,10 +264,10 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertBriefing(
 
 absl::StatusOr<std::vector<BriefingRecord>> SqliteTransaction::ListBriefings(
     const std::string& machine_class) {
-  SQLite::Statement q(db_,
-                      "SELECT id, machine_class, trainer_id, held_at, note "
-                      "FROM briefings WHERE ? = '' OR machine_class = ? "
-                      "ORDER BY held_at, id");
+  CachedStatement q = statements_.Prepare(
+      "SELECT id, machine_class, trainer_id, held_at, note "
+      "FROM briefings WHERE ? = '' OR machine_class = ? "
+      "ORDER BY held_at, id");
   q.bind(1, machine_class);
   q.bind(2, machine_class);
   std::vector<BriefingRecord> out;
@@ -283,9 +281,9 @@ absl::StatusOr<std::vector<BriefingRecord>> SqliteTransaction::ListBriefings(
     out.push_back(std::move(b));
   }
   for (BriefingRecord& b : out) {
-    SQLite::Statement p(db_,
-                        "SELECT user_id FROM briefing_participants WHERE "
-                        "briefing_id = ? ORDER BY user_id");
+    CachedStatement p = statements_.Prepare(
+        "SELECT user_id FROM briefing_participants WHERE "
+        "briefing_id = ? ORDER BY user_id");
     p.bind(1, b.id);
     while (p.executeStep())
       b.participant_ids.push_back(p.getColumn(0).getInt64());
@@ -296,8 +294,7 @@ absl::StatusOr<std::vector<BriefingRecord>> SqliteTransaction::ListBriefings(
 absl::StatusOr<int64_t> SqliteTransaction::InsertQualification(
     const QualificationRecord& r) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(
-      db_,
+  CachedStatement q = statements_.Prepare(
       "INSERT INTO qualifications (user_id, machine_class, briefing_id, "
       "granted_by, granted_at, expires_at, revoked_at, revoke_reason) "
       "VALUES (?,?,?,?,?,?,NULL,'')");
@@ -313,8 +310,8 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertQualification(
 
 absl::StatusOr<std::optional<QualificationRecord>>
 SqliteTransaction::FindQualification(int64_t id) {
-  SQLite::Statement q(db_, absl::StrCat("SELECT ", kQualificationColumns,
-                                        " FROM qualifications WHERE id = ?"));
+  CachedStatement q = statements_.Prepare(absl::StrCat(
+      "SELECT ", kQualificationColumns, " FROM qualifications WHERE id = ?"));
   q.bind(1, id);
   if (!q.executeStep()) return std::optional<QualificationRecord>();
   return std::optional<QualificationRecord>(ReadQualification(q));
@@ -323,9 +320,9 @@ SqliteTransaction::FindQualification(int64_t id) {
 absl::Status SqliteTransaction::UpdateQualification(
     const QualificationRecord& r) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_,
-                      "UPDATE qualifications SET expires_at = ?, revoked_at = "
-                      "?, revoke_reason = ? WHERE id = ?");
+  CachedStatement q = statements_.Prepare(
+      "UPDATE qualifications SET expires_at = ?, revoked_at = "
+      "?, revoke_reason = ? WHERE id = ?");
   q.bind(1, Micros(r.expires_at));
   BindOptionalTime(q, 2, r.revoked_at);
   q.bind(3, r.revoke_reason);
@@ -338,10 +335,10 @@ absl::Status SqliteTransaction::UpdateQualification(
 
 absl::StatusOr<std::vector<QualificationRecord>>
 SqliteTransaction::ListQualifications(std::optional<int64_t> user_id) {
-  SQLite::Statement q(
-      db_, absl::StrCat("SELECT ", kQualificationColumns,
-                        " FROM qualifications WHERE ? OR user_id = ? "
-                        "ORDER BY granted_at, id"));
+  CachedStatement q = statements_.Prepare(
+      absl::StrCat("SELECT ", kQualificationColumns,
+                   " FROM qualifications WHERE ? OR user_id = ? "
+                   "ORDER BY granted_at, id"));
   q.bind(1, user_id ? 0 : 1);
   q.bind(2, user_id.value_or(0));
   std::vector<QualificationRecord> out;
@@ -354,8 +351,7 @@ SqliteTransaction::ListQualifications(std::optional<int64_t> user_id) {
 absl::StatusOr<int64_t> SqliteTransaction::InsertReservation(
     const ReservationRecord& r) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(
-      db_,
+  CachedStatement q = statements_.Prepare(
       "INSERT INTO reservations (machine_id, owner_id, kind, state, start_at, "
       "end_at, note, created_at, cancel_reason, checked_in_at) "
       "VALUES (?,?,?,?,?,?,?,?,?,NULL)");
@@ -371,9 +367,9 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertReservation(
   q.exec();
   const int64_t id = db_.getLastInsertRowid();
   for (int64_t user_id : r.participant_ids) {
-    SQLite::Statement p(db_,
-                        "INSERT OR IGNORE INTO reservation_participants "
-                        "(reservation_id, user_id) VALUES (?, ?)");
+    CachedStatement p = statements_.Prepare(
+        "INSERT OR IGNORE INTO reservation_participants "
+        "(reservation_id, user_id) VALUES (?, ?)");
     p.bind(1, id);
     p.bind(2, user_id);
     p.exec();
@@ -383,9 +379,9 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertReservation(
 
 absl::Status SqliteTransaction::UpdateReservation(const ReservationRecord& r) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_,
-                      "UPDATE reservations SET state = ?, cancel_reason = ?, "
-                      "checked_in_at = ?, end_at = ? WHERE id = ?");
+  CachedStatement q = statements_.Prepare(
+      "UPDATE reservations SET state = ?, cancel_reason = ?, "
+      "checked_in_at = ?, end_at = ? WHERE id = ?");
   q.bind(1, static_cast<int>(r.state));
   q.bind(2, r.cancel_reason);
   BindOptionalTime(q, 3, r.checked_in_at);
@@ -400,9 +396,9 @@ absl::Status SqliteTransaction::UpdateReservation(const ReservationRecord& r) {
 absl::Status SqliteTransaction::LoadReservationParticipants(
     ReservationRecord& r) {
   if (r.kind != ReservationKind::kWorkshop) return absl::OkStatus();
-  SQLite::Statement p(db_,
-                      "SELECT user_id FROM reservation_participants WHERE "
-                      "reservation_id = ? ORDER BY user_id");
+  CachedStatement p = statements_.Prepare(
+      "SELECT user_id FROM reservation_participants WHERE "
+      "reservation_id = ? ORDER BY user_id");
   p.bind(1, r.id);
   while (p.executeStep())
     r.participant_ids.push_back(p.getColumn(0).getInt64());
@@ -413,9 +409,9 @@ absl::StatusOr<std::vector<ReservationRecord>>
 SqliteTransaction::QueryReservations(
     const std::string& where_sql,
     const std::function<void(SQLite::Statement&)>& bind) {
-  SQLite::Statement q(
-      db_, absl::StrCat("SELECT ", kReservationColumns, " FROM reservations ",
-                        where_sql, " ORDER BY start_at, id"));
+  CachedStatement q = statements_.Prepare(
+      absl::StrCat("SELECT ", kReservationColumns, " FROM reservations ",
+                   where_sql, " ORDER BY start_at, id"));
   bind(q);
   std::vector<ReservationRecord> out;
   while (q.executeStep()) out.push_back(ReadReservation(q));
@@ -437,38 +433,47 @@ SqliteTransaction::FindReservation(int64_t id) {
 absl::StatusOr<std::vector<ReservationRecord>>
 SqliteTransaction::FindOverlapping(const std::string& machine_id,
                                    absl::Time start, absl::Time end) {
+  // end_at first: the index on active reservations by (machine, end) then
+  // visits only those still running or ahead, not the machine's history.
   return QueryReservations(
-      absl::StrCat("WHERE machine_id = ? AND state IN ", kActiveStates,
-                   " AND start_at < ? AND end_at > ?"),
+      absl::StrCat("WHERE machine_id = ? AND end_at > ? AND start_at < ? AND "
+                   "state IN ",
+                   kActiveStates),
       [&](SQLite::Statement& q) {
         q.bind(1, machine_id);
-        q.bind(2, Micros(end));
-        q.bind(3, Micros(start));
+        q.bind(2, Micros(start));
+        q.bind(3, Micros(end));
       });
 }
 
 absl::StatusOr<std::vector<ReservationRecord>>
 SqliteTransaction::ListReservations(const ReservationFilter& f) {
-  std::string where =
-      "WHERE (? = '' OR machine_id = ?) AND end_at > ? AND start_at < ? AND "
-      "(? = 0 OR owner_id = ? OR id IN (SELECT reservation_id FROM "
-      "reservation_participants WHERE user_id = ?))";
+  // Only the conditions the filter sets, so that SQLite can pick an index
+  // for each (a generic "? = '' OR ..." form makes it scan the table).
+  std::string where = "WHERE end_at > ? AND start_at < ?";
+  if (!f.machine_id.empty()) absl::StrAppend(&where, " AND machine_id = ?");
+  if (f.user_id) {
+    absl::StrAppend(&where,
+                    " AND (owner_id = ? OR id IN (SELECT reservation_id FROM "
+                    "reservation_participants WHERE user_id = ?))");
+  }
   if (f.active_only) absl::StrAppend(&where, " AND state IN ", kActiveStates);
   return QueryReservations(where, [&](SQLite::Statement& q) {
-    q.bind(1, f.machine_id);
-    q.bind(2, f.machine_id);
-    q.bind(3, Micros(f.from));
-    q.bind(4, Micros(f.to));
-    q.bind(5, f.user_id ? 1 : 0);
-    q.bind(6, f.user_id.value_or(0));
-    q.bind(7, f.user_id.value_or(0));
+    int i = 0;
+    q.bind(++i, Micros(f.from));
+    q.bind(++i, Micros(f.to));
+    if (!f.machine_id.empty()) q.bind(++i, f.machine_id);
+    if (f.user_id) {
+      q.bind(++i, *f.user_id);
+      q.bind(++i, *f.user_id);
+    }
   });
 }
 
 absl::StatusOr<std::vector<ReservationRecord>>
 SqliteTransaction::ListActiveStartedBefore(absl::Time t) {
   return QueryReservations(
-      absl::StrCat("WHERE state IN ", kActiveStates, " AND start_at < ?"),
+      absl::StrCat("WHERE start_at < ? AND state IN ", kActiveStates),
       [&](SQLite::Statement& q) { q.bind(1, Micros(t)); });
 }
 
@@ -483,10 +488,10 @@ absl::StatusOr<std::optional<AuditRecord>> SqliteTransaction::LastAuditEvent() {
 
 absl::Status SqliteTransaction::InsertAudit(const AuditRecord& e) {
   if (auto s = CheckWritable(); !s.ok()) return s;
-  SQLite::Statement q(db_,
-                      "INSERT INTO audit_events (id, at, actor, action, "
-                      "subject, detail, prev_hash, hash) VALUES "
-                      "(?,?,?,?,?,?,?,?)");
+  CachedStatement q = statements_.Prepare(
+      "INSERT INTO audit_events (id, at, actor, action, "
+      "subject, detail, prev_hash, hash) VALUES "
+      "(?,?,?,?,?,?,?,?)");
   q.bind(1, e.id);
   q.bind(2, Micros(e.at));
   q.bind(3, e.actor);
@@ -503,11 +508,11 @@ absl::Status SqliteTransaction::InsertAudit(const AuditRecord& e) {
 absl::StatusOr<std::vector<AuditRecord>> SqliteTransaction::ListAudit(
     int64_t after_id, int limit, const std::string& subject_prefix) {
   const bool newest = after_id < 0;
-  SQLite::Statement q(
-      db_, absl::StrCat("SELECT id, at, actor, action, subject, detail, "
-                        "prev_hash, hash FROM audit_events WHERE id > ? AND "
-                        "substr(subject, 1, length(?)) = ? ORDER BY id ",
-                        newest ? "DESC" : "ASC", " LIMIT ?"));
+  CachedStatement q = statements_.Prepare(
+      absl::StrCat("SELECT id, at, actor, action, subject, detail, "
+                   "prev_hash, hash FROM audit_events WHERE id > ? AND "
+                   "substr(subject, 1, length(?)) = ? ORDER BY id ",
+                   newest ? "DESC" : "ASC", " LIMIT ?"));
   q.bind(1, newest ? int64_t{0} : after_id);
   q.bind(2, subject_prefix);
   q.bind(3, subject_prefix);

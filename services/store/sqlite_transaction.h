@@ -5,14 +5,15 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "statement_cache.h"
 #include "store.h"
 
 namespace werkbank::store {
 
 class SqliteTransaction : public Transaction {
  public:
-  SqliteTransaction(SQLite::Database& db, bool writable)
-      : db_(db), writable_(writable) {}
+  SqliteTransaction(StatementCache& statements, bool writable)
+      : statements_(statements), db_(statements.db()), writable_(writable) {}
 
   absl::StatusOr<int64_t> InsertUser(const UserRecord& user) override;
   absl::Status UpdateUser(const UserRecord& user) override;
@@ -77,6 +78,7 @@ class SqliteTransaction : public Transaction {
       const std::function<void(SQLite::Statement&)>& bind);
   absl::Status LoadReservationParticipants(ReservationRecord& r);
 
+  StatementCache& statements_;
   SQLite::Database& db_;
   bool writable_;
 };

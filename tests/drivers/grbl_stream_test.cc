@@ -251,3 +251,55 @@ TEST(GrblStream, AVanishedPortFailsTheJobWithoutHanging) {
 
 }  // namespace
 }  // namespace werkbank
+
+namespace werkbank {
+namespace {
+
+// Everything the host writes until it has nothing more to say, without the
+// status queries.
+std::string Drain(grbl::GrblHost& host, absl::Time now) {
+  std::string wire;
+  for (int i = 0; i < 10; ++i) wire += host.Poll(now);
+  wire.erase(std::remove(wire.begin(), wire.end(), grbl::kStatusQuery),
+             wire.end());
+  return wire;
+}
+
+// A person's `$X` survives a reset that crosses it: the banner of a reset
+// that arrives after `$X` went out (and so dropped it) sends it again, and
+// once the controller has answered it is not sent again.
+TEST(GrblAlarmUnlock, SurvivesAResetThatCrossesIt) {
+  grbl::GrblHost host;
+  const absl::Time now = absl::Now();
+  EXPECT_EQ(Drain(host, now), std::string(1, grbl::kSoftReset));
+  host.RequestAlarmUnlock();
+  host.OnLine("Grbl 1.1h ['$' for help]", now);
+  EXPECT_EQ(Drain(host, now), "$$\n");
+  host.OnLine("ok", now);
+  EXPECT_EQ(Drain(host, now), "$X\n");
+  // The controller resets before it reads `$X`.
+  host.OnLine("Grbl 1.1h ['$' for help]", now);
+  EXPECT_EQ(Drain(host, now), "$$\n");
+  host.OnLine("ok", now);
+  EXPECT_EQ(Drain(host, now), "$X\n");
+  host.OnLine("[MSG:Caution: Unlocked]", now);
+  host.OnLine("ok", now);
+  EXPECT_TRUE(host.ready());
+  host.OnLine("Grbl 1.1h ['$' for help]", now);
+  EXPECT_EQ(Drain(host, now), "$$\n");
+}
+
+// Without a person's acknowledgement the host never sends `$X`.
+TEST(GrblAlarmUnlock, NeverWithoutARequest) {
+  grbl::GrblHost host;
+  const absl::Time now = absl::Now();
+  Drain(host, now);
+  host.OnLine("Grbl 1.1h ['$' for help]", now);
+  EXPECT_EQ(Drain(host, now), "$$\n");
+  host.OnLine("ALARM:1", now);
+  host.OnLine("ok", now);
+  EXPECT_EQ(Drain(host, now), "");
+}
+
+}  // namespace
+}  // namespace werkbank

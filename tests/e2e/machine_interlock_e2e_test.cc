@@ -149,7 +149,9 @@ TEST_F(InterlockE2E, AnAlarmFaultsTheLaserUntilStaffAcknowledge) {
   ASSERT_TRUE(StartJob(pia_, again.id()).ok());
   EXPECT_TRUE(WaitUntil(
       [&] { return GetJob(again.id()).state() == v1::JOB_STATE_COMPLETED; },
-      absl::Seconds(20)));
+      absl::Seconds(20)))
+      << GetJob(again.id()).DebugString()
+      << GetMachine("laser-1").DebugString();
 }
 
 // Thermal: a heater that quietly stops heating is noticed by the host, which
