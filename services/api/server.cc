@@ -3,6 +3,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
@@ -10,6 +11,14 @@
 #include "absl/strings/str_cat.h"
 
 namespace werkbank::api {
+namespace {
+
+// A lab has tens of people on the API at once; these leave room for many
+// more, and stop a flood from starving the machine controllers of memory.
+constexpr int kMaxIdleThreads = 32;
+constexpr int kMaxThreads = 256;
+
+}  // namespace
 
 bool IsLoopback(const std::string& host_port) {
   std::string host = host_port;
@@ -58,6 +67,16 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   for (auto& s : server->services_) builder.RegisterService(s.get());
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   builder.SetMaxSendMessageSize(16 * 1024 * 1024);
+  // Threads that finish a request keep polling instead of exiting and being
+  // created again for the next one (the default keeps two); the quota bounds
+  // how many requests run at once, however many clients connect.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxIdleThreads);
+  grpc::ResourceQuota quota("werkbankd");
+  quota.SetMaxThreads(kMaxThreads);
+  builder.SetResourceQuota(quota);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

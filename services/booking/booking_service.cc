@@ -130,19 +130,14 @@ absl::Status BookingService::CheckRules(const access::Actor& actor,
       return s;
     }
   }
-  store::ReservationFilter mine;
-  mine.user_id = actor.user_id;
-  mine.from = now;
-  auto upcoming = tx.ListReservations(mine);
-  if (!upcoming.ok()) return upcoming.status();
-  int count = 0;
-  for (const auto& u : *upcoming) {
-    if (u.owner_id == actor.user_id && u.kind == ReservationKind::kPersonal &&
-        config::FindMachine(config_, u.machine_id) != nullptr &&
-        config::FindMachine(config_, u.machine_id)->machine_class() == cls) {
-      ++count;
-    }
+  std::vector<std::string> class_machines;
+  for (const auto& m : config_.machines()) {
+    if (m.machine_class() == cls) class_machines.push_back(m.id());
   }
+  auto upcoming = tx.CountActiveOwned(actor.user_id, ReservationKind::kPersonal,
+                                      now, class_machines);
+  if (!upcoming.ok()) return upcoming.status();
+  const int64_t count = *upcoming;
   if (count >= rules.max_future_bookings()) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "you already have ", count, " upcoming ", cls,

@@ -113,15 +113,22 @@ CREATE TABLE machine_blocks (
   blocked_at INTEGER NOT NULL
 );
 )sql",
-    // 2 -> 3: indexes by end time, so that a booking decision reads only the
-    // reservations still running or ahead, however long the lab's history:
-    // per machine (overlap checks) and per owner (quotas, "my bookings");
-    // the active ones by start (the no-show sweep); workshops by participant.
+    // 2 -> 3: indexes so that a booking decision reads only the active
+    // reservations still running or ahead, however long the lab's history
+    // and however many were cancelled: per machine (overlap checks, answered
+    // from the index but for the clash itself), per owner (quotas, answered
+    // from the index), by start (the no-show sweep); all reservations by end
+    // per machine and owner (listings, reports); workshops by participant.
     R"sql(
 DROP INDEX reservations_by_machine;
 DROP INDEX reservations_by_owner;
 CREATE INDEX reservations_by_machine_end ON reservations(machine_id, end_at);
 CREATE INDEX reservations_by_owner_end ON reservations(owner_id, end_at);
+CREATE INDEX reservations_active_by_machine
+  ON reservations(machine_id, end_at, start_at) WHERE state IN (1, 2);
+CREATE INDEX reservations_active_by_owner
+  ON reservations(owner_id, end_at, kind, machine_id, state)
+  WHERE state IN (1, 2);
 CREATE INDEX reservations_active_by_start ON reservations(start_at)
   WHERE state IN (1, 2);
 CREATE INDEX reservation_participants_by_user

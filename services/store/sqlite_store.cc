@@ -111,21 +111,28 @@ absl::Status SqliteStore::Write(
   {
     absl::MutexLock lock(&queue_mu_);
     queue_.push_back(&mine);
-    while (!mine.done && committing_) group_done_.Wait(&queue_mu_);
+    if (!committing_) {
+      committing_ = true;
+      mine.leads = true;
+    }
+    // Only this caller's own wake-up: its group committed, or it leads next.
+    queue_mu_.Await(absl::Condition(
+        +[](PendingWrite* w) { return w->done || w->leads; }, &mine));
     if (mine.done) return mine.status;  // a group led by another caller
-    committing_ = true;
     group.swap(queue_);  // everything queued so far, this write included
   }
   {
     absl::MutexLock lock(&mu_);
     CommitGroup(group);
   }
-  {
-    absl::MutexLock lock(&queue_mu_);
-    for (PendingWrite* w : group) w->done = true;
+  absl::MutexLock lock(&queue_mu_);
+  ++commits_;
+  for (PendingWrite* w : group) w->done = true;
+  if (queue_.empty()) {
     committing_ = false;
+  } else {
+    queue_.front()->leads = true;  // arrived during this commit
   }
-  group_done_.SignalAll();
   return mine.status;
 }
 
@@ -190,6 +197,16 @@ absl::Status SqliteStore::Read(
   Reader& reader = *readers_[next_reader_.fetch_add(1) % readers_.size()];
   absl::MutexLock lock(&reader.mu);
   return RunReadOnly(*reader.statements, body);
+}
+
+size_t SqliteStore::queued_writes() {
+  absl::MutexLock lock(&queue_mu_);
+  return queue_.size();
+}
+
+int64_t SqliteStore::commits() {
+  absl::MutexLock lock(&queue_mu_);
+  return commits_;
 }
 
 absl::Status SqliteStore::Backup(const std::string& dest_path) {

@@ -46,12 +46,18 @@ class SqliteStore : public Store {
   // Online, consistent copy into `dest_path` (SQLite backup API).
   absl::Status Backup(const std::string& dest_path) override;
 
+  // For tests and benchmarks: writes waiting for a group, and transactions
+  // committed so far (each holding one or more writes).
+  size_t queued_writes();
+  int64_t commits();
+
  private:
   // One caller's Write(), queued for the group that will commit it.
   struct PendingWrite {
     const std::function<absl::Status(Transaction&)>* body;
     absl::Status status;
-    bool done = false;
+    bool done = false;   // committed or failed; status is final
+    bool leads = false;  // runs the next group
   };
   struct Reader {
     absl::Mutex mu;
@@ -69,9 +75,9 @@ class SqliteStore : public Store {
       const std::function<absl::Status(Transaction&)>& body);
 
   absl::Mutex queue_mu_;
-  absl::CondVar group_done_;
   std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool committing_ ABSL_GUARDED_BY(queue_mu_) = false;
+  int64_t commits_ ABSL_GUARDED_BY(queue_mu_) = 0;
 
   absl::Mutex mu_;  // the writer connection
   std::unique_ptr<SQLite::Database> db_ ABSL_GUARDED_BY(mu_);

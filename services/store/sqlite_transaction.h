@@ -51,6 +51,9 @@ class SqliteTransaction : public Transaction {
       const std::string& machine_id, absl::Time start, absl::Time end) override;
   absl::StatusOr<std::vector<ReservationRecord>> ListReservations(
       const ReservationFilter& filter) override;
+  absl::StatusOr<int64_t> CountActiveOwned(
+      int64_t owner_id, ReservationKind kind, absl::Time from,
+      const std::vector<std::string>& machine_ids) override;
   absl::StatusOr<std::vector<ReservationRecord>> ListActiveStartedBefore(
       absl::Time t) override;
 

@@ -67,6 +67,11 @@ class Transaction {
       const std::string& machine_id, absl::Time start, absl::Time end) = 0;
   virtual absl::StatusOr<std::vector<ReservationRecord>> ListReservations(
       const ReservationFilter& filter) = 0;
+  // How many active reservations of `kind` the owner has on these machines
+  // that end after `from` (booking quotas).
+  virtual absl::StatusOr<int64_t> CountActiveOwned(
+      int64_t owner_id, ReservationKind kind, absl::Time from,
+      const std::vector<std::string>& machine_ids) = 0;
   // Active (booked or checked-in) reservations that started before `t`.
   virtual absl::StatusOr<std::vector<ReservationRecord>>
   ListActiveStartedBefore(absl::Time t) = 0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/synchronization/mutex.h"
 #include "bench.h"
 
 namespace werkbank::bench {
@@ -42,6 +43,9 @@ void PrintMachine() {
 }  // namespace werkbank::bench
 
 int main(int argc, char** argv) {
+  // As in werkbankd: the measuring client should not spend the two cores on
+  // absl's lock-order bookkeeping either.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   const std::string command = argc > 1 ? argv[1] : "";
   if (command == "stream")
     return werkbank::bench::StreamBench(argc - 2, argv + 2);

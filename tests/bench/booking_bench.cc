@@ -6,12 +6,15 @@
 // one writer) as the ceiling.
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -43,6 +46,21 @@ double SqliteCeiling(const std::string& dir) {
     ++commits;
   }
   return commits / absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+// CPU time (user + system) the process has used so far.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  // Fields after the command name, which is in parentheses.
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::string Config() {
@@ -95,6 +113,7 @@ int BookingBench(int argc, char** argv) {
   std::atomic<int64_t> created{0}, conflicts{0}, cancelled{0}, errors{0};
   const absl::Time base = absl::FromUnixSeconds(
       (absl::ToUnixSeconds(absl::Now()) / 1800 + 4) * 1800);
+  const double cpu_before = CpuSeconds(daemon->pid());
   const absl::Time stop_at = absl::Now() + absl::Seconds(seconds);
   std::vector<std::thread> threads;
   for (int i = 0; i < clients; ++i) {
@@ -144,6 +163,7 @@ int BookingBench(int argc, char** argv) {
     });
   }
   for (auto& t : threads) t.join();
+  const double server_cpu = CpuSeconds(daemon->pid()) - cpu_before;
   std::printf(
       "booking: %d clients over TLS for %d s: %.0f successful creates/s, %.0f "
       "cancels/s, "
@@ -153,6 +173,14 @@ int BookingBench(int argc, char** argv) {
       static_cast<long long>(conflicts.load()),
       static_cast<long long>(errors.load()));
   PrintPercentiles("booking: create latency", create_ms, "ms");
+  const double requests =
+      static_cast<double>(create_ms.size()) + static_cast<double>(cancelled);
+  std::printf(
+      "booking: werkbankd used %.1f of %d cores, %.0f us CPU per create or "
+      "cancel request\n",
+      server_cpu / seconds,
+      static_cast<int>(std::thread::hardware_concurrency()),
+      server_cpu * 1e6 / std::max(1.0, requests));
 
   // Every acknowledged booking is stored, and no two overlap.
   v1::ListReservationsRequest list;

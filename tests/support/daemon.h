@@ -54,6 +54,7 @@ class Daemon {
   // SIGKILL: a crash.
   void Kill();
   bool Running() { return process_ && process_->Running(); }
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
 
  private:
   Daemon() = default;

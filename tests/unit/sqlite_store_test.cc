@@ -6,6 +6,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "services/store/schema.h"
 #include "temp_dir.h"
 
 namespace werkbank::store {
@@ -105,6 +111,122 @@ TEST(SqliteStore, BackupIsAConsistentCopy) {
                     return absl::OkStatus();
                   })
                   .ok());
+}
+
+}  // namespace
+}  // namespace werkbank::store
+
+namespace werkbank::store {
+namespace {
+
+UserRecord User(const std::string& login) {
+  UserRecord u;
+  u.login = login;
+  u.display_name = login;
+  u.roles = kParticipant;
+  u.password_hash = "x";
+  return u;
+}
+
+// Writes that arrive while a commit is under way are committed together in
+// the next one; a write that fails in that group undoes only its own changes
+// and the others are stored.
+TEST(SqliteStore, WritesArrivingDuringACommitShareTheNextOne) {
+  testing::TempDir dir;
+  auto opened = SqliteStore::Open(dir.File("w.db"));
+  ASSERT_TRUE(opened.ok());
+  SqliteStore& store = **opened;
+  absl::Notification first_running, release_first;
+  std::thread first([&] {
+    EXPECT_TRUE(store
+                    .Write([&](Transaction& tx) -> absl::Status {
+                      if (auto id = tx.InsertUser(User("u0")); !id.ok())
+                        return id.status();
+                      first_running.Notify();
+                      release_first.WaitForNotification();
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  });
+  first_running.WaitForNotification();
+  constexpr int kQueued = 8;
+  std::vector<absl::Status> results(kQueued);
+  std::vector<std::thread> queued;
+  for (int i = 1; i <= kQueued; ++i) {
+    queued.emplace_back([&, i] {
+      results[i - 1] = store.Write([&](Transaction& tx) -> absl::Status {
+        auto id = tx.InsertUser(User(absl::StrCat("u", i)));
+        if (!id.ok()) return id.status();
+        if (i == 3) return absl::FailedPreconditionError("u3 is refused");
+        return absl::OkStatus();
+      });
+    });
+  }
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (store.queued_writes() < kQueued && absl::Now() < deadline)
+    absl::SleepFor(absl::Milliseconds(1));
+  ASSERT_EQ(store.queued_writes(), kQueued);
+  release_first.Notify();
+  first.join();
+  for (auto& t : queued) t.join();
+
+  EXPECT_EQ(store.commits(), 2);  // the first write, then the other eight
+  for (int i = 1; i <= kQueued; ++i) {
+    EXPECT_EQ(results[i - 1].ok(), i != 3)
+        << "u" << i << ": " << results[i - 1];
+  }
+  std::vector<std::string> logins;
+  ASSERT_TRUE(store
+                  .Read([&](Transaction& tx) -> absl::Status {
+                    auto users = tx.ListUsers();
+                    if (!users.ok()) return users.status();
+                    for (const auto& u : *users) logins.push_back(u.login);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_THAT(logins, ::testing::UnorderedElementsAre("u0", "u1", "u2", "u4",
+                                                      "u5", "u6", "u7", "u8"));
+}
+
+// A database written by the previous schema keeps its reservations, and the
+// new indexes answer the booking questions about them.
+TEST(SqliteStore, ReservationsSurviveTheMigrationToTheEndTimeIndexes) {
+  testing::TempDir dir;
+  {
+    SQLite::Database raw(dir.File("w.db"),
+                         SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    raw.exec(Migrations()[0]);
+    raw.exec(Migrations()[1]);
+    raw.exec("PRAGMA user_version = 2");
+    raw.exec(
+        "INSERT INTO users (id, login, display_name, roles, user_group, "
+        "password_hash, created_at, locked_until) VALUES "
+        "(1, 'anna', 'Anna', 1, 1, 'x', 0, 0)");
+    // Booked from 1,000 s to 2,000 s after the epoch, and a cancelled one.
+    raw.exec(
+        "INSERT INTO reservations (machine_id, owner_id, kind, state, "
+        "start_at, end_at, note, created_at) VALUES "
+        "('p1', 1, 1, 1, 1000000000, 2000000000, '', 0), "
+        "('p1', 1, 1, 3, 2000000000, 3000000000, '', 0)");
+  }
+  auto store = SqliteStore::Open(dir.File("w.db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE(
+      (*store)
+          ->Read([&](Transaction& tx) -> absl::Status {
+            const absl::Time t0 = absl::FromUnixSeconds(0);
+            auto clash = tx.FindOverlapping("p1", t0 + absl::Seconds(1500),
+                                            t0 + absl::Seconds(2500));
+            EXPECT_EQ(clash->size(), 1u);
+            auto free = tx.FindOverlapping("p1", t0 + absl::Seconds(2000),
+                                           t0 + absl::Seconds(3000));
+            EXPECT_TRUE(free->empty());  // only a cancelled one there
+            EXPECT_EQ(*tx.CountActiveOwned(1, ReservationKind::kPersonal, t0,
+                                           {"p1", "p2"}),
+                      1);
+            return absl::OkStatus();
+          })
+          .ok());
 }
 
 }  // namespace
