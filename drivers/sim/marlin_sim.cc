@@ -27,7 +27,8 @@ void MarlinSim::Reset() {
 
 void MarlinSim::ThermalRunaway() {
   halted_ = true;
-  hotend_target_ = 0;
+  hotend_target_ = 0;  // kill() turns every heater off
+  bed_target_ = 0;
   Send(
       "Error:Thermal Runaway, system stopped! Heater_ID: 0\nError:Printer "
       "halted. kill() called!\n");
@@ -35,6 +36,7 @@ void MarlinSim::ThermalRunaway() {
 
 bool MarlinSim::halted() { return halted_; }
 double MarlinSim::hotend_target() { return hotend_target_; }
+double MarlinSim::bed_target() { return bed_target_; }
 
 void MarlinSim::OnBytes(absl::string_view bytes) {
   pending_.append(bytes.data(), bytes.size());
@@ -52,6 +54,7 @@ void MarlinSim::OnLine(std::string line) {
   if (absl::StrContains(line, "M112")) {
     halted_ = true;
     hotend_target_ = 0;
+    bed_target_ = 0;
     Accept("M112");
     Send("Error:Printer halted. kill() called!\n");
     return;
@@ -114,7 +117,7 @@ void MarlinSim::Execute(const std::string& command) {
   }
   if (absl::StartsWith(command, "M105")) {
     Send(absl::StrFormat("ok T:%.1f /%.1f B:%.1f /%.1f @:0 B@:0\n", hotend_,
-                         hotend_target_.load(), bed_, bed_target_));
+                         hotend_target_.load(), bed_, bed_target_.load()));
     return;
   }
   if (absl::StartsWith(command, "M155")) {
@@ -151,12 +154,13 @@ void MarlinSim::OnTick() {
   // First-order heating towards the targets.
   const bool heating = hotend_target_ > 0 && !heater_broken_;
   hotend_ += (heating ? hotend_target_.load() - hotend_ : 20 - hotend_) * 0.05;
-  bed_ += (bed_target_ > 0 ? bed_target_ - bed_ : 20 - bed_) * 0.02;
+  const double bed_target = bed_target_;
+  bed_ += (bed_target > 0 ? bed_target - bed_ : 20 - bed_) * 0.02;
   const absl::Time now = absl::Now();
   if (autoreport_ && !halted_ && now >= next_report_) {
     next_report_ = now + absl::Seconds(1);
     Send(absl::StrFormat(" T:%.1f /%.1f B:%.1f /%.1f @:0 B@:0\n", hotend_,
-                         hotend_target_.load(), bed_, bed_target_));
+                         hotend_target_.load(), bed_, bed_target_.load()));
   }
 }
 

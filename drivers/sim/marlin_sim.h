@@ -27,6 +27,7 @@ class MarlinSim : public FirmwareSim {
   void BreakHeater() { heater_broken_ = true; }
   bool halted();
   double hotend_target();
+  double bed_target();
 
  protected:
   void OnBytes(absl::string_view bytes) override;
@@ -46,7 +47,8 @@ class MarlinSim : public FirmwareSim {
   std::deque<absl::Time>
       pending_oks_;  // due times of delayed oks (sim thread only)
   std::atomic<double> hotend_target_{0};
-  double hotend_ = 20, bed_ = 20, bed_target_ = 0;
+  std::atomic<double> bed_target_{0};
+  double hotend_ = 20, bed_ = 20;
   bool autoreport_ = false;
   absl::Time next_report_ = absl::InfinitePast();
 };

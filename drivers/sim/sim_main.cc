@@ -142,11 +142,11 @@ int main(int argc, char** argv) {
     }
     if (!state_file.empty()) {
       std::string state =
-          marlin
-              ? absl::StrCat("halted=", marlin->halted() ? 1 : 0,
-                             "\nhotend_target=", marlin->hotend_target(), "\n")
-              : absl::StrCat("laser_on=", laser->laser_on() ? 1 : 0,
-                             "\nstate=", laser->state(), "\n");
+          marlin ? absl::StrCat("halted=", marlin->halted() ? 1 : 0,
+                                "\nhotend_target=", marlin->hotend_target(),
+                                "\nbed_target=", marlin->bed_target(), "\n")
+                 : absl::StrCat("laser_on=", laser->laser_on() ? 1 : 0,
+                                "\nstate=", laser->state(), "\n");
       absl::StrAppend(&state,
                       "accepted=", accepted_before + sim->Accepted().size(),
                       "\nplugged=", unplugged ? 0 : 1, "\n");

@@ -28,7 +28,9 @@ namespace werkbank::testing {
 class MachineE2E : public ::testing::Test {
  protected:
   // Interlocks of the laser in the config; presence_seconds 0 leaves it out.
-  void StartLab(int presence_seconds = 0, int laser_block_us = 3000) {
+  // `extra_config` is appended to the lab's config (more classes, machines).
+  void StartLab(int presence_seconds = 0, int laser_block_us = 3000,
+                const std::string& extra_config = "") {
     laser_ = std::make_unique<Background>(
         std::vector<std::string>{BinPath("werkbank-sim"), "grbl", "--block-us",
                                  std::to_string(laser_block_us), "--state-file",
@@ -76,7 +78,8 @@ machines {
   limits { max_hotend_c: 280 max_bed_c: 110 }
   interlocks { kind: "thermal" action: "estop" }
 }
-)");
+)",
+        extra_config);
     StartDaemon();
     admin_ = Login(ch_, "admin", daemon_->admin_password());
     pia_ = Login(ch_, "pia", CreateUser(ch_, admin_, "pia", {"participant"}));
