@@ -16,6 +16,7 @@ grpc::Status AdminService::Backup(grpc::ServerContext* ctx,
                                   const v1::BackupRequest*,
                                   grpc::ServerWriter<v1::BackupChunk>* writer) {
   WERKBANK_AUTHORIZE(actor, ctx, "Admin/Backup");
+  WERKBANK_OPEN_STREAM(stream, actor);
   const std::string path =
       absl::StrCat(domain_.state_dir, "/backups/online-",
                    absl::ToUnixMicros(domain_.clock.Now()), ".db.part");

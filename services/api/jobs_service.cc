@@ -28,6 +28,7 @@ grpc::Status JobsService::UploadJob(
     grpc::ServerContext* ctx, grpc::ServerReader<v1::UploadJobRequest>* reader,
     v1::Job* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/UploadJob");
+  WERKBANK_OPEN_STREAM(stream, actor);
   v1::UploadJobRequest msg;
   if (!reader->Read(&msg) || !msg.has_header()) {
     return grpc::Status(
@@ -105,6 +106,7 @@ grpc::Status JobsService::WatchJob(
     grpc::ServerContext* ctx, const v1::WatchJobRequest* req,
     grpc::ServerWriter<v1::JobProgress>* writer) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/WatchJob");
+  WERKBANK_OPEN_STREAM(stream, actor);
   auto job = domain_.jobs.Get(actor, req->id());
   if (!job.ok()) return ToGrpcStatus(job.status());
   while (!ctx->IsCancelled()) {

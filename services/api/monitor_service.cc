@@ -12,7 +12,7 @@ grpc::Status MonitorService::WatchLab(
     grpc::ServerContext* ctx, const v1::WatchLabRequest* req,
     grpc::ServerWriter<v1::LabSnapshot>* writer) {
   WERKBANK_AUTHORIZE(actor, ctx, "Monitor/WatchLab");
-  (void)actor;
+  WERKBANK_OPEN_STREAM(stream, actor);
   const int interval_ms = std::clamp(
       req->min_interval_ms() == 0 ? 500 : req->min_interval_ms(), 100, 60000);
   while (!ctx->IsCancelled()) {

@@ -12,6 +12,7 @@
 #include "services/machines/machine_manager.h"
 #include "services/reports/usage_report.h"
 #include "services/store/store.h"
+#include "stream_limits.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/admin.grpc.pb.h"
 #include "werkbank/v1/audit.grpc.pb.h"
@@ -36,6 +37,7 @@ struct Domain {
   machines::MachineManager& machines;
   machines::JobService& jobs;
   reports::UsageReports& reports;
+  StreamLimits& streams;
   std::string state_dir;
 };
 
@@ -45,6 +47,13 @@ struct Domain {
       ::werkbank::api::Authorize(*(context), (method), domain_.accounts); \
   if (!actor##_or.ok()) return ToGrpcStatus(actor##_or.status());         \
   const ::werkbank::access::Actor& actor = *actor##_or
+
+// Holds one of the caller's stream places for the rest of the handler, or
+// returns the refusal.
+#define WERKBANK_OPEN_STREAM(slot, actor)                       \
+  auto slot##_or = domain_.streams.Open((actor).user_id);       \
+  if (!slot##_or.ok()) return ToGrpcStatus(slot##_or.status()); \
+  const ::werkbank::api::StreamLimits::Slot slot = std::move(*slot##_or)
 
 class AccountsService final : public v1::Accounts::Service {
  public:

@@ -340,6 +340,13 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
   if (cfg.server().listen().empty()) {
     cfg.mutable_server()->set_listen("127.0.0.1:7443");
   }
+  Default(*cfg.mutable_server(), &v1::ServerConfig::max_streams_per_user,
+          &v1::ServerConfig::set_max_streams_per_user, 8);
+  {
+    Checker::Scope scope(c, cfg, "server", -1);
+    CheckPositive(c, cfg.server(), "max_streams_per_user",
+                  cfg.server().max_streams_per_user(), 64);
+  }
   v1::AccountPolicy& a = *cfg.mutable_accounts();
   Default(a, &v1::AccountPolicy::token_ttl_seconds,
           &v1::AccountPolicy::set_token_ttl_seconds, 43200);

@@ -252,8 +252,10 @@ int Run(int argc, char** argv) {
   }
 
   reports::UsageReports reports(**store, clock, *config);
-  api::Domain domain{*config,  clock,    **store, accounts, trainings,
-                     bookings, machines, jobs,    reports,  flags.state_dir};
+  api::StreamLimits streams(config->server().max_streams_per_user());
+  api::Domain domain{*config,   clock,    **store,        accounts,
+                     trainings, bookings, machines,       jobs,
+                     reports,   streams,  flags.state_dir};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
     Fail(std::string(server.status().message()));

@@ -1,6 +1,6 @@
 // Security properties a lab relies on: secrets never appear in the daemon's
-// log or in error messages; an upload's name never becomes a path; uploads
-// and pending jobs are limited.
+// log or in error messages; an upload's name never becomes a path; uploads,
+// pending jobs and the streams one person holds open are limited.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/jobs.grpc.pb.h"
+#include "werkbank/v1/monitor.grpc.pb.h"
 
 namespace werkbank::testing {
 namespace {
@@ -123,6 +124,66 @@ TEST(SecurityE2E, AnUploadsNameNeverBecomesAPathAndUploadsAreLimited) {
   v1::User me;
   auto ctx = Authed(admin);
   EXPECT_TRUE(accounts->WhoAmI(ctx.get(), v1::WhoAmIRequest(), &me).ok());
+}
+
+// A lab watch that stays open, as `werkbank watch` holds it.
+struct OpenWatch {
+  std::unique_ptr<grpc::ClientContext> ctx;
+  std::unique_ptr<grpc::ClientReader<v1::LabSnapshot>> reader;
+  bool first_snapshot = false;
+
+  OpenWatch(const std::shared_ptr<grpc::Channel>& ch, const std::string& token)
+      : ctx(Authed(token)) {
+    v1::WatchLabRequest req;
+    req.set_min_interval_ms(100);
+    reader = v1::Monitor::NewStub(ch)->WatchLab(ctx.get(), req);
+    v1::LabSnapshot snapshot;
+    first_snapshot = reader->Read(&snapshot);
+  }
+  grpc::Status Close() {
+    ctx->TryCancel();
+    v1::LabSnapshot snapshot;
+    while (reader->Read(&snapshot)) {
+    }
+    return reader->Finish();
+  }
+};
+
+// Every open stream holds a server thread: one person cannot hold more than
+// the configured number, and others (staff among them) are not affected.
+TEST(SecurityE2E, OnePersonsOpenStreamsAreLimited) {
+  auto d =
+      Daemon::Start({.config_text = std::string(kSmallLimits) +
+                                    "server { max_streams_per_user: 2 }\n"});
+  ASSERT_TRUE(d);
+  auto ch = d->Channel();
+  const std::string admin = Login(ch, "admin", d->admin_password());
+  const std::string tom =
+      Login(ch, "tom", CreateUser(ch, admin, "tom", {"trainer"}));
+  OpenWatch first(ch, tom), second(ch, tom);
+  ASSERT_TRUE(first.first_snapshot);
+  ASSERT_TRUE(second.first_snapshot);
+  OpenWatch third(ch, tom);
+  EXPECT_FALSE(third.first_snapshot);
+  const grpc::Status refused = third.reader->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("2 open streams"));
+  v1::Job job;
+  EXPECT_EQ(Upload(ch, tom, "cut.gcode", "G0 X1 Y1\n", &job).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  OpenWatch staff(ch, admin);
+  EXPECT_TRUE(staff.first_snapshot);
+  // A closed stream frees its place (once the server has seen it go).
+  first.Close();
+  bool reopened = false;
+  for (int i = 0; i < 50 && !reopened; ++i) {
+    OpenWatch again(ch, tom);
+    reopened = again.first_snapshot;
+    if (!reopened) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(reopened);
+  second.Close();
+  staff.Close();
 }
 
 }  // namespace

@@ -34,6 +34,16 @@ TEST(ConfigLoader, FillsDefaults) {
   EXPECT_EQ(cfg->machine_classes(0).qualification_valid_days(), 365);
   EXPECT_EQ(cfg->machines(0).baud(), 115200);
   EXPECT_EQ(cfg->server().listen(), "127.0.0.1:7443");
+  EXPECT_EQ(cfg->server().max_streams_per_user(), 8);
+}
+
+TEST(ConfigLoader, StreamLimitOutOfRangeIsAnError) {
+  auto cfg = ParseConfig(
+      std::string(kValid) + "server { max_streams_per_user: 500 }\n", "lab");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_THAT(std::string(cfg.status().message()),
+              HasSubstr("server.max_streams_per_user: must be between 1 and "
+                        "64, not 500"));
 }
 
 TEST(ConfigLoader, UnknownClassNamesFileLineColumnAndField) {
