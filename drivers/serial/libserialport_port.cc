@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "serial_port.h"
 #include "termios_port.h"
 
@@ -46,7 +46,7 @@ class LibSerialPort : public SerialPort {
   }
 
   absl::Status Write(absl::string_view data, absl::Duration timeout) override {
-    absl::MutexLock lock(&write_mu_);
+    MutexLock lock(&write_mu_);
     const absl::Time deadline = absl::Now() + timeout;
     size_t done = 0;
     // sp_blocking_write may write less than asked: loop until all is out.
@@ -82,7 +82,7 @@ class LibSerialPort : public SerialPort {
  private:
   sp_port* port_;
   std::string path_;
-  absl::Mutex write_mu_;
+  Mutex write_mu_;
 };
 
 }  // namespace

@@ -15,8 +15,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "base/mutex.h"
 
 namespace werkbank::serial {
 namespace {
@@ -51,7 +51,7 @@ class TermiosPort : public SerialPort {
   ~TermiosPort() override { ::close(fd_); }
 
   absl::Status Write(absl::string_view data, absl::Duration timeout) override {
-    absl::MutexLock lock(&write_mu_);
+    MutexLock lock(&write_mu_);
     const absl::Time deadline = absl::Now() + timeout;
     size_t done = 0;
     while (done < data.size()) {
@@ -102,7 +102,7 @@ class TermiosPort : public SerialPort {
 
   int fd_;
   std::string path_;
-  absl::Mutex write_mu_;
+  Mutex write_mu_;
 };
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include "base/mutex.h"
+
 namespace werkbank::sim {
 
 FirmwareSim::~FirmwareSim() = default;
@@ -24,7 +26,7 @@ void FirmwareSim::Finish() {
 }
 
 void FirmwareSim::SetFaults(const Faults& faults) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   faults_ = faults;
   rng_.seed(faults.seed);
 }
@@ -34,12 +36,12 @@ void FirmwareSim::SetSilent(bool silent) { silent_ = silent; }
 void FirmwareSim::Disconnect() { disconnected_ = true; }
 
 std::vector<std::string> FirmwareSim::Accepted() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return accepted_;
 }
 
 std::string FirmwareSim::Received() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return received_;
 }
 
@@ -58,19 +60,19 @@ void FirmwareSim::Send(absl::string_view text) {
 }
 
 void FirmwareSim::Accept(const std::string& command) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   accepted_.push_back(command);
 }
 
 bool FirmwareSim::ShouldCorrupt() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return faults_.corrupt_fraction > 0 &&
          std::uniform_real_distribution<double>(0, 1)(rng_) <
              faults_.corrupt_fraction;
 }
 
 bool FirmwareSim::ShouldDropOk() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return faults_.drop_ok_fraction > 0 &&
          std::uniform_real_distribution<double>(0, 1)(rng_) <
              faults_.drop_ok_fraction;
@@ -78,7 +80,7 @@ bool FirmwareSim::ShouldDropOk() {
 
 void FirmwareSim::Corrupt(std::string& line) {
   if (line.empty()) return;
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   const size_t at =
       std::uniform_int_distribution<size_t>(0, line.size() - 1)(rng_);
   line[at] = static_cast<char>(
@@ -100,7 +102,7 @@ void FirmwareSim::Loop() {
       ssize_t n = ::read(pty_->master_fd(), buf, sizeof buf);
       if (n > 0) {
         {
-          absl::MutexLock lock(&mu_);
+          MutexLock lock(&mu_);
           received_.append(buf, static_cast<size_t>(n));
         }
         if (!silent_) OnBytes(absl::string_view(buf, static_cast<size_t>(n)));

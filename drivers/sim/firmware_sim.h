@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "drivers/serial/pty.h"
 
 namespace werkbank::sim {
@@ -65,7 +65,7 @@ class FirmwareSim {
   std::atomic<bool> silent_{false};
   std::atomic<bool> disconnected_{false};
   std::thread thread_;
-  absl::Mutex mu_;
+  Mutex mu_;
   Faults faults_ ABSL_GUARDED_BY(mu_);
   std::mt19937 rng_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> accepted_ ABSL_GUARDED_BY(mu_);

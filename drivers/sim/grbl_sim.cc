@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/mutex.h"
 #include "drivers/gcode/line.h"
 
 namespace werkbank::sim {
@@ -38,7 +39,7 @@ std::unique_ptr<GrblSim> GrblSim::Create(GrblSimOptions options) {
 GrblSim::~GrblSim() { Finish(); }
 
 void GrblSim::SetDoorOpen(bool open) {
-  absl::MutexLock lock(&sim_mu_);
+  MutexLock lock(&sim_mu_);
   door_ = open;
   if (open) {
     held_ = true;
@@ -47,7 +48,7 @@ void GrblSim::SetDoorOpen(bool open) {
 }
 
 void GrblSim::RaiseAlarm(int n) {
-  absl::MutexLock lock(&sim_mu_);
+  MutexLock lock(&sim_mu_);
   alarm_ = true;
   rx_.clear();
   planner_.clear();
@@ -56,28 +57,28 @@ void GrblSim::RaiseAlarm(int n) {
 }
 
 void GrblSim::Reset() {
-  absl::MutexLock lock(&sim_mu_);
+  MutexLock lock(&sim_mu_);
   SoftReset();
 }
 
 std::optional<absl::Duration> GrblSim::DoorReactionTime() {
-  absl::MutexLock lock(&sim_mu_);
+  MutexLock lock(&sim_mu_);
   if (!door_reported_at_ || !door_byte_at_) return std::nullopt;
   return *door_byte_at_ - *door_reported_at_;
 }
 
 bool GrblSim::overflowed() {
-  absl::MutexLock lock(&sim_mu_);
+  MutexLock lock(&sim_mu_);
   return overflowed_;
 }
 
 bool GrblSim::laser_on() {
-  absl::MutexLock lock(&sim_mu_);
+  MutexLock lock(&sim_mu_);
   return laser_ && power_ > 0 && !held_ && !alarm_;
 }
 
 std::string GrblSim::state() {
-  absl::MutexLock lock(&sim_mu_);
+  MutexLock lock(&sim_mu_);
   if (alarm_) return "Alarm";
   if (check_) return "Check";
   if (state_ == "Door") return "Door";
@@ -97,7 +98,7 @@ void GrblSim::SoftReset() {
 }
 
 void GrblSim::OnBytes(absl::string_view bytes) {
-  absl::MutexLock lock(&sim_mu_);
+  MutexLock lock(&sim_mu_);
   for (char c : bytes) {
     if (IsRealtime(static_cast<unsigned char>(c))) {
       Realtime(c);
@@ -237,7 +238,7 @@ void GrblSim::SendStatus() {
 }
 
 void GrblSim::OnTick() {
-  absl::MutexLock lock(&sim_mu_);
+  MutexLock lock(&sim_mu_);
   const absl::Time now = absl::Now();
   if (planner_.empty() || held_) next_block_ = now + options_.block_time;
   while (!held_ && !planner_.empty() && now >= next_block_) {

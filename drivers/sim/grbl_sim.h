@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+#include "base/mutex.h"
 #include "firmware_sim.h"
 
 namespace werkbank::sim {
@@ -53,7 +54,7 @@ class GrblSim : public FirmwareSim {
   void SoftReset();
 
   GrblSimOptions options_;
-  absl::Mutex sim_mu_;
+  Mutex sim_mu_;
   std::string rx_ ABSL_GUARDED_BY(sim_mu_);
   std::deque<std::string> planner_ ABSL_GUARDED_BY(sim_mu_);
   absl::Time next_block_ ABSL_GUARDED_BY(sim_mu_) = absl::InfinitePast();

@@ -21,6 +21,7 @@ std::unique_ptr<MarlinSim> MarlinSim::Create(absl::Duration line_time) {
 MarlinSim::~MarlinSim() { Finish(); }
 
 void MarlinSim::Reset() {
+  MutexLock lock(&sim_mu_);
   last_n_ = 0;
   Send("start\necho:Marlin werkbank-sim\n");
 }
@@ -39,6 +40,7 @@ double MarlinSim::hotend_target() { return hotend_target_; }
 double MarlinSim::bed_target() { return bed_target_; }
 
 void MarlinSim::OnBytes(absl::string_view bytes) {
+  MutexLock lock(&sim_mu_);
   pending_.append(bytes.data(), bytes.size());
   size_t nl;
   while ((nl = pending_.find('\n')) != std::string::npos) {
@@ -147,6 +149,7 @@ void MarlinSim::Ok() {
 }
 
 void MarlinSim::OnTick() {
+  MutexLock lock(&sim_mu_);
   while (!pending_oks_.empty() && pending_oks_.front() <= absl::Now()) {
     pending_oks_.pop_front();
     if (!halted_) Send("ok\n");

@@ -35,22 +35,26 @@ class MarlinSim : public FirmwareSim {
 
  private:
   MarlinSim() = default;
-  void Ok();
-  void OnLine(std::string line);
-  void Execute(const std::string& command);
+  void Ok() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  void OnLine(std::string line) ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  void Execute(const std::string& command)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
 
-  std::string pending_;
-  int64_t last_n_ = 0;
+  // The firmware's state, between the sim thread and a test's Reset().
+  Mutex sim_mu_;
+  std::string pending_ ABSL_GUARDED_BY(sim_mu_);
+  int64_t last_n_ ABSL_GUARDED_BY(sim_mu_) = 0;
   std::atomic<bool> halted_{false};
   std::atomic<bool> heater_broken_{false};
   absl::Duration line_time_;
-  std::deque<absl::Time>
-      pending_oks_;  // due times of delayed oks (sim thread only)
+  std::deque<absl::Time> pending_oks_
+      ABSL_GUARDED_BY(sim_mu_);  // due times of delayed oks
   std::atomic<double> hotend_target_{0};
   std::atomic<double> bed_target_{0};
-  double hotend_ = 20, bed_ = 20;
-  bool autoreport_ = false;
-  absl::Time next_report_ = absl::InfinitePast();
+  double hotend_ ABSL_GUARDED_BY(sim_mu_) = 20;
+  double bed_ ABSL_GUARDED_BY(sim_mu_) = 20;
+  bool autoreport_ ABSL_GUARDED_BY(sim_mu_) = false;
+  absl::Time next_report_ ABSL_GUARDED_BY(sim_mu_) = absl::InfinitePast();
 };
 
 }  // namespace werkbank::sim

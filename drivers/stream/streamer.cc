@@ -2,6 +2,7 @@
 #include "streamer.h"
 
 #include "absl/time/clock.h"
+#include "base/mutex.h"
 
 namespace werkbank::stream {
 namespace {
@@ -27,7 +28,7 @@ Streamer::~Streamer() {
 }
 
 void Streamer::StartJob(std::vector<std::string> lines) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   protocol_->StartJob(std::move(lines), absl::Now());
 }
 
@@ -36,7 +37,7 @@ void Streamer::EmergencyStop(const std::string& reason) {
 }
 
 void Streamer::WriteNow(const std::function<std::string(HostProtocol&)>& f) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   const std::string bytes = f(*protocol_);
   if (bytes.empty()) return;
   if (absl::Status s = port_->Write(bytes, kWriteTimeout); !s.ok()) {
@@ -46,7 +47,7 @@ void Streamer::WriteNow(const std::function<std::string(HostProtocol&)>& f) {
 
 Outcome Streamer::Wait(absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return protocol_->outcome() != Outcome::kRunning;
   };
@@ -56,22 +57,22 @@ Outcome Streamer::Wait(absl::Duration timeout) {
 
 void Streamer::WithProtocol(
     const std::function<void(HostProtocol&, absl::Time)>& f) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   f(*protocol_, absl::Now());
 }
 
 Outcome Streamer::outcome() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return protocol_->outcome();
 }
 
 std::string Streamer::reason() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return protocol_->reason();
 }
 
 int64_t Streamer::lines_acknowledged() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return protocol_->lines_acknowledged();
 }
 
@@ -81,7 +82,7 @@ void Streamer::Loop() {
   while (!stop_) {
     absl::Duration wait;
     {
-      absl::MutexLock lock(&mu_);
+      MutexLock lock(&mu_);
       const absl::Time now = absl::Now();
       // Write whatever the protocol wants now, under the lock, so that an
       // emergency stop can never be overtaken by a line.
@@ -101,7 +102,7 @@ void Streamer::Loop() {
       continue;
     }
     absl::StatusOr<std::string> data = port_->Read(4096, wait);
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (!data.ok()) {
       protocol_->LinkLost(std::string(data.status().message()));
       link_up = false;

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "drivers/serial/serial_port.h"
 #include "host_protocol.h"
 
@@ -48,7 +48,7 @@ class Streamer {
   void Loop();
 
   std::unique_ptr<serial::SerialPort> port_;
-  absl::Mutex mu_;
+  Mutex mu_;
   std::unique_ptr<HostProtocol> protocol_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> stop_{false};
   std::thread thread_;

@@ -1,6 +1,7 @@
 #include "stream_limits.h"
 
 #include "absl/strings/str_cat.h"
+#include "base/mutex.h"
 
 namespace werkbank::api {
 
@@ -9,7 +10,7 @@ StreamLimits::Slot::~Slot() {
 }
 
 absl::StatusOr<StreamLimits::Slot> StreamLimits::Open(int64_t user_id) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   int& open = open_[user_id];
   if (open >= per_user_) {
     return absl::ResourceExhaustedError(absl::StrCat(
@@ -22,13 +23,13 @@ absl::StatusOr<StreamLimits::Slot> StreamLimits::Open(int64_t user_id) {
 }
 
 int StreamLimits::open(int64_t user_id) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto it = open_.find(user_id);
   return it == open_.end() ? 0 : it->second;
 }
 
 void StreamLimits::Close(int64_t user_id) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   auto it = open_.find(user_id);
   if (it == open_.end()) return;
   if (--it->second <= 0) open_.erase(it);

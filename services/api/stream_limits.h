@@ -12,7 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 
 namespace werkbank::api {
 
@@ -49,7 +49,7 @@ class StreamLimits {
   void Close(int64_t user_id);
 
   const int per_user_;
-  absl::Mutex mu_;
+  Mutex mu_;
   absl::flat_hash_map<int64_t, int> open_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "base/mutex.h"
 #include "drivers/grbl/grbl_host.h"
 #include "drivers/marlin/marlin_host.h"
 #include "services/audit/audit_log.h"
@@ -66,13 +67,13 @@ MachineController::MachineController(const v1::MachineConfig& config,
 MachineController::~MachineController() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   link_.reset();
 }
 
 void MachineController::Start(std::optional<std::string> blocked) {
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     since_ = clock_.Now();
     block_reason_ = blocked;
     TryConnect(clock_.Now());
@@ -83,7 +84,7 @@ void MachineController::Start(std::optional<std::string> blocked) {
 void MachineController::Loop() {
   while (!stop_) {
     {
-      absl::MutexLock lock(&mu_);
+      MutexLock lock(&mu_);
       Tick(clock_.Now());
     }
     absl::SleepFor(kTick);
@@ -386,7 +387,7 @@ bool MachineController::MayRunJobs(const access::Actor& actor) const {
 }
 
 MachineSnapshot MachineController::Snapshot() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   MachineSnapshot s;
   s.id = config_.id();
   s.name = config_.name();
@@ -444,7 +445,7 @@ MachineSnapshot MachineController::Snapshot() {
 
 absl::Status MachineController::Unlock(const access::Actor& actor,
                                        const UnlockGrant& grant) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   switch (state_) {
     case State::kBlocked:
       return absl::FailedPreconditionError(absl::StrCat(
@@ -485,7 +486,7 @@ absl::Status MachineController::Unlock(const access::Actor& actor,
 
 absl::Status MachineController::Lock(const access::Actor& actor,
                                      const std::string& why) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (state_ == State::kRunning || state_ == State::kPaused) {
     return absl::FailedPreconditionError(absl::StrCat(
         config_.id(), " is running job ", job_->job_id, "; cancel it first"));
@@ -507,7 +508,7 @@ absl::Status MachineController::Lock(const access::Actor& actor,
 void MachineController::UserSessionsEnded(int64_t user_id) {
   std::string token;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (!unlock_ || unlock_->user_id != user_id) return;
     token = unlock_->token_hash;
   }
@@ -515,7 +516,7 @@ void MachineController::UserSessionsEnded(int64_t user_id) {
 }
 
 void MachineController::SessionEnded(const std::string& token_hash) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (!unlock_ || unlock_->token_hash != token_hash || token_hash.empty())
     return;
   if (job_) {
@@ -531,7 +532,7 @@ void MachineController::SessionEnded(const std::string& token_hash) {
 
 absl::Status MachineController::Block(const access::Actor& actor,
                                       const std::string& reason) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (state_ == State::kRunning || state_ == State::kPaused) {
     return absl::FailedPreconditionError(absl::StrCat(
         config_.id(), " is running a job; stop or cancel it first"));
@@ -549,7 +550,7 @@ absl::Status MachineController::Block(const access::Actor& actor,
 }
 
 absl::Status MachineController::Unblock(const access::Actor& actor) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (state_ != State::kBlocked) {
     return absl::FailedPreconditionError(
         absl::StrCat(config_.id(), " is not blocked"));
@@ -566,7 +567,7 @@ absl::Status MachineController::Unblock(const access::Actor& actor) {
 
 absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
                                                  const std::string& note) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (state_ != State::kFault) {
     return absl::FailedPreconditionError(
         absl::StrCat(config_.id(), " is not in fault"));
@@ -587,7 +588,7 @@ absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
 
 absl::Status MachineController::StartJob(const access::Actor& actor,
                                          JobStart job) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   const absl::Time now = clock_.Now();
   switch (state_) {
     case State::kBlocked:
@@ -673,7 +674,7 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
 
 absl::Status MachineController::Pause(const access::Actor& actor,
                                       int64_t job_id) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (!job_ || job_->job_id != job_id || state_ != State::kRunning) {
     return absl::FailedPreconditionError(
         absl::StrCat("job ", job_id, " is not running"));
@@ -687,7 +688,7 @@ absl::Status MachineController::Pause(const access::Actor& actor,
 
 absl::Status MachineController::Resume(const access::Actor& actor,
                                        int64_t job_id) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (!job_ || job_->job_id != job_id || state_ != State::kPaused) {
     return absl::FailedPreconditionError(
         absl::StrCat("job ", job_id, " is not paused"));
@@ -723,7 +724,7 @@ absl::Status MachineController::Resume(const access::Actor& actor,
 absl::Status MachineController::Cancel(const access::Actor& actor,
                                        int64_t job_id,
                                        const std::string& reason) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (!job_ || job_->job_id != job_id) {
     return absl::FailedPreconditionError(
         absl::StrCat("job ", job_id, " is not running"));
@@ -746,7 +747,7 @@ absl::Status MachineController::Cancel(const access::Actor& actor,
 
 absl::Status MachineController::EmergencyStop(const access::Actor& actor,
                                               const std::string& reason) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   const bool user = unlock_ && unlock_->user_id == actor.user_id;
   const bool owner = job_ && job_->owner_login == actor.login;
   if (!actor.IsStaff() && !user && !owner) {
@@ -769,7 +770,7 @@ MachineController::DryRun(const std::vector<std::string>& lines,
                           absl::Duration timeout) {
   stream::Streamer* link = nullptr;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (config_.protocol() != "grbl") {
       return absl::FailedPreconditionError(
           "a dry run on the machine needs a GRBL laser");
@@ -800,7 +801,7 @@ MachineController::DryRun(const std::vector<std::string>& lines,
       }
     }
   });
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   dry_running_ = false;
   if (outcome != stream::Outcome::kCompleted) {
     return absl::UnavailableError(
@@ -810,7 +811,7 @@ MachineController::DryRun(const std::vector<std::string>& lines,
 }
 
 absl::Status MachineController::ConfirmPresence(const access::Actor& actor) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (!MayRunJobs(actor) && !actor.IsStaff()) {
     return absl::PermissionDeniedError(
         "only the machine's current user confirms presence");

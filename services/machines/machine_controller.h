@@ -22,7 +22,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "drivers/stream/streamer.h"
 #include "services/access/actor.h"
 #include "services/common/clock.h"
@@ -178,7 +178,7 @@ class MachineController {
   const Clock& clock_;
   JobEndSink on_job_end_;
 
-  absl::Mutex mu_;
+  Mutex mu_;
   std::unique_ptr<stream::Streamer> link_ ABSL_GUARDED_BY(mu_);
   State state_ ABSL_GUARDED_BY(mu_) = State::kOffline;
   absl::Time since_ ABSL_GUARDED_BY(mu_);

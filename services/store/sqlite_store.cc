@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
+#include "base/mutex.h"
 #include "schema.h"
 #include "sqlite_transaction.h"
 
@@ -38,7 +39,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     try {
       for (int i = 0; i < 4; ++i) {
         auto reader = std::make_unique<Reader>();
-        absl::MutexLock lock(&reader->mu);
+        MutexLock lock(&reader->mu);
         reader->db = std::make_unique<SQLite::Database>(
             path, SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
         reader->db->exec("PRAGMA busy_timeout = 5000");
@@ -54,7 +55,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
 }
 
 absl::Status SqliteStore::Migrate() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   try {
     const int known = static_cast<int>(Migrations().size());
     int version = db_->execAndGet("PRAGMA user_version").getInt();
@@ -109,7 +110,7 @@ absl::Status SqliteStore::Write(
   PendingWrite mine{&body};
   std::vector<PendingWrite*> group;
   {
-    absl::MutexLock lock(&queue_mu_);
+    MutexLock lock(&queue_mu_);
     queue_.push_back(&mine);
     if (!committing_) {
       committing_ = true;
@@ -122,10 +123,10 @@ absl::Status SqliteStore::Write(
     group.swap(queue_);  // everything queued so far, this write included
   }
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     CommitGroup(group);
   }
-  absl::MutexLock lock(&queue_mu_);
+  MutexLock lock(&queue_mu_);
   ++commits_;
   for (PendingWrite* w : group) w->done = true;
   if (queue_.empty()) {
@@ -191,26 +192,26 @@ void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {
 absl::Status SqliteStore::Read(
     const std::function<absl::Status(Transaction&)>& body) {
   if (readers_.empty()) {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     return RunReadOnly(*statements_, body);
   }
   Reader& reader = *readers_[next_reader_.fetch_add(1) % readers_.size()];
-  absl::MutexLock lock(&reader.mu);
+  MutexLock lock(&reader.mu);
   return RunReadOnly(*reader.statements, body);
 }
 
 size_t SqliteStore::queued_writes() {
-  absl::MutexLock lock(&queue_mu_);
+  MutexLock lock(&queue_mu_);
   return queue_.size();
 }
 
 int64_t SqliteStore::commits() {
-  absl::MutexLock lock(&queue_mu_);
+  MutexLock lock(&queue_mu_);
   return commits_;
 }
 
 absl::Status SqliteStore::Backup(const std::string& dest_path) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   try {
     db_->backup(dest_path.c_str(), SQLite::Database::Save);
   } catch (const SQLite::Exception& e) {

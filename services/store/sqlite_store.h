@@ -21,7 +21,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "statement_cache.h"
 #include "store.h"
 
@@ -60,7 +60,7 @@ class SqliteStore : public Store {
     bool leads = false;  // runs the next group
   };
   struct Reader {
-    absl::Mutex mu;
+    Mutex mu;
     std::unique_ptr<SQLite::Database> db ABSL_GUARDED_BY(mu);
     std::unique_ptr<StatementCache> statements ABSL_GUARDED_BY(mu);
   };
@@ -74,12 +74,12 @@ class SqliteStore : public Store {
       StatementCache& statements,
       const std::function<absl::Status(Transaction&)>& body);
 
-  absl::Mutex queue_mu_;
+  Mutex queue_mu_;
   std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool committing_ ABSL_GUARDED_BY(queue_mu_) = false;
   int64_t commits_ ABSL_GUARDED_BY(queue_mu_) = 0;
 
-  absl::Mutex mu_;  // the writer connection
+  Mutex mu_;  // the writer connection
   std::unique_ptr<SQLite::Database> db_ ABSL_GUARDED_BY(mu_);
   // After db_: its statements are finalized before the connection closes.
   std::unique_ptr<StatementCache> statements_ ABSL_GUARDED_BY(mu_);

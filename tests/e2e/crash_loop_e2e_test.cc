@@ -72,29 +72,12 @@ class CrashLoop : public MachineE2E {
 
   // Unlocks both machines and starts a long cut and a long print.
   std::vector<int64_t> StartJobs() {
-    std::vector<int64_t> ids;
     if (!WaitForState("laser-1", v1::MACHINE_STATE_LOCKED) ||
         !WaitForState("printer-1", v1::MACHINE_STATE_LOCKED)) {
-      return ids;
+      return {};
     }
-    EXPECT_TRUE(Unlock(pia_, "laser-1").ok());
-    EXPECT_TRUE(Unlock(pia_, "printer-1").ok());
-    const v1::Job cut = Upload(pia_, "laser-1", LaserProgram(20000));
-    std::string print = "M104 S205\nM140 S60\nG28\n";
-    for (int i = 0; i < 20000; ++i)
-      absl::StrAppend(&print, "G1 X", 10 + i % 100, " Y20 F1200\n");
-    const v1::Job printing = Upload(pia_, "printer-1", print);
-    EXPECT_TRUE(StartJob(pia_, cut.id()).ok());
-    EXPECT_TRUE(StartJob(pia_, printing.id(), {}).ok());
-    EXPECT_TRUE(WaitUntil(
-        [&] {
-          return SimState("laser")["laser_on"] == "1" &&
-                 SimState("printer")["hotend_target"] == "205";
-        },
-        absl::Seconds(5)))
-        << "the jobs did not start";
-    ids = {cut.id(), printing.id()};
-    return ids;
+    const auto [cut, printing] = StartLongCutAndPrint();
+    return {cut.id(), printing.id()};
   }
 
   // One client booking and cancelling until `stop`; only answers it got are

@@ -16,21 +16,8 @@ TEST_F(MachineE2E, KillMinus9MidJobLeavesEveryMachineSafeAfterRestart) {
   StartLab();
   BookNowAndCheckIn(pia_, "laser-1");
   BookNowAndCheckIn(pia_, "printer-1");
-  ASSERT_TRUE(Unlock(pia_, "laser-1").ok());
-  ASSERT_TRUE(Unlock(pia_, "printer-1").ok());
-  const v1::Job cut = Upload(pia_, "laser-1", LaserProgram(20000));
-  std::string print = "M104 S205\nM140 S60\nG28\n";
-  for (int i = 0; i < 20000; ++i)
-    absl::StrAppend(&print, "G1 X", 10 + i % 100, " Y20 F1200\n");
-  const v1::Job printing = Upload(pia_, "printer-1", print);
-  ASSERT_TRUE(StartJob(pia_, cut.id()).ok());
-  ASSERT_TRUE(StartJob(pia_, printing.id(), {}).ok());
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        return SimState("laser")["laser_on"] == "1" &&
-               SimState("printer")["hotend_target"] == "205";
-      },
-      absl::Seconds(5)));
+  const auto [cut, printing] = StartLongCutAndPrint();
+  ASSERT_FALSE(HasFailure());
 
   daemon_->Kill();
   // The simulators run on; the laser's planner keeps firing what it has.

@@ -251,6 +251,28 @@ machines {
     return out;
   }
 
+  // Pia unlocks both machines and starts a long cut (20,000 moves) and a
+  // long print; returns them once the laser fires and the hotend heats.
+  std::pair<v1::Job, v1::Job> StartLongCutAndPrint() {
+    EXPECT_TRUE(Unlock(pia_, "laser-1").ok());
+    EXPECT_TRUE(Unlock(pia_, "printer-1").ok());
+    const v1::Job cut = Upload(pia_, "laser-1", LaserProgram(20000));
+    std::string print = "M104 S205\nM140 S60\nG28\n";
+    for (int i = 0; i < 20000; ++i)
+      absl::StrAppend(&print, "G1 X", 10 + i % 100, " Y20 F1200\n");
+    const v1::Job printing = Upload(pia_, "printer-1", print);
+    EXPECT_TRUE(StartJob(pia_, cut.id()).ok());
+    EXPECT_TRUE(StartJob(pia_, printing.id(), {}).ok());
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          return SimState("laser")["laser_on"] == "1" &&
+                 SimState("printer")["hotend_target"] == "205";
+        },
+        absl::Seconds(5)))
+        << "the cut and the print did not start";
+    return {cut, printing};
+  }
+
   static std::string LaserProgram(int moves) {
     std::string p = "G21 G90\nM4 S600\n";
     for (int i = 0; i < moves; ++i) {

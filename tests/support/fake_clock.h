@@ -2,7 +2,7 @@
 #ifndef WERKBANK_TESTS_SUPPORT_FAKE_CLOCK_H_
 #define WERKBANK_TESTS_SUPPORT_FAKE_CLOCK_H_
 
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "services/common/clock.h"
 
 namespace werkbank::testing {
@@ -11,20 +11,20 @@ class FakeClock : public Clock {
  public:
   explicit FakeClock(absl::Time start) : now_(start) {}
   absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     return now_;
   }
   void Set(absl::Time t) {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     now_ = t;
   }
   void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     now_ += d;
   }
 
  private:
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
