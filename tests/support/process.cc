@@ -2,6 +2,7 @@
 #include "process.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,8 +72,12 @@ Background::Background(const std::vector<std::string>& argv,
                        const std::string& out_path, const std::string& err_path,
                        const std::map<std::string, std::string>& env,
                        const std::string& in_path) {
+  const pid_t parent = ::getpid();
   pid_ = ::fork();
   if (pid_ == 0) {
+    // A test that crashes must not leave daemons and simulators behind.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
     int in = ::open(in_path.empty() ? "/dev/null" : in_path.c_str(), O_RDONLY);
     int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
