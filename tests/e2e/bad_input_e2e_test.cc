@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "daemon.h"
+#include "lab_fixture.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
 
@@ -17,13 +17,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class BadInputE2E : public ::testing::Test {
+class BadInputE2E : public LabE2E {
  protected:
   void SetUp() override {
-    daemon_ = Daemon::Start();
-    ASSERT_TRUE(daemon_);
-    ch_ = daemon_->Channel();
-    admin_ = Login(ch_, "admin", daemon_->admin_password());
+    StartDaemonAndLogIn();
     stub_ = v1::Bookings::NewStub(ch_);
   }
 
@@ -49,9 +46,6 @@ class BadInputE2E : public ::testing::Test {
     EXPECT_TRUE(daemon_->Running());
   }
 
-  std::unique_ptr<Daemon> daemon_;
-  std::shared_ptr<grpc::Channel> ch_;
-  std::string admin_;
   std::unique_ptr<v1::Bookings::Stub> stub_;
 };
 

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "daemon.h"
+#include "lab_fixture.h"
 #include "werkbank/v1/audit.grpc.pb.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
 #include "werkbank/v1/trainings.grpc.pb.h"
@@ -14,16 +14,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class BookingE2E : public ::testing::Test {
+class BookingE2E : public LabE2E {
  protected:
   void SetUp() override {
-    daemon_ = Daemon::Start();
-    ASSERT_TRUE(daemon_);
-    ch_ = daemon_->Channel();
-    admin_ = Login(ch_, "admin", daemon_->admin_password());
-    trainer_ = Login(ch_, "tina", CreateUser(ch_, admin_, "tina", {"trainer"}));
-    anna_ =
-        Login(ch_, "anna", CreateUser(ch_, admin_, "anna", {"participant"}));
+    StartDaemonAndLogIn();
+    trainer_ = NewUser("tina", {"trainer"});
+    anna_ = NewUser("anna", {"participant"});
     bookings_ = v1::Bookings::NewStub(ch_);
   }
 
@@ -38,9 +34,7 @@ class BookingE2E : public ::testing::Test {
     return bookings_->CreateReservation(ctx.get(), req, out);
   }
 
-  std::unique_ptr<Daemon> daemon_;
-  std::shared_ptr<grpc::Channel> ch_;
-  std::string admin_, trainer_, anna_;
+  std::string trainer_, anna_;
   std::unique_ptr<v1::Bookings::Stub> bookings_;
 };
 

@@ -58,11 +58,11 @@ class CrashLoop : public MachineE2E {
  protected:
   void SetUp() override {
     StartLab(0, 3000, LoadConfig());
+    if (HasFatalFailure()) return;
     for (int i = 0; i < kLoadClients; ++i) {
       const std::string login = absl::StrCat("load", i);
       // Tokens live in the database: the same ones work after every restart.
-      load_tokens_.push_back(
-          Login(ch_, login, CreateUser(ch_, admin_, login, {"participant"})));
+      load_tokens_.push_back(NewUser(login, {"participant"}));
       Brief("load", login);
     }
     // Pia's checked-in sessions on both machines last the whole loop.

@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "daemon.h"
+#include "lab_fixture.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/audit.grpc.pb.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
@@ -25,7 +25,7 @@
 
 namespace werkbank::testing {
 
-class MachineE2E : public ::testing::Test {
+class MachineE2E : public LabE2E {
  protected:
   // Interlocks of the laser in the config; presence_seconds 0 leaves it out.
   // `extra_config` is appended to the lab's config (more classes, machines).
@@ -80,16 +80,19 @@ machines {
 }
 )",
         extra_config);
-    StartDaemon();
-    admin_ = Login(ch_, "admin", daemon_->admin_password());
-    pia_ = Login(ch_, "pia", CreateUser(ch_, admin_, "pia", {"participant"}));
-    bob_ = Login(ch_, "bob", CreateUser(ch_, admin_, "bob", {"participant"}));
-    tom_ = Login(ch_, "tom", CreateUser(ch_, admin_, "tom", {"trainer"}));
+    StartDaemonAndLogIn(
+        {.config_text = config_, .state_dir = dir_.File("state")});
+    if (HasFatalFailure()) return;
+    pia_ = NewUser("pia", {"participant"});
+    bob_ = NewUser("bob", {"participant"});
+    tom_ = NewUser("tom", {"trainer"});
     Brief("laser", "pia");
     Brief("fdm", "pia");
     WaitForState("laser-1", v1::MACHINE_STATE_LOCKED);
   }
 
+  // Starts werkbankd again on the same state directory (after a kill or a
+  // stop); the tokens of the logged-in users stay valid.
   void StartDaemon() {
     daemon_ = Daemon::Start(
         {.config_text = config_, .state_dir = dir_.File("state")});
@@ -285,9 +288,7 @@ machines {
   TempDir dir_;
   std::string config_;
   std::unique_ptr<Background> laser_, printer_;
-  std::unique_ptr<Daemon> daemon_;
-  std::shared_ptr<grpc::Channel> ch_;
-  std::string admin_, pia_, bob_, tom_;
+  std::string pia_, bob_, tom_;
 };
 
 }  // namespace werkbank::testing

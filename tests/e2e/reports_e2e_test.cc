@@ -7,7 +7,7 @@
 #include <map>
 
 #include "absl/strings/str_split.h"
-#include "daemon.h"
+#include "lab_fixture.h"
 #include "werkbank/v1/audit.grpc.pb.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
 #include "werkbank/v1/reports.grpc.pb.h"
@@ -40,16 +40,12 @@ std::vector<std::map<std::string, std::string>> ParseIcs(
   return events;
 }
 
-class ReportsE2E : public ::testing::Test {
+class ReportsE2E : public LabE2E {
  protected:
   void SetUp() override {
-    daemon_ = Daemon::Start();
-    ASSERT_TRUE(daemon_);
-    ch_ = daemon_->Channel();
-    admin_ = Login(ch_, "admin", daemon_->admin_password());
-    tina_ = Login(ch_, "tina", CreateUser(ch_, admin_, "tina", {"trainer"}));
-    anna_ =
-        Login(ch_, "anna", CreateUser(ch_, admin_, "anna", {"participant"}));
+    StartDaemonAndLogIn();
+    tina_ = NewUser("tina", {"trainer"});
+    anna_ = NewUser("anna", {"participant"});
     v1::RecordBriefingRequest brief;
     brief.set_machine_class("laser");
     brief.add_participant_logins("anna");
@@ -69,9 +65,7 @@ class ReportsE2E : public ::testing::Test {
                     .ok());
   }
 
-  std::unique_ptr<Daemon> daemon_;
-  std::shared_ptr<grpc::Channel> ch_;
-  std::string admin_, tina_, anna_;
+  std::string tina_, anna_;
 };
 
 TEST_F(ReportsE2E, TheCalendarParsesBackToTheBookings) {
