@@ -1,4 +1,5 @@
 // `werkbank admin backup FILE`
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -20,28 +21,39 @@ int CmdAdmin(Cli& cli) {
   ctx->set_deadline(std::chrono::system_clock::now() +
                     std::chrono::minutes(10));
   auto reader = stub->Backup(ctx.get(), v1::BackupRequest());
-  std::string content, expected;
+  // Written to FILE.part as it arrives and renamed only once it is whole.
+  const std::string tmp = *path + ".part";
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  if (!out) return cli.Fail(absl::PermissionDeniedError("cannot write " + tmp));
+  crypto::Sha256 sha;
+  std::string expected;
+  uintmax_t size = 0;
   v1::BackupChunk chunk;
   while (reader->Read(&chunk)) {
-    content += chunk.data();
+    out << chunk.data();
+    sha.Update(chunk.data());
+    size += chunk.data().size();
     if (!chunk.sha256().empty()) expected = chunk.sha256();
   }
   grpc::Status s = reader->Finish();
-  if (!s.ok()) return cli.Fail(s);
-  if (expected.empty() || crypto::Sha256Hex(content) != expected) {
+  const bool written = static_cast<bool>(out.flush());
+  out.close();
+  if (!s.ok()) {
+    std::remove(tmp.c_str());
+    return cli.Fail(s);
+  }
+  if (!written) {
+    std::remove(tmp.c_str());
+    return cli.Fail(absl::PermissionDeniedError("cannot write " + tmp));
+  }
+  if (expected.empty() || sha.FinalHex() != expected) {
+    std::remove(tmp.c_str());
     return cli.Fail(
         absl::DataLossError("the backup arrived damaged; nothing was written"));
   }
-  const std::string tmp = *path + ".part";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush())
-      return cli.Fail(absl::PermissionDeniedError("cannot write " + tmp));
-  }
   std::rename(tmp.c_str(), path->c_str());
   if (!cli.json) {
-    std::cout << "backup of " << content.size() << " bytes written to " << *path
+    std::cout << "backup of " << size << " bytes written to " << *path
               << " (SHA-256 " << expected.substr(0, 16) << "…)\n";
   }
   return kOk;

@@ -1,7 +1,6 @@
 // Admin RPCs: the database backup, streamed to staff.
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "rpc_policy.h"
@@ -24,25 +23,42 @@ grpc::Status AdminService::Backup(grpc::ServerContext* ctx,
   std::filesystem::create_directories(domain_.state_dir + "/backups", ec);
   if (absl::Status s = domain_.store.Backup(path); !s.ok())
     return ToGrpcStatus(s);
+  // Streamed from the copy in chunks: a large database never sits in memory.
+  const uintmax_t size = std::filesystem::file_size(path, ec);
   std::ifstream in(path, std::ios::binary);
-  std::string content((std::istreambuf_iterator<char>(in)),
-                      std::istreambuf_iterator<char>());
-  std::filesystem::remove(path, ec);
+  if (ec || !in) {
+    std::filesystem::remove(path, ec);
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "the backup copy could not be read back");
+  }
   (void)domain_.store.Write([&](store::Transaction& tx) {
     return audit::Append(tx,
                          {actor.login, "admin.backup", "database",
-                          absl::StrCat(content.size(), " bytes")},
+                          absl::StrCat(size, " bytes")},
                          domain_.clock.Now())
         .status();
   });
   constexpr size_t kChunk = 1 << 20;
-  for (size_t pos = 0; pos < content.size(); pos += kChunk) {
+  crypto::Sha256 sha;
+  std::string buffer(kChunk, '\0');
+  uintmax_t sent = 0;
+  do {
+    in.read(buffer.data(), static_cast<std::streamsize>(kChunk));
+    const size_t n = static_cast<size_t>(in.gcount());
     v1::BackupChunk chunk;
-    chunk.set_data(content.substr(pos, kChunk));
-    if (pos + kChunk >= content.size())
-      chunk.set_sha256(crypto::Sha256Hex(content));
-    if (!writer->Write(chunk))
+    chunk.set_data(buffer.data(), n);
+    sha.Update(chunk.data());
+    sent += n;
+    if (sent >= size) chunk.set_sha256(sha.FinalHex());
+    if (!writer->Write(chunk)) {
+      std::filesystem::remove(path, ec);
       return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+    }
+  } while (sent < size && in);
+  std::filesystem::remove(path, ec);
+  if (sent != size) {
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "the backup copy ended early; try again");
   }
   return grpc::Status::OK;
 }

@@ -26,6 +26,33 @@ std::string Sha256Hex(absl::string_view data) {
   return HexEncode(absl::string_view(reinterpret_cast<char*>(digest), len));
 }
 
+namespace {
+
+[[noreturn]] void DigestFailed() {
+  std::cerr << "werkbank: SHA-256 failed in OpenSSL\n";
+  std::abort();
+}
+
+}  // namespace
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1)
+    DigestFailed();
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
+
+void Sha256::Update(absl::string_view data) {
+  if (EVP_DigestUpdate(ctx_, data.data(), data.size()) != 1) DigestFailed();
+}
+
+std::string Sha256::FinalHex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx_, digest, &len) != 1) DigestFailed();
+  return HexEncode(absl::string_view(reinterpret_cast<char*>(digest), len));
+}
+
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),

@@ -8,10 +8,28 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
+
 namespace werkbank::crypto {
 
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(absl::string_view data);
+
+// SHA-256 of data that arrives in pieces (a file streamed in chunks).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  void Update(absl::string_view data);
+  // Lower-case hex of everything given so far; call once.
+  std::string FinalHex();
+
+ private:
+  ::evp_md_ctx_st* ctx_;
+};
 
 // `n` bytes from OpenSSL's CSPRNG. Aborts if the generator fails: without
 // randomness no token or password can be made safely.
