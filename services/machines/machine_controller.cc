@@ -326,8 +326,8 @@ void MachineController::Trip(const std::string& kind,
                              const std::string& reason) {
   if (!link_) return;
   const std::string action = InterlockAction(kind);
-  Audit("system", absl::StrCat("interlock.", kind),
-        absl::StrCat(reason, "; action: ", action));
+  // Invariant 2: the stop goes on the wire first; recording it waits for the
+  // database, which the machine must not.
   if (action == "estop") {
     link_->EmergencyStop(reason);
   } else if (action == "abort") {
@@ -337,6 +337,8 @@ void MachineController::Trip(const std::string& kind,
       return p.Hold(reason, kind == "door");
     });
   }
+  Audit("system", absl::StrCat("interlock.", kind),
+        absl::StrCat(reason, "; action: ", action));
 }
 
 void MachineController::CheckTimeInterlocks(absl::Time now) {
