@@ -31,6 +31,7 @@
 #include "services/reports/usage_report.h"
 #include "services/store/backups.h"
 #include "services/store/sqlite_store.h"
+#include "services/store/write_queue.h"
 #include "system_clock.h"
 #include "tls_identity.h"
 
@@ -202,10 +203,16 @@ int Run(int argc, char** argv) {
         *interrupted,
         " job(s) were running at the last stop; marked interrupted"));
   }
+  // What the machines record is queued, so a busy database never holds up
+  // a stop; declared before the machines, it outlives them and writes what
+  // they left.
+  store::WriteQueue::Options record_options;
+  record_options.report = [](const std::string& line) { Warn(line); };
+  store::WriteQueue records(**store, record_options);
   MachineLinks links;
-  machines::MachineManager machines(
-      *config, **store, clock, links.Factory(),
-      [&jobs](const machines::JobEnd& end) { jobs.OnJobEnd(end); });
+  machines::MachineManager machines(*config, **store, records, clock,
+                                    links.Factory(),
+                                    &machines::JobService::RecordOf);
   jobs.set_machines(&machines);
   if (auto s = machines.Start(); !s.ok()) {
     Log(absl::StrCat("cannot start machine control: ", s.message()));

@@ -110,7 +110,29 @@ absl::StatusOr<JobView> JobService::Load(int64_t id) {
   if (!s.ok()) return s;
   if (!found) return absl::NotFoundError(absl::StrCat("no job ", id));
   view.preflight.ParseFromString(view.record.preflight);
+  WithLiveProgress(view.record);
   return view;
+}
+
+void JobService::WithLiveProgress(store::JobRecord& job) {
+  if (machines_ == nullptr || (job.state != store::JobState::kRunning &&
+                               job.state != store::JobState::kPaused)) {
+    return;
+  }
+  auto machine = machines_->Find(job.machine_id);
+  if (!machine.ok()) return;
+  const MachineSnapshot now = (*machine)->Snapshot();
+  if (now.job && now.job->job_id == job.id) {
+    job.state = now.job->state == "paused" ? store::JobState::kPaused
+                                           : store::JobState::kRunning;
+    job.lines_done = now.job->lines_done;
+  } else if (now.last_job_end && now.last_job_end->job_id == job.id) {
+    // Ended, and the record has not reached the database yet.
+    job.state = now.last_job_end->state;
+    job.lines_done = now.last_job_end->lines_done;
+    job.finished_at = now.last_job_end->at;
+    job.end_reason = now.last_job_end->reason;
+  }
 }
 
 absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
@@ -245,6 +267,7 @@ absl::StatusOr<std::vector<JobView>> JobService::List(
       if (!owner.ok()) return owner.status();
       JobView v{j, (*owner)[0], {}};
       v.preflight.ParseFromString(j.preflight);
+      WithLiveProgress(v.record);
       out.push_back(std::move(v));
     }
     return absl::OkStatus();
@@ -307,14 +330,13 @@ absl::StatusOr<JobView> JobService::Start(
     });
     return s;
   }
+  // The controller recorded the start (RecordOf) in order with the rest of
+  // the run; the answer shows it.
   job.state = store::JobState::kRunning;
   job.started_at = clock_.Now();
   job.finished_at.reset();
   job.end_reason.clear();
   job.lines_done = 0;
-  auto s =
-      store_.Write([&](store::Transaction& tx) { return tx.UpdateJob(job); });
-  if (!s.ok()) return s;
   return view;
 }
 
@@ -350,8 +372,6 @@ absl::StatusOr<JobView> JobService::Resume(const access::Actor& actor,
   if (!view.ok()) return view;
   if (auto s = m->Resume(actor, id); !s.ok()) return s;
   view->record.state = store::JobState::kRunning;
-  (void)store_.Write(
-      [&](store::Transaction& tx) { return tx.UpdateJob(view->record); });
   return view;
 }
 
@@ -382,27 +402,33 @@ absl::StatusOr<JobView> JobService::Cancel(const access::Actor& actor,
   return view;
 }
 
-void JobService::OnJobEnd(const JobEnd& end) {
-  const absl::Time now = clock_.Now();
-  (void)store_.Write([&](store::Transaction& tx) -> absl::Status {
-    auto job = tx.FindJob(end.job_id);
-    if (!job.ok() || !*job) return absl::OkStatus();
+store::WriteBody JobService::RecordOf(const JobUpdate& update) {
+  return [update](store::Transaction& tx) -> absl::Status {
+    auto job = tx.FindJob(update.job_id);
+    if (!job.ok()) return job.status();
+    if (!*job) return absl::OkStatus();  // deleted meanwhile: nothing to note
     store::JobRecord r = **job;
-    r.state = end.state;
-    r.lines_done = end.lines_done;
-    if (Terminal(end.state)) {
-      r.finished_at = now;
-      r.end_reason = end.reason;
+    r.state = update.state;
+    r.lines_done = update.lines_done;
+    if (update.started) {
+      r.started_at = update.at;
+      r.finished_at.reset();
+      r.end_reason.clear();
+    }
+    if (Terminal(update.state)) {
+      r.finished_at = update.at;
+      r.end_reason = update.reason;
     }
     if (auto s = tx.UpdateJob(r); !s.ok()) return s;
-    if (!Terminal(end.state)) return absl::OkStatus();
-    return audit::Append(tx,
-                         {"system", absl::StrCat("job.", StateName(end.state)),
-                          absl::StrCat("job/", end.job_id),
-                          absl::StrCat(end.lines_done, " lines; ", end.reason)},
-                         now)
+    if (!Terminal(update.state)) return absl::OkStatus();
+    return audit::Append(
+               tx,
+               {"system", absl::StrCat("job.", StateName(update.state)),
+                absl::StrCat("job/", update.job_id),
+                absl::StrCat(update.lines_done, " lines; ", update.reason)},
+               update.at)
         .status();
-  });
+  };
 }
 
 absl::StatusOr<int> JobService::InterruptRunningJobs() {

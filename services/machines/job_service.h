@@ -46,8 +46,10 @@ class JobService {
   absl::StatusOr<JobView> Cancel(const access::Actor& actor, int64_t id,
                                  const std::string& reason);
 
-  // From the machine controllers: progress and the end of a run.
-  void OnJobEnd(const JobEnd& end);
+  // For the machine controllers: the write that records a job's start,
+  // progress or end. They queue it in order with the rest of what they
+  // record (store::WriteQueue), never waiting for the database.
+  static store::WriteBody RecordOf(const JobUpdate& update);
 
   // Invariant 4 at start-up: every job found running is marked interrupted.
   absl::StatusOr<int> InterruptRunningJobs();
@@ -56,6 +58,9 @@ class JobService {
 
  private:
   absl::StatusOr<JobView> Load(int64_t id);
+  // A running job's record is written every few seconds; the machine knows
+  // its state and progress now.
+  void WithLiveProgress(store::JobRecord& job);
   absl::StatusOr<JobView> ForControl(const access::Actor& actor, int64_t id,
                                      MachineController** machine);
 

@@ -56,13 +56,15 @@ const char* StateName(State s) {
 MachineController::MachineController(const v1::MachineConfig& config,
                                      const v1::JobsConfig& jobs,
                                      Connector connect, store::Store& store,
-                                     const Clock& clock, JobEndSink on_job_end)
+                                     store::WriteQueue& records,
+                                     const Clock& clock, JobRecorder record_job)
     : config_(config),
       jobs_(jobs),
       connect_(std::move(connect)),
       store_(store),
+      records_(records),
       clock_(clock),
-      on_job_end_(std::move(on_job_end)) {}
+      record_job_(std::move(record_job)) {}
 
 MachineController::~MachineController() {
   stop_ = true;
@@ -94,14 +96,47 @@ void MachineController::Loop() {
 void MachineController::Audit(const std::string& actor,
                               const std::string& action,
                               const std::string& detail) {
+  audit::Entry event{actor, action, absl::StrCat("machine/", config_.id()),
+                     detail};
   const absl::Time now = clock_.Now();
-  (void)store_.Write([&](store::Transaction& tx) {
-    return audit::Append(
-               tx,
-               {actor, action, absl::StrCat("machine/", config_.id()), detail},
-               now)
-        .status();
-  });
+  last_record_ =
+      records_.Enqueue(absl::StrCat(action, " on ", config_.id()),
+                       [event = std::move(event), now](store::Transaction& tx) {
+                         return audit::Append(tx, event, now).status();
+                       });
+}
+
+void MachineController::RecordJob(store::JobState state,
+                                  const std::string& reason, bool started) {
+  if (!job_ || !record_job_) return;
+  last_record_ =
+      records_.Enqueue(absl::StrCat("job ", job_->job_id, " progress"),
+                       record_job_({job_->job_id, state, reason,
+                                    job_->lines_done, started, clock_.Now()}));
+}
+
+absl::Status MachineController::Decide(
+    const std::function<absl::Status()>& decide) {
+  // Long enough for SQLite's busy timeout and a retry; the record stays
+  // queued either way.
+  constexpr absl::Duration kRecordWait = absl::Seconds(12);
+  absl::Status decided;
+  store::WriteQueue::Ticket ticket = 0;
+  {
+    MutexLock lock(&mu_);
+    const store::WriteQueue::Ticket before = last_record_;
+    decided = decide();
+    if (last_record_ != before) ticket = last_record_;
+  }
+  if (ticket == 0) return decided;
+  const absl::Status recorded = records_.WaitDurable(ticket, kRecordWait);
+  if (decided.ok() && !recorded.ok()) {
+    return absl::Status(
+        recorded.code(),
+        absl::StrCat(config_.id(),
+                     ": done, but not yet recorded: ", recorded.message()));
+  }
+  return decided;
 }
 
 void MachineController::Transition(State to, const std::string& actor,
@@ -180,11 +215,12 @@ void MachineController::DropLink(const std::string& reason) {
 void MachineController::EndJob(store::JobState state,
                                const std::string& reason) {
   if (!job_) return;
-  JobEnd end{job_->job_id, state, reason, job_->lines_done};
+  RecordJob(state, reason);
+  last_job_end_ = JobUpdate{job_->job_id,     state, reason,
+                            job_->lines_done, false, clock_.Now()};
   job_.reset();
   heaters_lowered_ = false;
   end_warning_sent_ = false;
-  if (on_job_end_) on_job_end_(end);
 }
 
 void MachineController::Tick(absl::Time now) {
@@ -264,9 +300,7 @@ void MachineController::FollowJob(absl::Time now) {
       job_->state = "running";
       if (now - last_progress_save_ > absl::Seconds(5)) {
         last_progress_save_ = now;
-        if (on_job_end_)
-          on_job_end_(
-              {job_->job_id, store::JobState::kRunning, "", job_->lines_done});
+        RecordJob(store::JobState::kRunning, "");
       }
       return;
     case stream::Outcome::kHeld:
@@ -277,9 +311,7 @@ void MachineController::FollowJob(absl::Time now) {
         paused_at_ = now;
         job_->state = "paused";
         job_->message = reason;
-        if (on_job_end_)
-          on_job_end_({job_->job_id, store::JobState::kPaused, reason,
-                       job_->lines_done});
+        RecordJob(store::JobState::kPaused, reason);
       }
       // A paused printer cools down after a while instead of cooking the
       // print and the nozzle.
@@ -400,6 +432,7 @@ MachineSnapshot MachineController::Snapshot() {
   s.block_reason = block_reason_.value_or("");
   s.unlock = unlock_;
   s.job = job_;
+  s.last_job_end = last_job_end_;
   s.since = since_;
   const absl::Time now = clock_.Now();
   bool door_open = false;
@@ -447,64 +480,67 @@ MachineSnapshot MachineController::Snapshot() {
 
 absl::Status MachineController::Unlock(const access::Actor& actor,
                                        const UnlockGrant& grant) {
-  MutexLock lock(&mu_);
-  switch (state_) {
-    case State::kBlocked:
-      return absl::FailedPreconditionError(absl::StrCat(
-          config_.id(),
-          " is blocked for maintenance: ", block_reason_.value_or("")));
-    case State::kFault:
-      return absl::FailedPreconditionError(
-          absl::StrCat(config_.id(), " is in fault (", fault_reason_,
-                       "); staff must look at it first"));
-    case State::kOffline:
-      return absl::UnavailableError(absl::StrCat(
-          config_.id(), " is offline (", config_.port(), " cannot be opened)"));
-    case State::kRunning:
-    case State::kPaused:
-      return absl::FailedPreconditionError(
-          absl::StrCat(config_.id(), " is running a job of ",
-                       job_ ? job_->owner_login : "someone"));
-    case State::kUnlocked:
-      if (unlock_ && unlock_->user_id != actor.user_id) {
+  return Decide([&]() -> absl::Status {
+    switch (state_) {
+      case State::kBlocked:
+        return absl::FailedPreconditionError(absl::StrCat(
+            config_.id(),
+            " is blocked for maintenance: ", block_reason_.value_or("")));
+      case State::kFault:
         return absl::FailedPreconditionError(
-            absl::StrCat(config_.id(), " is unlocked for ", unlock_->login));
-      }
-      break;
-    case State::kLocked:
-      break;
-  }
-  unlock_ = grant;
-  Audit(actor.login, "machine.unlock",
-        absl::StrCat(grant.reservation_id
-                         ? absl::StrCat("reservation ", grant.reservation_id)
-                         : "staff unlock",
-                     grant.workshop ? " (workshop)" : "", " until ",
-                     absl::FormatTime("%Y-%m-%d %H:%M UTC", grant.until,
-                                      absl::UTCTimeZone())));
-  Transition(State::kUnlocked, actor.login, "unlocked");
-  return absl::OkStatus();
+            absl::StrCat(config_.id(), " is in fault (", fault_reason_,
+                         "); staff must look at it first"));
+      case State::kOffline:
+        return absl::UnavailableError(
+            absl::StrCat(config_.id(), " is offline (", config_.port(),
+                         " cannot be opened)"));
+      case State::kRunning:
+      case State::kPaused:
+        return absl::FailedPreconditionError(
+            absl::StrCat(config_.id(), " is running a job of ",
+                         job_ ? job_->owner_login : "someone"));
+      case State::kUnlocked:
+        if (unlock_ && unlock_->user_id != actor.user_id) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(config_.id(), " is unlocked for ", unlock_->login));
+        }
+        break;
+      case State::kLocked:
+        break;
+    }
+    unlock_ = grant;
+    Audit(actor.login, "machine.unlock",
+          absl::StrCat(grant.reservation_id
+                           ? absl::StrCat("reservation ", grant.reservation_id)
+                           : "staff unlock",
+                       grant.workshop ? " (workshop)" : "", " until ",
+                       absl::FormatTime("%Y-%m-%d %H:%M UTC", grant.until,
+                                        absl::UTCTimeZone())));
+    Transition(State::kUnlocked, actor.login, "unlocked");
+    return absl::OkStatus();
+  });
 }
 
 absl::Status MachineController::Lock(const access::Actor& actor,
                                      const std::string& why) {
-  MutexLock lock(&mu_);
-  if (state_ == State::kRunning || state_ == State::kPaused) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        config_.id(), " is running job ", job_->job_id, "; cancel it first"));
-  }
-  if (state_ != State::kUnlocked) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(config_.id(), " is not unlocked"));
-  }
-  if (unlock_ && unlock_->user_id != actor.user_id && !actor.IsStaff()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "only ", unlock_->login, " or staff may lock ", config_.id()));
-  }
-  unlock_.reset();
-  Audit(actor.login, "machine.lock", why);
-  Transition(State::kLocked, actor.login, why);
-  return absl::OkStatus();
+  return Decide([&]() -> absl::Status {
+    if (state_ == State::kRunning || state_ == State::kPaused) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          config_.id(), " is running job ", job_->job_id, "; cancel it first"));
+    }
+    if (state_ != State::kUnlocked) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(config_.id(), " is not unlocked"));
+    }
+    if (unlock_ && unlock_->user_id != actor.user_id && !actor.IsStaff()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "only ", unlock_->login, " or staff may lock ", config_.id()));
+    }
+    unlock_.reset();
+    Audit(actor.login, "machine.lock", why);
+    Transition(State::kLocked, actor.login, why);
+    return absl::OkStatus();
+  });
 }
 
 void MachineController::UserSessionsEnded(int64_t user_id) {
@@ -534,236 +570,257 @@ void MachineController::SessionEnded(const std::string& token_hash) {
 
 absl::Status MachineController::Block(const access::Actor& actor,
                                       const std::string& reason) {
-  MutexLock lock(&mu_);
-  if (state_ == State::kRunning || state_ == State::kPaused) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        config_.id(), " is running a job; stop or cancel it first"));
-  }
-  const absl::Time now = clock_.Now();
-  auto s = store_.Write([&](store::Transaction& tx) {
-    return tx.PutMachineBlock({config_.id(), reason, actor.user_id, now});
+  return Decide([&]() -> absl::Status {
+    if (state_ == State::kRunning || state_ == State::kPaused) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          config_.id(), " is running a job; stop or cancel it first"));
+    }
+    last_record_ = records_.Enqueue(
+        absl::StrCat("block of ", config_.id()),
+        [block = store::MachineBlockRecord{config_.id(), reason, actor.user_id,
+                                           clock_.Now()}](
+            store::Transaction& tx) { return tx.PutMachineBlock(block); });
+    block_reason_ = reason;
+    unlock_.reset();
+    Transition(State::kBlocked, actor.login,
+               absl::StrCat("maintenance: ", reason));
+    return absl::OkStatus();
   });
-  if (!s.ok()) return s;
-  block_reason_ = reason;
-  unlock_.reset();
-  Transition(State::kBlocked, actor.login,
-             absl::StrCat("maintenance: ", reason));
-  return absl::OkStatus();
 }
 
 absl::Status MachineController::Unblock(const access::Actor& actor) {
-  MutexLock lock(&mu_);
-  if (state_ != State::kBlocked) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(config_.id(), " is not blocked"));
-  }
-  auto s = store_.Write([&](store::Transaction& tx) {
-    return tx.DeleteMachineBlock(config_.id());
+  return Decide([&]() -> absl::Status {
+    if (state_ != State::kBlocked) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(config_.id(), " is not blocked"));
+    }
+    last_record_ =
+        records_.Enqueue(absl::StrCat("unblock of ", config_.id()),
+                         [id = config_.id()](store::Transaction& tx) {
+                           return tx.DeleteMachineBlock(id);
+                         });
+    block_reason_.reset();
+    Transition(link_ ? State::kLocked : State::kOffline, actor.login,
+               "maintenance finished");
+    return absl::OkStatus();
   });
-  if (!s.ok()) return s;
-  block_reason_.reset();
-  Transition(link_ ? State::kLocked : State::kOffline, actor.login,
-             "maintenance finished");
-  return absl::OkStatus();
 }
 
 absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
                                                  const std::string& note) {
-  MutexLock lock(&mu_);
-  if (state_ != State::kFault) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(config_.id(), " is not in fault"));
-  }
-  Audit(actor.login, "machine.fault_acknowledged",
-        absl::StrCat(fault_reason_, note.empty() ? "" : "; note: " + note));
-  fault_reason_.clear();
-  // A machine that had halted (M112, alarm) starts a fresh session; a GRBL
-  // controller also keeps its alarm lock through a reset, and a person has
-  // just decided to lift it ($X).
-  link_.reset();
-  next_connect_ = absl::InfinitePast();
-  unlock_alarm_on_connect_ = config_.protocol() == "grbl";
-  Transition(State::kOffline, actor.login, "fault acknowledged");
-  TryConnect(clock_.Now());
-  return absl::OkStatus();
+  return Decide([&]() -> absl::Status {
+    if (state_ != State::kFault) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(config_.id(), " is not in fault"));
+    }
+    Audit(actor.login, "machine.fault_acknowledged",
+          absl::StrCat(fault_reason_, note.empty() ? "" : "; note: " + note));
+    fault_reason_.clear();
+    // A machine that had halted (M112, alarm) starts a fresh session; a GRBL
+    // controller also keeps its alarm lock through a reset, and a person has
+    // just decided to lift it ($X).
+    link_.reset();
+    next_connect_ = absl::InfinitePast();
+    unlock_alarm_on_connect_ = config_.protocol() == "grbl";
+    Transition(State::kOffline, actor.login, "fault acknowledged");
+    TryConnect(clock_.Now());
+    return absl::OkStatus();
+  });
 }
 
 absl::Status MachineController::StartJob(const access::Actor& actor,
                                          JobStart job) {
-  MutexLock lock(&mu_);
-  const absl::Time now = clock_.Now();
-  switch (state_) {
-    case State::kBlocked:
-      return absl::FailedPreconditionError(absl::StrCat(
-          config_.id(),
-          " is blocked for maintenance: ", block_reason_.value_or("")));
-    case State::kFault:
-      return absl::FailedPreconditionError(absl::StrCat(
-          config_.id(), " is in fault (", fault_reason_, "); ask staff"));
-    case State::kOffline:
-      return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
-    case State::kRunning:
-    case State::kPaused:
-      return absl::FailedPreconditionError(absl::StrCat(
-          config_.id(), " is busy with job ", job_ ? job_->job_id : 0));
-    case State::kLocked:
-      return absl::FailedPreconditionError(absl::StrCat(
-          config_.id(), " is locked; unlock it first with `werkbank unlock ",
-          config_.id(), "`"));
-    case State::kUnlocked:
-      break;
-  }
-  if (!link_)
-    return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
-  if (dry_running_) {
-    return absl::UnavailableError(
-        "a dry run is in progress; try again shortly");
-  }
-  if (!MayRunJobs(actor)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        config_.id(), " is unlocked for ", unlock_->login, ", not for you"));
-  }
-  if (now >= unlock_->until) {
-    return absl::FailedPreconditionError("your reservation has ended");
-  }
-  const absl::Duration needed = absl::Seconds(job.estimated_seconds);
-  if (now + needed > unlock_->until) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the job needs about ", absl::ToInt64Minutes(needed) + 1,
-        " min, but only ", absl::ToInt64Minutes(unlock_->until - now),
-        " min of your reservation remain"));
-  }
-  // Interlocks that must hold before the first byte.
-  const std::optional<bool> door_open = DoorOpen(link_.get());
-  for (const auto& il : config_.interlocks()) {
-    if (il.kind() == "door" && il.source() == "sensor") {
-      if (!door_open.has_value() && config_.protocol() == "grbl") {
+  return Decide([&]() -> absl::Status {
+    const absl::Time now = clock_.Now();
+    switch (state_) {
+      case State::kBlocked:
+        return absl::FailedPreconditionError(absl::StrCat(
+            config_.id(),
+            " is blocked for maintenance: ", block_reason_.value_or("")));
+      case State::kFault:
+        return absl::FailedPreconditionError(absl::StrCat(
+            config_.id(), " is in fault (", fault_reason_, "); ask staff"));
+      case State::kOffline:
         return absl::UnavailableError(
-            "the door state is not known yet; try again in a moment");
-      }
-      if (door_open.value_or(false)) {
-        return absl::FailedPreconditionError(
-            "the door is open; close it before starting");
-      }
+            absl::StrCat(config_.id(), " is offline"));
+      case State::kRunning:
+      case State::kPaused:
+        return absl::FailedPreconditionError(absl::StrCat(
+            config_.id(), " is busy with job ", job_ ? job_->job_id : 0));
+      case State::kLocked:
+        return absl::FailedPreconditionError(absl::StrCat(
+            config_.id(), " is locked; unlock it first with `werkbank unlock ",
+            config_.id(), "`"));
+      case State::kUnlocked:
+        break;
     }
-    if (il.source() == "user" &&
-        std::find(job.confirmed_interlocks.begin(),
-                  job.confirmed_interlocks.end(),
-                  il.kind()) == job.confirmed_interlocks.end()) {
+    if (!link_)
+      return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
+    if (dry_running_) {
+      return absl::UnavailableError(
+          "a dry run is in progress; try again shortly");
+    }
+    if (!MayRunJobs(actor)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          config_.id(), " is unlocked for ", unlock_->login, ", not for you"));
+    }
+    if (now >= unlock_->until) {
+      return absl::FailedPreconditionError("your reservation has ended");
+    }
+    const absl::Duration needed = absl::Seconds(job.estimated_seconds);
+    if (now + needed > unlock_->until) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "confirm that the ", il.kind(), " is on: add --confirm ", il.kind()));
+          "the job needs about ", absl::ToInt64Minutes(needed) + 1,
+          " min, but only ", absl::ToInt64Minutes(unlock_->until - now),
+          " min of your reservation remain"));
     }
-  }
-  std::vector<std::string> lines(config_.scripts().start().begin(),
-                                 config_.scripts().start().end());
-  lines.insert(lines.end(), job.lines.begin(), job.lines.end());
-  const int64_t total = static_cast<int64_t>(lines.size());
-  link_->StartJob(std::move(lines));
-  job_ = JobProgress{job.job_id, job.owner_login,       0,         total,
-                     now,        job.estimated_seconds, "running", ""};
-  last_presence_ = now;
-  last_progress_save_ = now;
-  Audit(actor.login, "job.start",
+    // Interlocks that must hold before the first byte.
+    const std::optional<bool> door_open = DoorOpen(link_.get());
+    for (const auto& il : config_.interlocks()) {
+      if (il.kind() == "door" && il.source() == "sensor") {
+        if (!door_open.has_value() && config_.protocol() == "grbl") {
+          return absl::UnavailableError(
+              "the door state is not known yet; try again in a moment");
+        }
+        if (door_open.value_or(false)) {
+          return absl::FailedPreconditionError(
+              "the door is open; close it before starting");
+        }
+      }
+      if (il.source() == "user" &&
+          std::find(job.confirmed_interlocks.begin(),
+                    job.confirmed_interlocks.end(),
+                    il.kind()) == job.confirmed_interlocks.end()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("confirm that the ", il.kind(),
+                         " is on: add --confirm ", il.kind()));
+      }
+    }
+    std::vector<std::string> lines(config_.scripts().start().begin(),
+                                   config_.scripts().start().end());
+    lines.insert(lines.end(), job.lines.begin(), job.lines.end());
+    const int64_t total = static_cast<int64_t>(lines.size());
+    link_->StartJob(std::move(lines));
+    job_ = JobProgress{job.job_id, job.owner_login,       0,         total,
+                       now,        job.estimated_seconds, "running", ""};
+    last_presence_ = now;
+    last_progress_save_ = now;
+    RecordJob(store::JobState::kRunning, "", /*started=*/true);
+    Audit(
+        actor.login, "job.start",
         absl::StrCat("job ", job.job_id,
                      job.confirmed_interlocks.empty()
                          ? ""
                          : "; confirmed: " +
                                absl::StrJoin(job.confirmed_interlocks, ", ")));
-  Transition(State::kRunning, actor.login,
-             absl::StrCat("job ", job.job_id, " started"));
-  return absl::OkStatus();
+    Transition(State::kRunning, actor.login,
+               absl::StrCat("job ", job.job_id, " started"));
+    return absl::OkStatus();
+  });
 }
 
 absl::Status MachineController::Pause(const access::Actor& actor,
                                       int64_t job_id) {
-  MutexLock lock(&mu_);
-  if (!job_ || job_->job_id != job_id || state_ != State::kRunning) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("job ", job_id, " is not running"));
-  }
-  const std::string reason = absl::StrCat("paused by ", actor.login);
-  link_->WriteNow(
-      [&](stream::HostProtocol& p) { return p.Hold(reason, false); });
-  Audit(actor.login, "job.pause", absl::StrCat("job ", job_id));
-  return absl::OkStatus();
+  return Decide([&]() -> absl::Status {
+    if (!job_ || job_->job_id != job_id || state_ != State::kRunning) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("job ", job_id, " is not running"));
+    }
+    const std::string reason = absl::StrCat("paused by ", actor.login);
+    link_->WriteNow(
+        [&](stream::HostProtocol& p) { return p.Hold(reason, false); });
+    Audit(actor.login, "job.pause", absl::StrCat("job ", job_id));
+    return absl::OkStatus();
+  });
 }
 
 absl::Status MachineController::Resume(const access::Actor& actor,
                                        int64_t job_id) {
-  MutexLock lock(&mu_);
-  if (!job_ || job_->job_id != job_id || state_ != State::kPaused) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("job ", job_id, " is not paused"));
-  }
-  if (unlock_ && clock_.Now() >= unlock_->until) {
-    return absl::FailedPreconditionError(
-        "the reservation has ended; the job cannot resume");
-  }
-  if (DoorOpen(link_.get()).value_or(false)) {
-    return absl::FailedPreconditionError("the door is open; close it first");
-  }
-  link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
-    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
-        m && heaters_lowered_) {
-      // Heat up again before the first move.
-      const auto& t = m->temperatures();
-      m->InsertNext(
-          {absl::StrCat("M190 S", t.bed_target > 0 ? t.bed_target : 60),
-           absl::StrCat("M109 S",
-                        t.hotend_target > 0 ? t.hotend_target : 200)});
+  return Decide([&]() -> absl::Status {
+    if (!job_ || job_->job_id != job_id || state_ != State::kPaused) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("job ", job_id, " is not paused"));
     }
-    p.Resume();
+    if (unlock_ && clock_.Now() >= unlock_->until) {
+      return absl::FailedPreconditionError(
+          "the reservation has ended; the job cannot resume");
+    }
+    if (DoorOpen(link_.get()).value_or(false)) {
+      return absl::FailedPreconditionError("the door is open; close it first");
+    }
+    link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+      if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
+          m && heaters_lowered_) {
+        // Heat up again before the first move.
+        const auto& t = m->temperatures();
+        m->InsertNext(
+            {absl::StrCat("M190 S", t.bed_target > 0 ? t.bed_target : 60),
+             absl::StrCat("M109 S",
+                          t.hotend_target > 0 ? t.hotend_target : 200)});
+      }
+      p.Resume();
+    });
+    heaters_lowered_ = false;
+    last_presence_ = clock_.Now();
+    Audit(actor.login, "job.resume", absl::StrCat("job ", job_id));
+    Transition(State::kRunning, actor.login, "resumed by a person");
+    job_->state = "running";
+    job_->message.clear();
+    RecordJob(store::JobState::kRunning, "");
+    return absl::OkStatus();
   });
-  heaters_lowered_ = false;
-  last_presence_ = clock_.Now();
-  Audit(actor.login, "job.resume", absl::StrCat("job ", job_id));
-  Transition(State::kRunning, actor.login, "resumed by a person");
-  job_->state = "running";
-  job_->message.clear();
-  return absl::OkStatus();
 }
 
 absl::Status MachineController::Cancel(const access::Actor& actor,
                                        int64_t job_id,
                                        const std::string& reason) {
-  MutexLock lock(&mu_);
-  if (!job_ || job_->job_id != job_id) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("job ", job_id, " is not running"));
-  }
-  const std::string why =
-      reason.empty() ? absl::StrCat("cancelled by ", actor.login) : reason;
-  link_->WriteNow([&](stream::HostProtocol& p) {
-    std::string bytes = p.Cancel(why);
-    // The machine's own cancel script (e.g. park the head) follows.
-    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
-        m && config_.scripts().cancel_size() > 0) {
-      bytes += m->Immediate({config_.scripts().cancel().begin(),
-                             config_.scripts().cancel().end()});
+  return Decide([&]() -> absl::Status {
+    if (!job_ || job_->job_id != job_id) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("job ", job_id, " is not running"));
     }
-    return bytes;
+    const std::string why =
+        reason.empty() ? absl::StrCat("cancelled by ", actor.login) : reason;
+    link_->WriteNow([&](stream::HostProtocol& p) {
+      std::string bytes = p.Cancel(why);
+      // The machine's own cancel script (e.g. park the head) follows.
+      if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
+          m && config_.scripts().cancel_size() > 0) {
+        bytes += m->Immediate({config_.scripts().cancel().begin(),
+                               config_.scripts().cancel().end()});
+      }
+      return bytes;
+    });
+    Audit(actor.login, "job.cancel", absl::StrCat("job ", job_id, ": ", why));
+    return absl::OkStatus();
   });
-  Audit(actor.login, "job.cancel", absl::StrCat("job ", job_id, ": ", why));
-  return absl::OkStatus();
 }
 
 absl::Status MachineController::EmergencyStop(const access::Actor& actor,
                                               const std::string& reason) {
-  MutexLock lock(&mu_);
-  const bool user = unlock_ && unlock_->user_id == actor.user_id;
-  const bool owner = job_ && job_->owner_login == actor.login;
-  if (!actor.IsStaff() && !user && !owner) {
-    return absl::PermissionDeniedError(
-        "only staff or the machine's current user may stop it");
+  store::WriteQueue::Ticket ticket = 0;
+  {
+    MutexLock lock(&mu_);
+    const bool user = unlock_ && unlock_->user_id == actor.user_id;
+    const bool owner = job_ && job_->owner_login == actor.login;
+    if (!actor.IsStaff() && !user && !owner) {
+      return absl::PermissionDeniedError(
+          "only staff or the machine's current user may stop it");
+    }
+    const std::string why = absl::StrCat("emergency stop by ", actor.login,
+                                         reason.empty() ? "" : ": " + reason);
+    if (link_) link_->EmergencyStop(why);
+    Audit(actor.login, "machine.emergency_stop", why);
+    EndJob(store::JobState::kCancelled, why);
+    fault_reason_ = why;
+    unlock_.reset();
+    Transition(State::kFault, actor.login, why);
+    ticket = last_record_;
   }
-  const std::string why = absl::StrCat("emergency stop by ", actor.login,
-                                       reason.empty() ? "" : ": " + reason);
-  if (link_) link_->EmergencyStop(why);
-  Audit(actor.login, "machine.emergency_stop", why);
-  EndJob(store::JobState::kCancelled, why);
-  fault_reason_ = why;
-  unlock_.reset();
-  Transition(State::kFault, actor.login, why);
+  // The stop is on the wire, which is what the caller asked for. Give the
+  // record a moment so that what they read next shows it, but never make
+  // them wait for a busy database: the record stays queued until written.
+  (void)records_.WaitDurable(ticket, absl::Seconds(2));
   return absl::OkStatus();
 }
 

@@ -8,6 +8,12 @@
 // the one place that decides and audits it. Nothing resumes by itself: a
 // held job waits for Resume() from a person; a fault waits for staff.
 //
+// The controller never writes to the database while it holds its lock: what
+// it records (audit events, job progress) goes to a WriteQueue in order, so a
+// busy database cannot delay an interlock or a stop. A person's request is
+// answered once its record is durable (waiting outside the lock); an
+// emergency stop is answered as soon as the stop is on the wire.
+//
 // Thread-safe.
 #ifndef WERKBANK_SERVICES_MACHINES_MACHINE_CONTROLLER_H_
 #define WERKBANK_SERVICES_MACHINES_MACHINE_CONTROLLER_H_
@@ -27,6 +33,7 @@
 #include "services/access/actor.h"
 #include "services/common/clock.h"
 #include "services/store/store.h"
+#include "services/store/write_queue.h"
 #include "werkbank/v1/config.pb.h"
 
 namespace werkbank::machines {
@@ -73,6 +80,17 @@ struct JobProgress {
   std::string message;
 };
 
+// A change in a job's run, for its record: started, progress, held,
+// resumed, ended.
+struct JobUpdate {
+  int64_t job_id = 0;
+  store::JobState state = store::JobState::kCompleted;
+  std::string reason;
+  int64_t lines_done = 0;
+  bool started = false;  // the run began just now
+  absl::Time at;
+};
+
 struct MachineSnapshot {
   std::string id, name, machine_class, protocol;
   State state = State::kOffline;
@@ -80,6 +98,9 @@ struct MachineSnapshot {
   std::string block_reason;
   std::optional<UnlockGrant> unlock;
   std::optional<JobProgress> job;
+  // How the last job ended; its record may still be on its way to the
+  // database.
+  std::optional<JobUpdate> last_job_end;
   std::vector<InterlockView> interlocks;
   double hotend = 0, hotend_target = 0, bed = 0, bed_target = 0;
   std::array<double, 3> position = {0, 0, 0};
@@ -96,21 +117,15 @@ struct JobStart {
   std::vector<std::string> confirmed_interlocks;  // source "user" interlocks
 };
 
-// How a job ended, reported to the JobService.
-struct JobEnd {
-  int64_t job_id = 0;
-  store::JobState state = store::JobState::kCompleted;
-  std::string reason;
-  int64_t lines_done = 0;
-};
-
 class MachineController {
  public:
-  using JobEndSink = std::function<void(const JobEnd&)>;
+  // Turns a job update into the write that records it (the JobService's).
+  using JobRecorder = std::function<store::WriteBody(const JobUpdate&)>;
 
   MachineController(const v1::MachineConfig& config, const v1::JobsConfig& jobs,
-                    Connector connect, store::Store& store, const Clock& clock,
-                    JobEndSink on_job_end);
+                    Connector connect, store::Store& store,
+                    store::WriteQueue& records, const Clock& clock,
+                    JobRecorder record_job);
   ~MachineController();
 
   // Starts the supervisor thread. `blocked` restores a maintenance block.
@@ -161,8 +176,15 @@ class MachineController {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Transition(State to, const std::string& actor, const std::string& why)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Queue the audit event / the job's record; neither waits.
   void Audit(const std::string& actor, const std::string& action,
              const std::string& detail) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RecordJob(store::JobState state, const std::string& reason,
+                 bool started = false) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs a person's request under the lock, then waits (unlocked) until what
+  // it recorded is durable.
+  absl::Status Decide(const std::function<absl::Status()>& decide)
+      ABSL_LOCKS_EXCLUDED(mu_);
   void EndJob(store::JobState state, const std::string& reason)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void DropLink(const std::string& reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -175,8 +197,9 @@ class MachineController {
   const v1::JobsConfig jobs_;
   Connector connect_;
   store::Store& store_;
+  store::WriteQueue& records_;
   const Clock& clock_;
-  JobEndSink on_job_end_;
+  JobRecorder record_job_;
 
   Mutex mu_;
   std::unique_ptr<stream::Streamer> link_ ABSL_GUARDED_BY(mu_);
@@ -186,6 +209,7 @@ class MachineController {
   std::optional<std::string> block_reason_ ABSL_GUARDED_BY(mu_);
   std::optional<UnlockGrant> unlock_ ABSL_GUARDED_BY(mu_);
   std::optional<JobProgress> job_ ABSL_GUARDED_BY(mu_);
+  std::optional<JobUpdate> last_job_end_ ABSL_GUARDED_BY(mu_);
   absl::Time next_connect_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Duration backoff_ ABSL_GUARDED_BY(mu_) = absl::Seconds(1);
   absl::Time last_presence_ ABSL_GUARDED_BY(mu_);
@@ -202,6 +226,7 @@ class MachineController {
   bool unlock_alarm_on_connect_ ABSL_GUARDED_BY(mu_) = false;
   bool end_warning_sent_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_progress_save_ ABSL_GUARDED_BY(mu_);
+  store::WriteQueue::Ticket last_record_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -9,12 +9,13 @@
 namespace werkbank::machines {
 
 MachineManager::MachineManager(const v1::Config& config, store::Store& store,
-                               const Clock& clock, ConnectorFactory connectors,
-                               MachineController::JobEndSink on_job_end)
+                               store::WriteQueue& records, const Clock& clock,
+                               ConnectorFactory connectors,
+                               MachineController::JobRecorder record_job)
     : config_(config), store_(store), clock_(clock) {
   for (const auto& m : config.machines()) {
     machines_[m.id()] = std::make_unique<MachineController>(
-        m, config.jobs(), connectors(m), store, clock, on_job_end);
+        m, config.jobs(), connectors(m), store, records, clock, record_job);
   }
 }
 

@@ -22,9 +22,12 @@ using ConnectorFactory = std::function<Connector(const v1::MachineConfig&)>;
 
 class MachineManager {
  public:
+  // What the machines record goes through `records` (see
+  // MachineController).
   MachineManager(const v1::Config& config, store::Store& store,
-                 const Clock& clock, ConnectorFactory connectors,
-                 MachineController::JobEndSink on_job_end);
+                 store::WriteQueue& records, const Clock& clock,
+                 ConnectorFactory connectors,
+                 MachineController::JobRecorder record_job);
   ~MachineManager();
 
   // Restores maintenance blocks, connects every machine and drives it to its

@@ -99,6 +99,9 @@ class Transaction {
       int64_t after_id, int limit, const std::string& subject_prefix) = 0;
 };
 
+// The body of one write: runs inside a write transaction.
+using WriteBody = std::function<absl::Status(Transaction&)>;
+
 class Store {
  public:
   virtual ~Store() = default;

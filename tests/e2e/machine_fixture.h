@@ -254,6 +254,19 @@ machines {
     return out;
   }
 
+  // Pia books the laser, unlocks it and starts a cut of `moves` moves;
+  // returns the job's id once the laser fires.
+  int64_t StartLaserJob(int moves) {
+    BookNowAndCheckIn(pia_, "laser-1");
+    EXPECT_TRUE(Unlock(pia_, "laser-1").ok());
+    const v1::Job job = Upload(pia_, "laser-1", LaserProgram(moves));
+    grpc::Status s = StartJob(pia_, job.id());
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "1"; },
+                          absl::Seconds(5)));
+    return job.id();
+  }
+
   // Pia unlocks both machines and starts a long cut (20,000 moves) and a
   // long print; returns them once the laser fires and the hotend heats.
   std::pair<v1::Job, v1::Job> StartLongCutAndPrint() {

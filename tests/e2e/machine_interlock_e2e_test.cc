@@ -13,16 +13,6 @@ using ::testing::HasSubstr;
 
 class InterlockE2E : public MachineE2E {
  protected:
-  int64_t StartLaserJob(int moves) {
-    BookNowAndCheckIn(pia_, "laser-1");
-    EXPECT_TRUE(Unlock(pia_, "laser-1").ok());
-    const v1::Job job = Upload(pia_, "laser-1", LaserProgram(moves));
-    grpc::Status s = StartJob(pia_, job.id());
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "1"; },
-                          absl::Seconds(5)));
-    return job.id();
-  }
   grpc::Status Resume(const std::string& token, int64_t id) {
     v1::ResumeJobRequest req;
     req.set_id(id);
