@@ -3,6 +3,7 @@
 #ifndef WERKBANK_TESTS_BENCH_BENCH_H_
 #define WERKBANK_TESTS_BENCH_BENCH_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,10 @@ void PrintPercentiles(const std::string& name, std::vector<double> values,
                       const std::string& unit);
 // CPU model and core count, so figures always name their machine.
 void PrintMachine();
+// Argument `index` as a whole number in [min, max], `fallback` when it is not
+// given; nullopt (after saying why on stderr) when it is not such a number.
+std::optional<int> IntArg(int argc, char** argv, int index, const char* name,
+                          int min, int max, int fallback);
 
 int StreamBench(int argc, char** argv);
 int BookingBench(int argc, char** argv);

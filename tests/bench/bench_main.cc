@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "bench.h"
 
@@ -38,6 +39,20 @@ void PrintMachine() {
   }
   std::printf("machine: %s, %u cores\n", model.c_str(),
               std::thread::hardware_concurrency());
+}
+
+std::optional<int> IntArg(int argc, char** argv, int index, const char* name,
+                          int min, int max, int fallback) {
+  if (index >= argc) return fallback;
+  int value = 0;
+  if (!absl::SimpleAtoi(argv[index], &value) || value < min || value > max) {
+    std::fprintf(
+        stderr,
+        "werkbank-bench: %s must be a number from %d to %d, not \"%s\"\n", name,
+        min, max, argv[index]);
+    return std::nullopt;
+  }
+  return value;
 }
 
 }  // namespace werkbank::bench

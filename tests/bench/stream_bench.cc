@@ -142,8 +142,10 @@ void DoorLatency(int trials) {
 }  // namespace
 
 int StreamBench(int argc, char** argv) {
-  int lines = 100000;
-  if (argc > 0) lines = std::max(1000, std::atoi(argv[0]));
+  const std::optional<int> arg =
+      IntArg(argc, argv, 0, "LINES", 1000, 100000000, 100000);
+  if (!arg) return 2;
+  const int lines = *arg;
   PrintMachine();
   Throughput("grbl", lines, 1);
   Throughput("marlin", lines, 1);
