@@ -147,8 +147,9 @@ int main(int argc, char** argv) {
                                 "\nbed_target=", marlin->bed_target(), "\n")
                  : absl::StrCat("laser_on=", laser->laser_on() ? 1 : 0,
                                 "\nstate=", laser->state(), "\n");
-      absl::StrAppend(&state,
-                      "accepted=", accepted_before + sim->Accepted().size(),
+      const std::vector<std::string> accepted = sim->Accepted();
+      absl::StrAppend(&state, "accepted=", accepted_before + accepted.size(),
+                      "\nlast=", accepted.empty() ? "" : accepted.back(),
                       "\nplugged=", unplugged ? 0 : 1, "\n");
       const std::string tmp = state_file + ".tmp";
       std::ofstream(tmp) << state;

@@ -5,6 +5,7 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -238,6 +239,57 @@ void CheckClasses(Checker& c, v1::Config& cfg, std::set<std::string>& names) {
   }
 }
 
+// Script lines go to the machine as they are written, so each must be one
+// line the firmware can take: printable ASCII, no line breaks, within its
+// line buffer (GRBL's is 80 characters; Marlin's 96 must also hold the line
+// number and checksum werkbank adds, so 80 for both). On GRBL a cancel or a
+// stop is a soft reset, after which the controller is in its safe state and
+// takes no queued lines: cancel and safe_state scripts are refused there rather
+// than silently not sent.
+void CheckScripts(Checker& c, v1::MachineConfig& m) {
+  if (!m.has_scripts()) return;
+  const v1::Scripts& scripts = m.scripts();
+  Checker::Scope scope(c, m, "scripts", -1);
+  constexpr size_t limit = 80;
+  auto check = [&](const google::protobuf::RepeatedPtrField<std::string>& lines,
+                   absl::string_view field) {
+    for (int k = 0; k < lines.size(); ++k) {
+      const std::string& line = lines.Get(k);
+      const bool printable = std::all_of(line.begin(), line.end(), [](char ch) {
+        return ch >= 0x20 && ch <= 0x7e;
+      });
+      if (line.find_first_not_of(' ') == std::string::npos) {
+        c.Error(scripts, field, "an empty line; leave it out", k);
+      } else if (!printable) {
+        c.Error(scripts, field,
+                "only printable ASCII, one G-code line per entry (no line "
+                "breaks or control characters)",
+                k);
+      } else if (line.size() > limit) {
+        c.Error(scripts, field,
+                absl::StrCat("the line has ", line.size(),
+                             " characters; the firmware takes at most ", limit),
+                k);
+      }
+    }
+  };
+  check(scripts.start(), "start");
+  check(scripts.cancel(), "cancel");
+  check(scripts.safe_state(), "safe_state");
+  if (m.protocol() == "grbl") {
+    for (absl::string_view field : {"cancel", "safe_state"}) {
+      if ((field == "cancel" ? scripts.cancel_size()
+                             : scripts.safe_state_size()) > 0) {
+        c.Error(scripts, field,
+                "a GRBL machine is stopped with a soft reset, which leaves "
+                "it in its safe state (laser off) and drops queued lines; "
+                "werkbank sends no lines after it, so leave this script out",
+                0);
+      }
+    }
+  }
+}
+
 void CheckMachines(Checker& c, v1::Config& cfg,
                    const std::set<std::string>& classes) {
   static const std::set<std::string> kInterlocks = {
@@ -276,6 +328,7 @@ void CheckMachines(Checker& c, v1::Config& cfg,
               "\"sim:grbl\" / \"sim:marlin\" for a simulated machine");
     }
     Default(m, &v1::MachineConfig::baud, &v1::MachineConfig::set_baud, 115200);
+    CheckScripts(c, m);
     for (int k = 0; k < m.interlocks_size(); ++k) {
       v1::InterlockConfig& il = *m.mutable_interlocks(k);
       Checker::Scope ils(c, m, "interlocks", k);

@@ -249,3 +249,45 @@ TEST_F(MachineE2E, ATrainersWorkshopLetsItsParticipantsRunJobs) {
 
 }  // namespace
 }  // namespace werkbank::testing
+
+namespace werkbank::testing {
+namespace {
+
+// The printer's cancel script (park the head) follows the stop and reaches
+// the firmware after it; heaters stay off.
+TEST_F(MachineE2E, ACancelledPrintEndsWithTheMachinesCancelScript) {
+  printer_scripts_ = R"(  scripts {
+    start: "M117 werkbank"
+    cancel: "G91"
+    cancel: "G1 Z10 F600"
+    cancel: "G90"
+  })";
+  StartLab();
+  BookNowAndCheckIn(pia_, "printer-1");
+  ASSERT_TRUE(Unlock(pia_, "printer-1").ok());
+  std::string print = "M104 S205\nG28\n";
+  for (int i = 0; i < 5000; ++i)
+    absl::StrAppend(&print, "G1 X", 10 + i % 100, " Y20 F1200\n");
+  const v1::Job job = Upload(pia_, "printer-1", print);
+  ASSERT_TRUE(StartJob(pia_, job.id(), {}).ok());
+  ASSERT_TRUE(
+      WaitUntil([&] { return SimState("printer")["hotend_target"] == "205"; },
+                absl::Seconds(5)));
+  v1::CancelJobRequest cancel;
+  cancel.set_id(job.id());
+  cancel.set_reason("wrong filament");
+  v1::Job cancelled;
+  auto ctx = Authed(pia_);
+  ASSERT_TRUE(
+      v1::Jobs::NewStub(ch_)->CancelJob(ctx.get(), cancel, &cancelled).ok());
+  EXPECT_TRUE(WaitUntil([&] { return SimState("printer")["last"] == "G90"; },
+                        absl::Seconds(3)))
+      << "last accepted: " << SimState("printer")["last"];
+  EXPECT_EQ(SimState("printer")["hotend_target"], "0");
+  EXPECT_TRUE(WaitUntil(
+      [&] { return GetJob(job.id()).state() == v1::JOB_STATE_CANCELLED; },
+      absl::Seconds(3)));
+}
+
+}  // namespace
+}  // namespace werkbank::testing

@@ -77,6 +77,8 @@ machines {
   envelope { x_mm: 250 y_mm: 210 z_mm: 210 }
   limits { max_hotend_c: 280 max_bed_c: 110 }
   interlocks { kind: "thermal" action: "estop" }
+)",
+        printer_scripts_, R"(
 }
 )",
         extra_config);
@@ -300,6 +302,8 @@ machines {
 
   TempDir dir_;
   std::string config_;
+  // The printer's `scripts { … }` block, if a test sets one before StartLab.
+  std::string printer_scripts_;
   std::unique_ptr<Background> laser_, printer_;
   std::string pia_, bob_, tom_;
 };

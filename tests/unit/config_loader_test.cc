@@ -125,6 +125,29 @@ machines { id: "p1" machine_class: "laser" protocol: "marlin" port: "sim:marlin"
                              "interlock reads GRBL's door pin"));
 }
 
+TEST(ConfigLoader, ScriptsTheFirmwareCannotTakeAreRefused) {
+  auto cfg = ParseConfig(R"cfg(time_zone: "UTC"
+opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
+machine_classes { name: "laser" }
+machines { id: "l1" machine_class: "laser" protocol: "grbl" port: "sim:grbl"
+  scripts { start: "G21" cancel: "M5" } }
+machines { id: "p1" machine_class: "laser" protocol: "marlin" port: "sim:marlin"
+  scripts { start: "G28\nM104 S300" start: " " cancel: "G1 Z10" safe_state: "M117 )" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }
+)cfg",
+                         "lab");
+  ASSERT_FALSE(cfg.ok());
+  const std::string msg(cfg.status().message());
+  EXPECT_THAT(msg, HasSubstr("lab:5:26: machines[0].scripts.cancel[0]: a GRBL "
+                             "machine is stopped with a soft reset"));
+  EXPECT_THAT(msg, HasSubstr("machines[1].scripts.start[0]: only printable "
+                             "ASCII"));
+  EXPECT_THAT(msg, HasSubstr("machines[1].scripts.start[1]: an empty line"));
+  EXPECT_THAT(msg, HasSubstr("machines[1].scripts.safe_state[0]: the line has "
+                             "90 characters; the firmware takes at most 80"));
+  EXPECT_THAT(msg, ::testing::Not(HasSubstr("scripts.cancel[0]: only")));
+  EXPECT_THAT(msg, ::testing::Not(HasSubstr("machines[0].scripts.start")));
+}
+
 TEST(ConfigLoader, SyntaxErrorNamesLineAndColumn) {
   auto cfg = ParseConfig("time_zone: \"UTC\"\nmachines { id: }\n", "lab");
   ASSERT_FALSE(cfg.ok());
