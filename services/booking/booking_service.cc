@@ -194,6 +194,9 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
   }
   const absl::Time now = clock_.Now();
   std::vector<ReservationView> out;
+  // A taken slot is refused and the refusal audited in the same transaction
+  // (one commit, not a rolled-back one and another).
+  std::string taken;
   auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
     if (auto n = SweepIn(tx, now); !n.ok()) return n.status();
     std::vector<int64_t> participant_ids;
@@ -206,6 +209,7 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
     }
     auto blocks = tx.ListMachineBlocks();
     if (!blocks.ok()) return blocks.status();
+    // Every machine is checked before any is booked.
     for (const v1::MachineConfig* m : machines) {
       for (const auto& b : *blocks) {
         if (b.machine_id == m->id() &&
@@ -221,15 +225,22 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
           return st;
         }
       }
-      auto clash = tx.FindOverlapping(m->id(), r.start, r.end);
+      auto clash = tx.FindClash(m->id(), r.start, r.end);
       if (!clash.ok()) return clash.status();
-      if (!clash->empty()) {
-        const auto& c = clash->front();
-        return absl::AlreadyExistsError(absl::StrCat(
-            m->id(), " is already booked from ", hours_.FormatLocal(c.start),
-            " to ", hours_.FormatLocal(c.end), "; `werkbank avail ", m->id(),
-            "` shows the free times"));
+      if (*clash) {
+        const store::ReservationRecord& c = **clash;
+        taken = absl::StrCat(m->id(), " is already booked from ",
+                             hours_.FormatLocal(c.start), " to ",
+                             hours_.FormatLocal(c.end), "; `werkbank avail ",
+                             m->id(), "` shows the free times");
+        return audit::Append(tx,
+                             {actor.login, "reservation.refused",
+                              absl::StrCat("machine/", m->id()), taken},
+                             now)
+            .status();
       }
+    }
+    for (const v1::MachineConfig* m : machines) {
       store::ReservationRecord rec;
       rec.machine_id = m->id();
       rec.owner_id = actor.user_id;
@@ -261,20 +272,8 @@ absl::StatusOr<std::vector<ReservationView>> BookingService::Create(
     }
     return absl::OkStatus();
   });
-  if (!s.ok()) {
-    // A refused overlap is audited even though the booking is not stored.
-    if (absl::IsAlreadyExists(s)) {
-      (void)store_.Write([&](store::Transaction& tx) -> absl::Status {
-        return audit::Append(tx,
-                             {actor.login, "reservation.refused",
-                              absl::StrCat("machine/", machines.front()->id()),
-                              std::string(s.message())},
-                             now)
-            .status();
-      });
-    }
-    return s;
-  }
+  if (!s.ok()) return s;
+  if (!taken.empty()) return absl::AlreadyExistsError(taken);
   return out;
 }
 

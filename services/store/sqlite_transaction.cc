@@ -446,6 +446,25 @@ SqliteTransaction::FindOverlapping(const std::string& machine_id,
       });
 }
 
+absl::StatusOr<std::optional<ReservationRecord>> SqliteTransaction::FindClash(
+    const std::string& machine_id, absl::Time start, absl::Time end) {
+  // Answered from the index on active reservations by (machine, start).
+  std::optional<ReservationRecord> last;
+  {
+    CachedStatement q = statements_.Prepare(absl::StrCat(
+        "SELECT ", kReservationColumns,
+        " FROM reservations WHERE machine_id = ? AND start_at < ? AND state "
+        "IN ",
+        kActiveStates, " ORDER BY start_at DESC LIMIT 1"));
+    q.bind(1, machine_id);
+    q.bind(2, Micros(end));
+    if (q.executeStep()) last = ReadReservation(q);
+  }
+  if (!last || last->end <= start) return std::optional<ReservationRecord>();
+  if (auto s = LoadReservationParticipants(*last); !s.ok()) return s;
+  return last;
+}
+
 absl::StatusOr<std::vector<ReservationRecord>>
 SqliteTransaction::ListReservations(const ReservationFilter& f) {
   // Only the conditions the filter sets, so that SQLite can pick an index

@@ -49,6 +49,8 @@ class SqliteTransaction : public Transaction {
       int64_t id) override;
   absl::StatusOr<std::vector<ReservationRecord>> FindOverlapping(
       const std::string& machine_id, absl::Time start, absl::Time end) override;
+  absl::StatusOr<std::optional<ReservationRecord>> FindClash(
+      const std::string& machine_id, absl::Time start, absl::Time end) override;
   absl::StatusOr<std::vector<ReservationRecord>> ListReservations(
       const ReservationFilter& filter) override;
   absl::StatusOr<int64_t> CountActiveOwned(

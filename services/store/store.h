@@ -65,6 +65,13 @@ class Transaction {
   // [start, end).
   virtual absl::StatusOr<std::vector<ReservationRecord>> FindOverlapping(
       const std::string& machine_id, absl::Time start, absl::Time end) = 0;
+  // The booking decision's question: does an active reservation of the
+  // machine overlap [start, end)? Returns one that does, if any. Active
+  // reservations of one machine never overlap each other (every booking is
+  // decided by this check), so only the last one to start before `end` can
+  // be the clash: one index lookup however full the calendar is.
+  virtual absl::StatusOr<std::optional<ReservationRecord>> FindClash(
+      const std::string& machine_id, absl::Time start, absl::Time end) = 0;
   virtual absl::StatusOr<std::vector<ReservationRecord>> ListReservations(
       const ReservationFilter& filter) = 0;
   // How many active reservations of `kind` the owner has on these machines

@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
     return werkbank::bench::BookingBench(argc - 2, argv + 2);
   std::fprintf(
       stderr,
-      "usage: werkbank-bench stream [LINES] | booking [CLIENTS] [SECONDS]\n"
+      "usage: werkbank-bench stream [LINES] | booking [CLIENTS] [SECONDS] "
+      "[KEEP_PERCENT]\n"
       "  stream   streaming throughput and stop latency against the "
       "simulators\n"
       "  booking  concurrent bookings over TLS against the SQLite ceiling\n");

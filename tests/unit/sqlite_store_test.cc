@@ -6,7 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <random>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -221,12 +223,89 @@ TEST(SqliteStore, ReservationsSurviveTheMigrationToTheEndTimeIndexes) {
             auto free = tx.FindOverlapping("p1", t0 + absl::Seconds(2000),
                                            t0 + absl::Seconds(3000));
             EXPECT_TRUE(free->empty());  // only a cancelled one there
+            EXPECT_TRUE(tx.FindClash("p1", t0 + absl::Seconds(1500),
+                                     t0 + absl::Seconds(2500))
+                            ->has_value());
+            EXPECT_FALSE(tx.FindClash("p1", t0 + absl::Seconds(2000),
+                                      t0 + absl::Seconds(3000))
+                             ->has_value());
             EXPECT_EQ(*tx.CountActiveOwned(1, ReservationKind::kPersonal, t0,
                                            {"p1", "p2"}),
                       1);
             return absl::OkStatus();
           })
           .ok());
+}
+
+// The booking decision's overlap check looks only at the last active
+// reservation to start before the new one ends. On a calendar built the way
+// werkbank builds it (active reservations never overlap; cancelled and
+// finished ones may lie anywhere), it must answer exactly as a full search.
+TEST(SqliteStore, TheClashCheckAgreesWithAFullSearch) {
+  testing::TempDir dir;
+  auto store = SqliteStore::Open(dir.File("w.db"));
+  ASSERT_TRUE(store.ok());
+  const absl::Time t0 = absl::FromUnixSeconds(1800000000);
+  std::mt19937 rng(42);
+  auto random_span = [&](int longest) {
+    const absl::Time start = t0 + absl::Minutes(rng() % 20000);
+    return std::make_pair(start, start + absl::Minutes(1 + rng() % longest));
+  };
+  ASSERT_TRUE((*store)
+                  ->Write([&](Transaction& tx) -> absl::Status {
+                    UserRecord u;
+                    u.login = "anna";
+                    u.display_name = "Anna";
+                    u.roles = kParticipant;
+                    u.password_hash = "x";
+                    auto owner = tx.InsertUser(u);
+                    if (!owner.ok()) return owner.status();
+                    for (int i = 0; i < 600; ++i) {
+                      ReservationRecord r;
+                      r.machine_id = i % 5 == 0 ? "p2" : "p1";
+                      r.owner_id = *owner;
+                      std::tie(r.start, r.end) = random_span(60);
+                      const auto clashes =
+                          tx.FindOverlapping(r.machine_id, r.start, r.end);
+                      if (!clashes.ok()) return clashes.status();
+                      // As werkbank books: active only where free; the
+                      // others as history that may overlap anything.
+                      static constexpr ReservationState kInactive[] = {
+                          ReservationState::kCancelled,
+                          ReservationState::kCompleted,
+                          ReservationState::kNoShow};
+                      r.state = !clashes->empty() ? kInactive[i % 3]
+                                : i % 4 == 0      ? ReservationState::kCheckedIn
+                                                  : ReservationState::kBooked;
+                      if (auto id = tx.InsertReservation(r); !id.ok())
+                        return id.status();
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  int clashes = 0;
+  ASSERT_TRUE((*store)
+                  ->Read([&](Transaction& tx) -> absl::Status {
+                    for (int i = 0; i < 3000; ++i) {
+                      const auto [start, end] = random_span(120);
+                      const std::string machine = i % 2 ? "p1" : "p2";
+                      auto all = tx.FindOverlapping(machine, start, end);
+                      auto clash = tx.FindClash(machine, start, end);
+                      if (!all.ok() || !clash.ok())
+                        return absl::InternalError("query failed");
+                      EXPECT_EQ(clash->has_value(), !all->empty())
+                          << machine << " " << start << " - " << end;
+                      if (clash->has_value()) {
+                        ++clashes;
+                        EXPECT_LT((*clash)->start, end);
+                        EXPECT_GT((*clash)->end, start);
+                      }
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_GT(clashes, 300);  // both answers were exercised
+  EXPECT_LT(clashes, 2700);
 }
 
 }  // namespace
