@@ -656,6 +656,12 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
     }
     if (!link_)
       return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
+    // Nothing starts that could not be recorded (invariant 6).
+    if (records_.stalled()) {
+      return absl::UnavailableError(
+          "the database does not take records at the moment (locked or "
+          "failing); no job starts until it does; try again shortly");
+    }
     if (dry_running_) {
       return absl::UnavailableError(
           "a dry run is in progress; try again shortly");
@@ -747,6 +753,11 @@ absl::Status MachineController::Resume(const access::Actor& actor,
     }
     if (DoorOpen(link_.get()).value_or(false)) {
       return absl::FailedPreconditionError("the door is open; close it first");
+    }
+    if (records_.stalled()) {
+      return absl::UnavailableError(
+          "the database does not take records at the moment (locked or "
+          "failing); the job resumes once it does; try again shortly");
     }
     link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
       if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);

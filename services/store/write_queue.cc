@@ -73,6 +73,11 @@ int64_t WriteQueue::written() {
   return written_;
 }
 
+bool WriteQueue::stalled() {
+  MutexLock lock(&mu_);
+  return stalled_;
+}
+
 void WriteQueue::Report(const std::string& message) {
   if (options_.report) options_.report(message);
 }
@@ -106,6 +111,7 @@ void WriteQueue::Loop() {
       done_through_ = last;
       written_ += written;
       in_flight_ = 0;
+      stalled_ = false;
       retry = options_.first_retry;
       if (waiting_since) {
         Report(absl::StrCat("records are written again after waiting ",
@@ -123,6 +129,7 @@ void WriteQueue::Loop() {
     }
     {
       MutexLock lock(&mu_);
+      stalled_ = true;
       if (stop_ && absl::Now() >= give_up_at_) {
         Report(absl::StrCat("shutting down with ", queue_.size() + batch.size(),
                             " record(s) not written: the database stayed "

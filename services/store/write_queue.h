@@ -60,6 +60,9 @@ class WriteQueue {
   // benchmark and the daemon's status).
   size_t pending();
   int64_t written();
+  // True while the database refuses the queue's writes (from the first
+  // failure until a write gets through again).
+  bool stalled();
 
  private:
   struct Entry {
@@ -88,6 +91,7 @@ class WriteQueue {
   int64_t written_ ABSL_GUARDED_BY(mu_) = 0;
   size_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool stalled_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time give_up_at_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
   std::thread thread_;
 };

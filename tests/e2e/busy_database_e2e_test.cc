@@ -42,6 +42,10 @@ class BusyDatabaseE2E : public MachineE2E {
 
 TEST_F(BusyDatabaseE2E, ALockedDatabaseDelaysNeitherTheMachineNorItsStop) {
   StartLab();
+  // Pia also has the printer ready, to start a print later.
+  BookNowAndCheckIn(pia_, "printer-1");
+  ASSERT_TRUE(Unlock(pia_, "printer-1").ok());
+  const v1::Job print = Upload(pia_, "printer-1", "M104 S200\nG28\nG1 X10\n");
   const int64_t id = StartLaserJob(20000);  // about a minute of cutting
 
   SQLite::Database other(dir_.File("state/werkbank.db"),
@@ -81,6 +85,12 @@ TEST_F(BusyDatabaseE2E, ALockedDatabaseDelaysNeitherTheMachineNorItsStop) {
       },
       absl::Seconds(10)))
       << daemon_->log();
+  // Nothing new starts that could not be recorded.
+  grpc::Status refused = StartJob(pia_, print.id(), {});
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(refused.error_message(),
+              HasSubstr("the database does not take records"));
+  EXPECT_EQ(SimState("printer")["hotend_target"], "0");
 
   other.exec("COMMIT");
   // Once it is free, everything is recorded, in the order it happened.
@@ -110,6 +120,9 @@ TEST_F(BusyDatabaseE2E, ALockedDatabaseDelaysNeitherTheMachineNorItsStop) {
           .ok());
   EXPECT_TRUE(chain.ok()) << chain.problem();
   EXPECT_THAT(daemon_->log(), HasSubstr("records are written again"));
+  // Now the print starts.
+  grpc::Status started = StartJob(pia_, print.id(), {});
+  EXPECT_TRUE(started.ok()) << started.error_message();
 }
 
 }  // namespace

@@ -157,6 +157,19 @@ TEST_F(WriteQueueTest, ABusyDatabaseIsRetriedAndNothingIsLost) {
   EXPECT_THAT(reports_.back(), HasSubstr("written again"));
 }
 
+TEST_F(WriteQueueTest, SaysItIsStalledWhileTheDatabaseFailsAndNotAfter) {
+  troubled_->fail_next_ = 1 << 30;
+  WriteQueue queue(*troubled_, options_);
+  EXPECT_FALSE(queue.stalled());
+  const WriteQueue::Ticket t = queue.Enqueue("note 0", Note("note 0"));
+  for (int i = 0; i < 2000 && !queue.stalled(); ++i)
+    absl::SleepFor(absl::Milliseconds(1));
+  EXPECT_TRUE(queue.stalled());
+  troubled_->fail_next_ = 0;
+  ASSERT_TRUE(queue.WaitDurable(t, absl::Seconds(30)).ok());
+  EXPECT_FALSE(queue.stalled());
+}
+
 TEST_F(WriteQueueTest, AWriteThatRefusesIsDroppedAloneAndNamed) {
   WriteQueue queue(*real_, options_);
   queue.Enqueue("note 0", Note("note 0"));
