@@ -18,6 +18,7 @@
 #include "services/audit/audit_log.h"
 #include "services/store/sqlite_store.h"
 #include "temp_dir.h"
+#include "troubled_store.h"
 
 namespace werkbank::store {
 namespace {
@@ -25,44 +26,13 @@ namespace {
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 
-// The real store, with writes that can be made to fail (a busy database) or
-// to hang (a database locked by someone else) until released.
-class TroubledStore : public Store {
- public:
-  explicit TroubledStore(Store& real) : real_(real) {}
-  absl::Status Write(const WriteBody& body) override {
-    if (hang_.exchange(false)) {  // the first write hangs
-      inside_.Notify();
-      release_.WaitForNotification();
-    }
-    ++attempts_;
-    if (fail_next_ > 0) {
-      --fail_next_;
-      return absl::UnavailableError("database is locked");
-    }
-    return real_.Write(body);
-  }
-  absl::Status Read(const WriteBody& body) override { return real_.Read(body); }
-  absl::Status Backup(const std::string& dest) override {
-    return real_.Backup(dest);
-  }
-
-  std::atomic<int> fail_next_{0};
-  std::atomic<int> attempts_{0};
-  std::atomic<bool> hang_{false};
-  absl::Notification inside_, release_;
-
- private:
-  Store& real_;
-};
-
 class WriteQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto store = SqliteStore::Open(dir_.File("w.db"));
     ASSERT_TRUE(store.ok()) << store.status();
     real_ = std::move(*store);
-    troubled_ = std::make_unique<TroubledStore>(*real_);
+    troubled_ = std::make_unique<werkbank::testing::TroubledStore>(*real_);
     options_.first_retry = absl::Milliseconds(1);
     options_.max_retry = absl::Milliseconds(5);
     options_.report = [this](const std::string& line) {
@@ -100,7 +70,7 @@ class WriteQueueTest : public ::testing::Test {
 
   werkbank::testing::TempDir dir_;
   std::unique_ptr<SqliteStore> real_;
-  std::unique_ptr<TroubledStore> troubled_;
+  std::unique_ptr<werkbank::testing::TroubledStore> troubled_;
   WriteQueue::Options options_;
   std::vector<std::string> reports_;  // written by the queue's thread only
 };
