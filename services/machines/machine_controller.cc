@@ -55,13 +55,12 @@ const char* StateName(State s) {
 
 MachineController::MachineController(const v1::MachineConfig& config,
                                      const v1::JobsConfig& jobs,
-                                     Connector connect, store::Store& store,
+                                     Connector connect,
                                      store::WriteQueue& records,
                                      const Clock& clock, JobRecorder record_job)
     : config_(config),
       jobs_(jobs),
       connect_(std::move(connect)),
-      store_(store),
       records_(records),
       clock_(clock),
       record_job_(std::move(record_job)) {}

@@ -123,9 +123,8 @@ class MachineController {
   using JobRecorder = std::function<store::WriteBody(const JobUpdate&)>;
 
   MachineController(const v1::MachineConfig& config, const v1::JobsConfig& jobs,
-                    Connector connect, store::Store& store,
-                    store::WriteQueue& records, const Clock& clock,
-                    JobRecorder record_job);
+                    Connector connect, store::WriteQueue& records,
+                    const Clock& clock, JobRecorder record_job);
   ~MachineController();
 
   // Starts the supervisor thread. `blocked` restores a maintenance block.
@@ -196,7 +195,6 @@ class MachineController {
   const v1::MachineConfig config_;
   const v1::JobsConfig jobs_;
   Connector connect_;
-  store::Store& store_;
   store::WriteQueue& records_;
   const Clock& clock_;
   JobRecorder record_job_;

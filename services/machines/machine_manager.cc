@@ -15,7 +15,7 @@ MachineManager::MachineManager(const v1::Config& config, store::Store& store,
     : config_(config), store_(store), clock_(clock) {
   for (const auto& m : config.machines()) {
     machines_[m.id()] = std::make_unique<MachineController>(
-        m, config.jobs(), connectors(m), store, records, clock, record_job);
+        m, config.jobs(), connectors(m), records, clock, record_job);
   }
 }
 

@@ -56,7 +56,7 @@ class MachineControllerTest : public ::testing::Test {
           return std::make_unique<stream::Streamer>(
               std::move(*port), std::make_unique<grbl::GrblHost>());
         },
-        *troubled_, *records_, clock_, &JobService::RecordOf);
+        *records_, clock_, &JobService::RecordOf);
     controller_->Start(std::nullopt);
     ASSERT_EQ(controller_->Snapshot().state, State::kLocked);
   }
