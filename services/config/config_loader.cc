@@ -14,6 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "date/tz.h"
+#include "drivers/gcode/analysis.h"
+#include "drivers/gcode/line.h"
+#include "machine_limits.h"
 
 namespace werkbank::config {
 namespace {
@@ -276,6 +279,30 @@ void CheckScripts(Checker& c, v1::MachineConfig& m) {
   check(scripts.start(), "start");
   check(scripts.cancel(), "cancel");
   check(scripts.safe_state(), "safe_state");
+  // The machine's own lines pass the same preflight as every job's: no
+  // forbidden command, no temperature or power above the limits.
+  if (m.protocol() != "marlin" && m.protocol() != "grbl") return;
+  for (absl::string_view field : {"start", "cancel", "safe_state"}) {
+    const auto& lines = field == "start"    ? scripts.start()
+                        : field == "cancel" ? scripts.cancel()
+                                            : scripts.safe_state();
+    // Lines already refused above would only be reported twice.
+    const bool sendable =
+        std::all_of(lines.begin(), lines.end(), [&](const std::string& line) {
+          return !line.empty() && line.size() <= limit &&
+                 std::all_of(line.begin(), line.end(),
+                             [](char ch) { return ch >= 0x20 && ch <= 0x7e; });
+        });
+    if (lines.empty() || !sendable) continue;
+    const gcode::Analysis analysis = gcode::Analyze(
+        gcode::ParseProgram(absl::StrJoin(lines, "\n")), LimitsOf(m));
+    for (const gcode::Violation& v : analysis.violations) {
+      c.Error(scripts, field,
+              absl::StrCat("fails the machine's preflight (", v.rule,
+                           "): ", v.message),
+              static_cast<int>(v.line) - 1);
+    }
+  }
   if (m.protocol() == "grbl") {
     for (absl::string_view field : {"cancel", "safe_state"}) {
       if ((field == "cancel" ? scripts.cancel_size()

@@ -13,25 +13,10 @@
 #include "services/common/crypto.h"
 #include "services/common/validate.h"
 #include "services/config/lookup.h"
+#include "services/config/machine_limits.h"
 
 namespace werkbank::machines {
 namespace {
-
-gcode::MachineLimits LimitsOf(const v1::MachineConfig& m) {
-  gcode::MachineLimits l;
-  l.flavor =
-      m.protocol() == "grbl" ? gcode::Flavor::kGrbl : gcode::Flavor::kMarlin;
-  l.envelope_mm = {m.envelope().x_mm(), m.envelope().y_mm(),
-                   m.envelope().z_mm()};
-  if (m.limits().max_laser_power() > 0)
-    l.max_laser_power = m.limits().max_laser_power();
-  if (m.limits().max_hotend_c() > 0) l.max_hotend_c = m.limits().max_hotend_c();
-  if (m.limits().max_bed_c() > 0) l.max_bed_c = m.limits().max_bed_c();
-  l.laser_m4_only = m.limits().laser_m4_only();
-  l.forbidden.insert(m.limits().forbidden_commands().begin(),
-                     m.limits().forbidden_commands().end());
-  return l;
-}
 
 v1::PreflightReport Report(const gcode::Analysis& a) {
   v1::PreflightReport r;
@@ -171,7 +156,7 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
         config_.jobs().max_pending_jobs_per_user()));
   }
   const gcode::Analysis analysis =
-      gcode::Analyze(gcode::ParseProgram(content), LimitsOf(*machine));
+      gcode::Analyze(gcode::ParseProgram(content), config::LimitsOf(*machine));
   v1::PreflightReport report = Report(analysis);
   if (dry_run && report.passed()) {
     // The machine itself checks every line (`$C`): what GRBL would reject.

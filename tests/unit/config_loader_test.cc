@@ -148,6 +148,28 @@ machines { id: "p1" machine_class: "laser" protocol: "marlin" port: "sim:marlin"
   EXPECT_THAT(msg, ::testing::Not(HasSubstr("machines[0].scripts.start")));
 }
 
+TEST(ConfigLoader, ScriptsPassTheMachinesPreflight) {
+  auto cfg = ParseConfig(R"cfg(time_zone: "UTC"
+opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
+machine_classes { name: "fdm" }
+machines { id: "p1" machine_class: "fdm" protocol: "marlin" port: "sim:marlin"
+  envelope { x_mm: 200 y_mm: 200 z_mm: 200 }
+  limits { max_hotend_c: 260 max_bed_c: 100 }
+  scripts { start: "G28" start: "M104 S300" cancel: "G91" cancel: "G1 Z10 F600"
+            cancel: "M500" safe_state: "M107" } }
+)cfg",
+                         "lab");
+  ASSERT_FALSE(cfg.ok());
+  const std::string msg(cfg.status().message());
+  EXPECT_THAT(msg, HasSubstr("machines[0].scripts.start[1]: fails the "
+                             "machine's preflight (temperature)"));
+  EXPECT_THAT(msg, HasSubstr("machines[0].scripts.cancel[2]: fails the "
+                             "machine's preflight (forbidden)"));
+  EXPECT_THAT(msg, ::testing::Not(HasSubstr("start[0]")));
+  EXPECT_THAT(msg, ::testing::Not(HasSubstr("cancel[1]")));
+  EXPECT_THAT(msg, ::testing::Not(HasSubstr("safe_state")));
+}
+
 TEST(ConfigLoader, SyntaxErrorNamesLineAndColumn) {
   auto cfg = ParseConfig("time_zone: \"UTC\"\nmachines { id: }\n", "lab");
   ASSERT_FALSE(cfg.ok());
