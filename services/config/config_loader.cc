@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -249,70 +250,62 @@ void CheckClasses(Checker& c, v1::Config& cfg, std::set<std::string>& names) {
 // stop is a soft reset, after which the controller is in its safe state and
 // takes no queued lines: cancel and safe_state scripts are refused there rather
 // than silently not sent.
+// What keeps `line` from being sent as one script line, if anything.
+std::optional<std::string> ScriptLineProblem(const std::string& line) {
+  constexpr size_t kLimit = 80;
+  if (line.find_first_not_of(' ') == std::string::npos) {
+    return "an empty line; leave it out";
+  }
+  if (!std::all_of(line.begin(), line.end(),
+                   [](char ch) { return ch >= 0x20 && ch <= 0x7e; })) {
+    return "only printable ASCII, one G-code line per entry (no line breaks "
+           "or control characters)";
+  }
+  if (line.size() > kLimit) {
+    return absl::StrCat("the line has ", line.size(),
+                        " characters; the firmware takes at most ", kLimit);
+  }
+  return std::nullopt;
+}
+
 void CheckScripts(Checker& c, v1::MachineConfig& m) {
   if (!m.has_scripts()) return;
   const v1::Scripts& scripts = m.scripts();
   Checker::Scope scope(c, m, "scripts", -1);
-  constexpr size_t limit = 80;
-  auto check = [&](const google::protobuf::RepeatedPtrField<std::string>& lines,
-                   absl::string_view field) {
-    for (int k = 0; k < lines.size(); ++k) {
-      const std::string& line = lines.Get(k);
-      const bool printable = std::all_of(line.begin(), line.end(), [](char ch) {
-        return ch >= 0x20 && ch <= 0x7e;
-      });
-      if (line.find_first_not_of(' ') == std::string::npos) {
-        c.Error(scripts, field, "an empty line; leave it out", k);
-      } else if (!printable) {
-        c.Error(scripts, field,
-                "only printable ASCII, one G-code line per entry (no line "
-                "breaks or control characters)",
-                k);
-      } else if (line.size() > limit) {
-        c.Error(scripts, field,
-                absl::StrCat("the line has ", line.size(),
-                             " characters; the firmware takes at most ", limit),
-                k);
+  const std::pair<absl::string_view,
+                  const google::protobuf::RepeatedPtrField<std::string>*>
+      fields[] = {{"start", &scripts.start()},
+                  {"cancel", &scripts.cancel()},
+                  {"safe_state", &scripts.safe_state()}};
+  for (const auto& [field, lines] : fields) {
+    if (lines->empty()) continue;
+    if (m.protocol() == "grbl" && field != "start") {
+      c.Error(scripts, field,
+              "a GRBL machine is stopped with a soft reset, which leaves it "
+              "in its safe state (laser off) and drops queued lines; werkbank "
+              "sends no lines after it, so leave this script out",
+              0);
+      continue;
+    }
+    bool sendable = true;
+    for (int k = 0; k < lines->size(); ++k) {
+      if (auto problem = ScriptLineProblem(lines->Get(k))) {
+        c.Error(scripts, field, *problem, k);
+        sendable = false;
       }
     }
-  };
-  check(scripts.start(), "start");
-  check(scripts.cancel(), "cancel");
-  check(scripts.safe_state(), "safe_state");
-  // The machine's own lines pass the same preflight as every job's: no
-  // forbidden command, no temperature or power above the limits.
-  if (m.protocol() != "marlin" && m.protocol() != "grbl") return;
-  for (absl::string_view field : {"start", "cancel", "safe_state"}) {
-    const auto& lines = field == "start"    ? scripts.start()
-                        : field == "cancel" ? scripts.cancel()
-                                            : scripts.safe_state();
-    // Lines already refused above would only be reported twice.
-    const bool sendable =
-        std::all_of(lines.begin(), lines.end(), [&](const std::string& line) {
-          return !line.empty() && line.size() <= limit &&
-                 std::all_of(line.begin(), line.end(),
-                             [](char ch) { return ch >= 0x20 && ch <= 0x7e; });
-        });
-    if (lines.empty() || !sendable) continue;
+    // The machine's own lines pass the same preflight as every job's: no
+    // forbidden command, no temperature or power above the limits.
+    if (!sendable || (m.protocol() != "marlin" && m.protocol() != "grbl")) {
+      continue;
+    }
     const gcode::Analysis analysis = gcode::Analyze(
-        gcode::ParseProgram(absl::StrJoin(lines, "\n")), LimitsOf(m));
+        gcode::ParseProgram(absl::StrJoin(*lines, "\n")), LimitsOf(m));
     for (const gcode::Violation& v : analysis.violations) {
       c.Error(scripts, field,
               absl::StrCat("fails the machine's preflight (", v.rule,
                            "): ", v.message),
               static_cast<int>(v.line) - 1);
-    }
-  }
-  if (m.protocol() == "grbl") {
-    for (absl::string_view field : {"cancel", "safe_state"}) {
-      if ((field == "cancel" ? scripts.cancel_size()
-                             : scripts.safe_state_size()) > 0) {
-        c.Error(scripts, field,
-                "a GRBL machine is stopped with a soft reset, which leaves "
-                "it in its safe state (laser off) and drops queued lines; "
-                "werkbank sends no lines after it, so leave this script out",
-                0);
-      }
     }
   }
 }
