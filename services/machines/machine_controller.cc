@@ -115,7 +115,7 @@ void MachineController::RecordJob(store::JobState state,
 }
 
 absl::Status MachineController::Decide(
-    const std::function<absl::Status()>& decide) {
+    const std::function<absl::Status()>& decide, RecordWait wait) {
   // Long enough for SQLite's busy timeout and a retry; the record stays
   // queued either way.
   constexpr absl::Duration kRecordWait = absl::Seconds(12);
@@ -128,6 +128,13 @@ absl::Status MachineController::Decide(
     if (last_record_ != before) ticket = last_record_;
   }
   if (ticket == 0) return decided;
+  if (wait == RecordWait::kBrief) {
+    // What was asked for is done (a stop is on the wire). Give the record a
+    // moment so that what the caller reads next shows it, but never make
+    // them wait for a busy database: it stays queued until written.
+    (void)records_.WaitDurable(ticket, absl::Seconds(2));
+    return decided;
+  }
   const absl::Status recorded = records_.WaitDurable(ticket, kRecordWait);
   if (decided.ok() && !recorded.ok()) {
     return absl::Status(
@@ -808,30 +815,26 @@ absl::Status MachineController::Cancel(const access::Actor& actor,
 
 absl::Status MachineController::EmergencyStop(const access::Actor& actor,
                                               const std::string& reason) {
-  store::WriteQueue::Ticket ticket = 0;
-  {
-    MutexLock lock(&mu_);
-    const bool user = unlock_ && unlock_->user_id == actor.user_id;
-    const bool owner = job_ && job_->owner_login == actor.login;
-    if (!actor.IsStaff() && !user && !owner) {
-      return absl::PermissionDeniedError(
-          "only staff or the machine's current user may stop it");
-    }
-    const std::string why = absl::StrCat("emergency stop by ", actor.login,
-                                         reason.empty() ? "" : ": " + reason);
-    if (link_) link_->EmergencyStop(why);
-    Audit(actor.login, "machine.emergency_stop", why);
-    EndJob(store::JobState::kCancelled, why);
-    fault_reason_ = why;
-    unlock_.reset();
-    Transition(State::kFault, actor.login, why);
-    ticket = last_record_;
-  }
-  // The stop is on the wire, which is what the caller asked for. Give the
-  // record a moment so that what they read next shows it, but never make
-  // them wait for a busy database: the record stays queued until written.
-  (void)records_.WaitDurable(ticket, absl::Seconds(2));
-  return absl::OkStatus();
+  return Decide(
+      [&]() -> absl::Status {
+        const bool user = unlock_ && unlock_->user_id == actor.user_id;
+        const bool owner = job_ && job_->owner_login == actor.login;
+        if (!actor.IsStaff() && !user && !owner) {
+          return absl::PermissionDeniedError(
+              "only staff or the machine's current user may stop it");
+        }
+        const std::string why =
+            absl::StrCat("emergency stop by ", actor.login,
+                         reason.empty() ? "" : ": " + reason);
+        if (link_) link_->EmergencyStop(why);
+        Audit(actor.login, "machine.emergency_stop", why);
+        EndJob(store::JobState::kCancelled, why);
+        fault_reason_ = why;
+        unlock_.reset();
+        Transition(State::kFault, actor.login, why);
+        return absl::OkStatus();
+      },
+      RecordWait::kBrief);
 }
 
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>>

@@ -180,9 +180,15 @@ class MachineController {
              const std::string& detail) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RecordJob(store::JobState state, const std::string& reason,
                  bool started = false) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Runs a person's request under the lock, then waits (unlocked) until what
-  // it recorded is durable.
-  absl::Status Decide(const std::function<absl::Status()>& decide)
+  // How long a person's answer waits for the record of what was done.
+  enum class RecordWait {
+    kDurable,  // until durable (up to 12 s; then "done, not yet recorded")
+    kBrief,    // up to 2 s, then answer anyway (an emergency stop)
+  };
+  // Runs a person's request under the lock, then waits (unlocked) for what
+  // it recorded.
+  absl::Status Decide(const std::function<absl::Status()>& decide,
+                      RecordWait wait = RecordWait::kDurable)
       ABSL_LOCKS_EXCLUDED(mu_);
   void EndJob(store::JobState state, const std::string& reason)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
