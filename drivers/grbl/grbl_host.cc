@@ -33,15 +33,19 @@ void GrblHost::QueueAlarmUnlock() {
   }
 }
 
-void GrblHost::StartJob(std::vector<std::string> lines, absl::Time now) {
+void GrblHost::StartJob(std::unique_ptr<stream::LineSource> lines,
+                        absl::Time now) {
   job_ = std::move(lines);
+  total_ = job_->size();
   next_job_ = 0;
+  has_next_line_ = false;
   acked_ = 0;
   check_errors_.clear();
+  cancel_reset_pending_ = false;
   reason_.clear();
   if (last_rx_ == absl::InfinitePast()) last_rx_ = now;
   outcome_ =
-      job_.empty() ? stream::Outcome::kCompleted : stream::Outcome::kRunning;
+      total_ == 0 ? stream::Outcome::kCompleted : stream::Outcome::kRunning;
   // A person starts this job: a hold left from before (a closed door, Door:0,
   // or a feed hold) is released so that the new job can run.
   if (status_ && !status_->door_open() &&
@@ -55,10 +59,58 @@ void GrblHost::StartJob(std::vector<std::string> lines, absl::Time now) {
   }
 }
 
-void GrblHost::StartCheck(std::vector<std::string> lines, absl::Time now) {
+absl::Status GrblHost::StartCheck(std::unique_ptr<stream::LineSource> lines,
+                                  absl::Time now) {
+  if (phase_ != Phase::kReady || !status_ || status_->state != "Idle" ||
+      in_alarm_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the controller is not idle (",
+                     status_ ? status_->state : std::string("no status yet"),
+                     "); a dry run needs it idle"));
+  }
   check_mode_ = true;
   Queue("$C");
   StartJob(std::move(lines), now);
+  return absl::OkStatus();
+}
+
+std::vector<stream::CheckError> GrblHost::check_errors() const {
+  std::vector<stream::CheckError> out;
+  for (const Check& c : check_errors_) {
+    out.push_back({c.line_index, absl::StrCat("error:", c.code, " (",
+                                              ErrorMeaning(c.code), ")")});
+  }
+  return out;
+}
+
+bool GrblHost::drained() const {
+  return own_.empty() && in_flight_.empty() && urgent_.empty();
+}
+
+std::string GrblHost::firmware_state() const {
+  if (!status_) return "connecting";
+  return status_->state;
+}
+
+std::optional<std::string> GrblHost::firmware_alarm() const {
+  if (!in_alarm_ || unlock_alarm_) return std::nullopt;
+  if (last_alarm_) {
+    return absl::StrCat("the controller is in alarm (ALARM:", *last_alarm_,
+                        ", ", AlarmMeaning(*last_alarm_),
+                        "); staff must check the machine and acknowledge");
+  }
+  return std::string(
+      "the controller is in alarm (it was already when werkbank connected); "
+      "staff must check the machine and acknowledge");
+}
+
+std::optional<bool> GrblHost::door_open() const {
+  if (!status_) return std::nullopt;
+  return status_->door_open();
+}
+
+std::array<double, 3> GrblHost::position() const {
+  return status_ ? status_->mpos : std::array<double, 3>{0, 0, 0};
 }
 
 std::string GrblHost::Hold(const std::string& reason, bool door) {
@@ -86,6 +138,7 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
     status_pending_ = false;
     if (auto s = ParseStatus(line)) {
       status_ = *s;
+      in_alarm_ = s->state == "Alarm";
       if (s->door_open() && outcome_ == stream::Outcome::kRunning) {
         urgent_ += Hold("the door is open", /*door=*/true);
       }
@@ -109,6 +162,7 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
                                     outcome_ == stream::Outcome::kHeld)) {
       End(stream::Outcome::kAborted, "the controller reset during the job");
     }
+    cancel_reset_pending_ = false;  // its ALARM:3, if any, came before
     phase_ = Phase::kSettings;
     if (own_.empty() || own_.front() != "$$") own_.push_front("$$");
     if (unlock_alarm_) QueueAlarmUnlock();  // a reset dropped a `$X` in flight
@@ -117,6 +171,14 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
   if (auto alarm = ParseAlarm(line)) {
     in_flight_.clear();
     in_flight_bytes_ = 0;
+    in_alarm_ = true;
+    last_alarm_ = *alarm;
+    if (*alarm == 3 && cancel_reset_pending_) {
+      // "Reset while in motion": the cancel's own reset did this. The person
+      // who cancelled decided; the lock is lifted after the banner.
+      unlock_alarm_ = true;
+      return;
+    }
     End(stream::Outcome::kAborted,
         absl::StrCat("ALARM:", *alarm, " (", AlarmMeaning(*alarm),
                      "); staff must check the machine and unlock it"));
@@ -133,7 +195,17 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
     in_flight_.pop_front();
     in_flight_bytes_ -= sent.bytes;
     if (sent.job_index < 0) {
-      if (sent.alarm_unlock) unlock_alarm_ = false;  // answered, ok or not
+      if (sent.alarm_unlock) {
+        unlock_alarm_ = false;  // answered, ok or not
+        if (!error) in_alarm_ = false;
+      }
+      if (sent.check_mode && error && !check_leaving_) {
+        // GRBL refuses $C unless Idle (error:8): nothing of the check runs.
+        check_mode_ = false;
+        End(stream::Outcome::kCancelled,
+            absl::StrCat("the controller refused check mode ($C): error:",
+                         *error, " (", ErrorMeaning(*error), ")"));
+      }
       if (phase_ == Phase::kSettings && in_flight_.empty() && own_.empty()) {
         phase_ = Phase::kReady;
         if (options_.require_laser_mode && laser_mode_ != true &&
@@ -146,7 +218,7 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
     }
     if (error) {
       if (check_mode_) {
-        check_errors_.push_back({sent.job_index, *error, ErrorMeaning(*error)});
+        check_errors_.push_back({sent.job_index, *error});
       } else {
         // A rejected line in a running job: stop the machine, a person decides.
         urgent_ += kFeedHold;
@@ -158,7 +230,7 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
       }
     }
     acked_ = sent.job_index + 1;
-    if (outcome_ == stream::Outcome::kRunning && next_job_ == job_.size() &&
+    if (outcome_ == stream::Outcome::kRunning && next_job_ == total_ &&
         in_flight_.empty()) {
       if (check_mode_) {
         check_leaving_ = true;
@@ -198,7 +270,7 @@ std::string GrblHost::Poll(absl::Time now) {
     if (!in_flight_.empty()) return "";
     std::string cmd = own_.front();
     own_.pop_front();
-    in_flight_.push_back({cmd.size() + 1, -1, cmd == "$X"});
+    in_flight_.push_back({cmd.size() + 1, -1, cmd == "$X", cmd == "$C"});
     in_flight_bytes_ += cmd.size() + 1;
     return cmd + "\n";
   }
@@ -206,15 +278,30 @@ std::string GrblHost::Poll(absl::Time now) {
       check_leaving_) {
     return "";
   }
-  if (next_job_ < job_.size()) {
-    const std::string& line = job_[next_job_];
-    const size_t bytes = line.size() + 1;
+  // Job lines wait for the host's own commands to be answered: a line sent
+  // with a `$C` that GRBL refuses would run outside check mode.
+  if (!in_flight_.empty() && in_flight_.back().job_index < 0) return "";
+  if (!has_next_line_ && job_ && next_job_ < total_) {
+    has_next_line_ = job_->Next(next_line_);
+    if (!has_next_line_) {
+      End(stream::Outcome::kFailed,
+          absl::StrCat("the program could not be read: ",
+                       job_->status().message()));
+      urgent_ += kFeedHold;
+      urgent_ += kSoftReset;
+      return std::exchange(urgent_, "");
+    }
+  }
+  if (has_next_line_) {
+    const size_t bytes = next_line_.size() + 1;
     if (in_flight_bytes_ + bytes > options_.rx_buffer_bytes) return "";
     if (in_flight_.empty()) last_rx_ = now;
-    in_flight_.push_back({bytes, static_cast<int64_t>(next_job_)});
+    in_flight_.push_back({bytes, next_job_});
     in_flight_bytes_ += bytes;
     ++next_job_;
-    return line + "\n";
+    has_next_line_ = false;
+    if (next_job_ == total_) job_.reset();
+    return std::exchange(next_line_, "") + "\n";
   }
   return "";
 }
@@ -237,11 +324,19 @@ std::string GrblHost::EmergencyStop(const std::string& reason) {
 
 std::string GrblHost::Cancel(const std::string& reason) {
   End(stream::Outcome::kCancelled, reason);
+  job_.reset();
+  has_next_line_ = false;
+  cancel_reset_pending_ = true;
   return std::string{kFeedHold, kSoftReset};
 }
 
 std::string GrblHost::SafeState() {
-  // A soft reset turns the laser off and empties every buffer.
+  // A soft reset turns the laser off and empties every buffer; a job in
+  // progress ends with it (feed hold first, as for a cancel).
+  if (outcome_ == stream::Outcome::kRunning ||
+      outcome_ == stream::Outcome::kHeld) {
+    return Cancel("the daemon is stopping");
+  }
   return std::string(1, kSoftReset);
 }
 

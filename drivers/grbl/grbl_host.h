@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "drivers/stream/host_protocol.h"
 #include "grbl_status.h"
 
@@ -34,20 +35,22 @@ struct GrblOptions {
   bool require_laser_mode = false;  // refuse jobs unless $32=1
 };
 
-struct CheckError {
-  int64_t line_index = 0;  // 0-based index into the job's lines
-  int code = 0;
-  std::string meaning;
-};
-
 class GrblHost : public stream::HostProtocol {
  public:
   explicit GrblHost(GrblOptions options = {});
 
-  void StartJob(std::vector<std::string> lines, absl::Time now) override;
+  stream::Capabilities capabilities() const override {
+    return {.door_input = true, .dry_run = true};
+  }
+  using HostProtocol::StartJob;
+  void StartJob(std::unique_ptr<stream::LineSource> lines,
+                absl::Time now) override;
   // Streams `lines` in `$C` check mode: nothing moves and the laser stays
-  // off; the job completes with every error listed in check_errors().
-  void StartCheck(std::vector<std::string> lines, absl::Time now);
+  // off; the job completes with every error listed in check_errors(). Only
+  // while the controller is Idle; a refused `$C` ends the check at once.
+  absl::Status StartCheck(std::unique_ptr<stream::LineSource> lines,
+                          absl::Time now) override;
+  std::vector<stream::CheckError> check_errors() const override;
   void OnLine(absl::string_view line, absl::Time now) override;
   std::string Poll(absl::Time now) override;
   absl::Time NextWake(absl::Time now) const override;
@@ -64,17 +67,21 @@ class GrblHost : public stream::HostProtocol {
   // acknowledged the fault. The request holds until the controller answers
   // `$X`: a reset that crosses it (a banner) sends it again.
   void RequestAlarmUnlock();
+  void ClearAlarm() override { RequestAlarmUnlock(); }
+
+  bool ready() const override { return phase_ == Phase::kReady; }
+  bool drained() const override;
+  std::string firmware_state() const override;
+  std::optional<std::string> firmware_alarm() const override;
+  std::optional<bool> door_open() const override;
+  std::array<double, 3> position() const override;
 
   stream::Outcome outcome() const override { return outcome_; }
   const std::string& reason() const override { return reason_; }
   int64_t lines_acknowledged() const override { return acked_; }
-  int64_t lines_total() const override {
-    return static_cast<int64_t>(job_.size());
-  }
+  int64_t lines_total() const override { return total_; }
   const std::optional<Status>& status() const { return status_; }
   std::optional<bool> laser_mode() const { return laser_mode_; }
-  bool ready() const { return phase_ == Phase::kReady; }
-  const std::vector<CheckError>& check_errors() const { return check_errors_; }
 
  private:
   enum class Phase { kReset, kSettings, kReady };
@@ -82,6 +89,11 @@ class GrblHost : public stream::HostProtocol {
     size_t bytes;
     int64_t job_index;          // -1 for a command of the host's own
     bool alarm_unlock = false;  // this is `$X`
+    bool check_mode = false;    // this is `$C`
+  };
+  struct Check {
+    int64_t line_index;
+    int code;
   };
 
   void End(stream::Outcome outcome, std::string reason);
@@ -91,8 +103,11 @@ class GrblHost : public stream::HostProtocol {
   GrblOptions options_;
   Phase phase_ = Phase::kReset;
   bool reset_sent_ = false;
-  std::vector<std::string> job_;
-  size_t next_job_ = 0;
+  std::unique_ptr<stream::LineSource> job_;
+  int64_t total_ = 0;
+  int64_t next_job_ = 0;
+  std::string next_line_;  // taken from the source, waiting for buffer room
+  bool has_next_line_ = false;
   std::deque<std::string> own_;  // host commands waiting: $$, $C
   std::deque<Sent> in_flight_;
   size_t in_flight_bytes_ = 0;
@@ -100,7 +115,13 @@ class GrblHost : public stream::HostProtocol {
   bool check_mode_ = false;
   bool unlock_alarm_ = false;
   bool check_leaving_ = false;
-  std::vector<CheckError> check_errors_;
+  std::vector<Check> check_errors_;
+  // The controller is in its alarm lock (ALARM:N, or `<Alarm|` reported).
+  bool in_alarm_ = false;
+  std::optional<int> last_alarm_;
+  // A cancel soft-resets; if the machine was moving, GRBL raises ALARM:3
+  // for it. That alarm is the cancel's own: it is lifted, not a fault.
+  bool cancel_reset_pending_ = false;
   int64_t acked_ = 0;
   absl::Time last_rx_ = absl::InfinitePast();
   absl::Time next_status_ = absl::InfinitePast();

@@ -1,12 +1,24 @@
 // The Marlin host protocol: numbered lines with XOR checksums, an in-flight
-// window against `ok`, resends from the history, `busy:` keepalives, a
+// window against `ok`, resends from a bounded history, `busy:` keepalives, a
 // timeout probe with M105 and then a dead-firmware verdict, temperature
-// reports, fatal vs recoverable `Error:`, and a `start` line mid-job as a
-// firmware reset that aborts the job.
+// reports, recoverable vs fatal errors, and a `start` line as a firmware
+// reset.
+//
+// Every line the host sends is numbered and checksummed — the connect
+// handshake, the safe state, temperature polls, heater changes, the cancel
+// script — so firmware that demands a checksum on every line takes them all.
+// Only the emergency-parser commands (M112, M108, M410) go bare: Marlin acts
+// on them wherever they appear, even with a full buffer.
+//
+// Sequences (docs/design.md, invariant 7): each job starts with `M110 N0`,
+// so its numbering owns nothing of an earlier job; when a job ends its lines
+// leave the history, and a resend the firmware asks for afterwards gets a
+// harmless M105 in their place.
 #ifndef WERKBANK_DRIVERS_MARLIN_MARLIN_HOST_H_
 #define WERKBANK_DRIVERS_MARLIN_MARLIN_HOST_H_
 
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,22 +33,46 @@ struct MarlinOptions {
   absl::Duration probe_timeout = absl::Seconds(5);      // then: firmware dead
   // Without M155 autoreport, temperatures are polled with M105 this often.
   absl::Duration temperature_poll = absl::Seconds(2);
+  // Marlin follows a Resend with an ok that acknowledges nothing; nothing is
+  // resent until it came or this long passed (firmware that sends none).
+  absl::Duration resend_ok_grace = absl::Milliseconds(100);
+  // The machine's own lines, from its config.
+  std::vector<std::string> safe_state_script;
+  std::vector<std::string> cancel_script;
 };
 
 // "N12 G1 X5*71": the line with its number and checksum.
 std::string NumberedLine(int64_t n, absl::string_view command);
 
-struct Temperatures {
-  double hotend = 0, hotend_target = 0, bed = 0, bed_target = 0;
+using Temperatures = stream::Temperatures;
+// A temperature report such as " T:210.1 /210.0 B:60.0 /60.0 @:0"; targets
+// missing from the report (" T:21.3") are nullopt.
+struct TemperatureReport {
+  double hotend = 0;
+  std::optional<double> hotend_target;
+  std::optional<double> bed;
+  std::optional<double> bed_target;
 };
-// Parses " T:210.1 /210.0 B:60.0 /60.0 @:0"; nullopt when there is none.
-std::optional<Temperatures> ParseTemperatures(absl::string_view line);
+std::optional<TemperatureReport> ParseTemperatures(absl::string_view line);
+
+// What an `Error:` line means for the job, whatever its case or wording.
+enum class ErrorKind {
+  kTransmission,  // checksum or line number: a Resend follows
+  kHarmless,      // e.g. unknown command, cold extrusion prevented
+  kFatal,         // halted, thermal protection, anything not known
+};
+ErrorKind ClassifyError(absl::string_view message);
 
 class MarlinHost : public stream::HostProtocol {
  public:
   explicit MarlinHost(MarlinOptions options = {});
 
-  void StartJob(std::vector<std::string> lines, absl::Time now) override;
+  stream::Capabilities capabilities() const override {
+    return {.heaters = true};
+  }
+  using HostProtocol::StartJob;
+  void StartJob(std::unique_ptr<stream::LineSource> lines,
+                absl::Time now) override;
   void OnLine(absl::string_view line, absl::Time now) override;
   std::string Poll(absl::Time now) override;
   absl::Time NextWake(absl::Time now) const override;
@@ -46,45 +82,72 @@ class MarlinHost : public stream::HostProtocol {
   void Resume() override;
   std::string Cancel(const std::string& reason) override;
   std::string SafeState() override;
-  // Writes `commands` unnumbered, now, and expects their oks.
-  std::string Immediate(const std::vector<std::string>& commands);
-  // Queues `commands` to go out next, before the rest of the job (e.g.
-  // heaters down during a long pause, and back up before resuming).
-  void InsertNext(const std::vector<std::string>& commands);
+  void LowerHeaters() override;
+  void RestoreHeaters() override;
 
+  bool ready() const override { return handshake_left_ == 0; }
+  bool drained() const override;
+  std::string firmware_state() const override;
+  stream::Temperatures temperatures() const override { return temps_; }
   stream::Outcome outcome() const override { return outcome_; }
   const std::string& reason() const override { return reason_; }
   int64_t lines_acknowledged() const override { return acked_; }
-  int64_t lines_total() const override {
-    return static_cast<int64_t>(job_.size());
-  }
-  const Temperatures& temperatures() const { return temps_; }
+  int64_t lines_total() const override { return total_; }
   bool autoreport() const { return autoreport_; }
 
  private:
+  struct Sent {
+    int64_t n = -1;         // -1: a bare emergency-parser command
+    int64_t job_line = -1;  // index in the job, -1 for the host's own
+    bool long_running = false;
+    bool handshake = false;
+  };
+  struct Queued {
+    std::string command;
+    bool handshake = false;
+  };
+  struct Numbered {
+    int64_t n;
+    std::string command;
+    int64_t job_line;
+    bool handshake;
+  };
+
   void End(stream::Outcome outcome, std::string reason);
+  // The connect sequence: numbering, safe state, capabilities.
+  void Handshake();
+  // The job's lines leave the history and the source: none goes again.
+  void ForgetJob();
+  std::string Send(std::string command, int64_t job_line, bool handshake,
+                   absl::Time now);
+  void Remember(const std::string& command, bool job);
+  void OnOk(absl::string_view line);
+  void OnResend(absl::string_view line, absl::Time now);
+  void OnError(absl::string_view message);
+  void CheckCompleted();
 
   MarlinOptions options_;
-  struct Entry {
-    std::string command;
-    bool job = false;  // a line of the job, not one of the host's own
-  };
-  int64_t JobLinesBefore(int64_t n) const;
-
-  // Everything to send, numbered from 0: the handshake, then the job.
-  std::vector<Entry> queue_;
-  size_t handshake_lines_ = 0;
-  std::vector<std::string> job_;
-  int64_t next_ = 0;               // number of the next line to send
-  std::deque<int64_t> in_flight_;  // sent, not yet acknowledged
-  int ignore_oks_ = 0;             // oks that answer rejected lines
-  int64_t acked_ = 0;              // job lines acknowledged
-  int64_t confirmed_ = 0;          // lines of queue_ acknowledged
-  absl::Time last_rx_ = absl::InfinitePast();
+  std::deque<Queued> host_queue_;  // the host's own lines, before job lines
+  int handshake_left_ = 0;         // handshake lines not yet acknowledged
+  std::unique_ptr<stream::LineSource> job_;
+  int64_t total_ = 0;             // lines in the job
+  int64_t taken_ = 0;             // job lines taken from the source
+  int64_t acked_ = 0;             // job lines acknowledged
+  std::deque<Numbered> history_;  // the last numbered lines, for resends
+  int64_t next_n_ = 0;            // number of the next new line
+  int64_t resend_n_ = 0;          // next to resend while < next_n_
+  std::deque<Sent> in_flight_;    // sent, not yet acknowledged
+  absl::Time last_progress_ = absl::InfinitePast();
   std::optional<absl::Time> probe_sent_;
+  absl::Time quiet_until_ = absl::InfinitePast();
+  bool swallow_ok_ = false;  // the next ok answers a Resend
   bool autoreport_ = false;
+  bool halted_ = false;
   absl::Time next_temperature_poll_ = absl::InfinitePast();
   Temperatures temps_;
+  // Targets the host commanded (any line), and those the job itself set.
+  double commanded_hotend_ = 0, commanded_bed_ = 0;
+  double job_hotend_ = 0, job_bed_ = 0;
   stream::Outcome outcome_ = stream::Outcome::kIdle;
   std::string reason_;
 };

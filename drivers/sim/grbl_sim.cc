@@ -58,7 +58,7 @@ void GrblSim::RaiseAlarm(int n) {
 
 void GrblSim::Reset() {
   MutexLock lock(&sim_mu_);
-  SoftReset();
+  SoftReset(/*realtime=*/false);
 }
 
 std::optional<absl::Duration> GrblSim::DoorReactionTime() {
@@ -86,7 +86,17 @@ std::string GrblSim::state() {
   return planner_.empty() ? "Idle" : "Run";
 }
 
-void GrblSim::SoftReset() {
+void GrblSim::SoftReset(bool realtime) {
+  // As GRBL's mc_reset(): a reset while the machine moves (or decelerates
+  // into a hold) loses the position, so it raises ALARM:3 before the banner;
+  // an alarm lock survives the reset.
+  const bool moving =
+      realtime && !planner_.empty() && !check_ &&
+      (!held_ || absl::Now() - held_at_ < absl::Milliseconds(50));
+  if (moving) {
+    alarm_ = true;
+    Send("ALARM:3\r\n");
+  }
   rx_.clear();
   planner_.clear();
   held_ = false;
@@ -95,6 +105,7 @@ void GrblSim::SoftReset() {
   check_ = false;
   if (state_ == "Door" && !door_) state_ = "Idle";
   Send(kBanner);
+  if (alarm_) Send("[MSG:'$H'|'$X' to unlock]\r\n");
 }
 
 void GrblSim::OnBytes(absl::string_view bytes) {
@@ -116,6 +127,7 @@ void GrblSim::Realtime(char c) {
       SendStatus();
       break;
     case '!':
+      if (!held_) held_at_ = absl::Now();
       held_ = true;
       break;
     case '~':
@@ -125,7 +137,7 @@ void GrblSim::Realtime(char c) {
       }
       break;
     case 0x18:
-      SoftReset();
+      SoftReset(/*realtime=*/true);
       break;
     case 0x84:
       if (door_reported_at_ && !door_byte_at_) door_byte_at_ = absl::Now();
@@ -160,12 +172,14 @@ void GrblSim::Execute(const std::string& line) {
       Send(absl::StrCat("$0=10\r\n$1=25\r\n$22=1\r\n$30=1000\r\n$31=0\r\n$32=",
                         options_.laser_mode ? 1 : 0, "\r\nok\r\n"));
     } else if (line == "$C") {
-      if (!check_) {
+      if (!check_ && alarm_) {
+        Send("error:8\r\n");  // check mode only from Idle
+      } else if (!check_) {
         check_ = true;
         Send("[MSG:Enabled]\r\nok\r\n");
       } else {
         Send("[MSG:Disabled]\r\nok\r\n");
-        SoftReset();
+        SoftReset(/*realtime=*/false);
       }
     } else if (line == "$X") {
       alarm_ = false;

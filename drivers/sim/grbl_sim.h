@@ -51,7 +51,8 @@ class GrblSim : public FirmwareSim {
   void ProcessLines();
   void Execute(const std::string& line);
   void SendStatus();
-  void SoftReset();
+  // `realtime`: the host's 0x18, which raises ALARM:3 in motion.
+  void SoftReset(bool realtime);
 
   GrblSimOptions options_;
   Mutex sim_mu_;
@@ -60,6 +61,7 @@ class GrblSim : public FirmwareSim {
   absl::Time next_block_ ABSL_GUARDED_BY(sim_mu_) = absl::InfinitePast();
   std::string state_ ABSL_GUARDED_BY(sim_mu_) = "Idle";
   bool held_ ABSL_GUARDED_BY(sim_mu_) = false;
+  absl::Time held_at_ ABSL_GUARDED_BY(sim_mu_);
   bool door_ ABSL_GUARDED_BY(sim_mu_) = false;
   bool alarm_ ABSL_GUARDED_BY(sim_mu_) = false;
   bool check_ ABSL_GUARDED_BY(sim_mu_) = false;

@@ -10,9 +10,11 @@
 
 namespace werkbank::sim {
 
-std::unique_ptr<MarlinSim> MarlinSim::Create(absl::Duration line_time) {
+std::unique_ptr<MarlinSim> MarlinSim::Create(absl::Duration line_time,
+                                             MarlinQuirks quirks) {
   std::unique_ptr<MarlinSim> sim(new MarlinSim());
   sim->line_time_ = line_time;
+  sim->quirks_ = quirks;
   if (!sim->Begin()) return nullptr;
   sim->Send("start\necho:Marlin werkbank-sim\n");
   return sim;
@@ -20,10 +22,18 @@ std::unique_ptr<MarlinSim> MarlinSim::Create(absl::Duration line_time) {
 
 MarlinSim::~MarlinSim() { Finish(); }
 
-void MarlinSim::Reset() {
+void MarlinSim::Reset(bool banner) {
   MutexLock lock(&sim_mu_);
   last_n_ = 0;
-  Send("start\necho:Marlin werkbank-sim\n");
+  pending_.clear();
+  lines_.clear();
+  pending_oks_.clear();
+  waiting_heat_ = waiting_bed_ = false;
+  autoreport_ = false;
+  hotend_target_ = 0;
+  bed_target_ = 0;
+  halted_ = false;
+  if (banner) Send("start\necho:Marlin werkbank-sim\n");
 }
 
 void MarlinSim::ThermalRunaway() {
@@ -47,63 +57,107 @@ void MarlinSim::OnBytes(absl::string_view bytes) {
     std::string line = pending_.substr(0, nl);
     pending_.erase(0, nl + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) OnLine(std::move(line));
+    if (line.empty()) continue;
+    if (EmergencyParser(line)) return;
+    lines_.push_back(std::move(line));
   }
+  ProcessLines();
 }
 
-void MarlinSim::OnLine(std::string line) {
-  // Marlin's emergency parser acts on M112 wherever it appears.
+bool MarlinSim::EmergencyParser(const std::string& line) {
   if (absl::StrContains(line, "M112")) {
     halted_ = true;
     hotend_target_ = 0;
     bed_target_ = 0;
+    lines_.clear();
     Accept("M112");
     Send("Error:Printer halted. kill() called!\n");
-    return;
+    return true;
   }
-  if (halted_) return;
+  if (halted_) return false;
+  if (absl::StrContains(line, "M108") && (waiting_heat_ || waiting_bed_)) {
+    // Ends the wait for temperature: the M109/M190 is done.
+    waiting_heat_ = waiting_bed_ = false;
+    Send("ok\n");
+  }
+  if (absl::StrContains(line, "M410")) Accept("M410 (quickstop)");
+  return false;
+}
+
+void MarlinSim::ProcessLines() {
+  while (!lines_.empty() && !waiting_heat_ && !waiting_bed_ && !halted_) {
+    std::string line = std::move(lines_.front());
+    lines_.pop_front();
+    OnLine(std::move(line));
+  }
+}
+
+void MarlinSim::OnLine(std::string line) {
   if (ShouldCorrupt()) Corrupt(line);
-  auto resend = [&](const std::string& why) {
-    Send(absl::StrCat("Error:", why, ", Last Line: ", last_n_,
-                      "\nResend: ", last_n_ + 1, "\nok\n"));
+  const bool other = quirks_.other_error_wording;
+  auto resend = [&](const std::string& marlin_why,
+                    const std::string& other_why) {
+    std::string out = other ? absl::StrCat("Error: ", other_why, "\n")
+                            : absl::StrCat("Error:", marlin_why,
+                                           ", Last Line: ", last_n_, "\n");
+    absl::StrAppend(&out, "Resend: ", last_n_ + 1, "\n");
+    if (!quirks_.no_ok_after_resend) out += "ok\n";
+    Send(out);
   };
   std::string command = line;
   if (line[0] == 'N') {
     const size_t star = line.rfind('*');
     if (star == std::string::npos) {
-      resend("No Checksum with line number");
+      resend("No Checksum with line number", "Missing checksum");
       return;
     }
     unsigned char cs = 0;
     for (size_t i = 0; i < star; ++i) cs ^= static_cast<unsigned char>(line[i]);
     int given = -1;
     if (!absl::SimpleAtoi(line.substr(star + 1), &given) || given != cs) {
-      resend("checksum mismatch");
+      resend("checksum mismatch", "Checksum mismatch");
       return;
     }
     const size_t space = line.find(' ');
     int64_t n = -1;
     if (space == std::string::npos || space > star ||
         !absl::SimpleAtoi(line.substr(1, space - 1), &n)) {
-      resend("No Line Number with checksum");
+      resend("No Line Number with checksum", "Missing line number");
       return;
     }
     command = line.substr(space + 1, star - space - 1);
     if (absl::StartsWith(command, "M110")) {
-      last_n_ = n;
+      // M110 N<n> sets the number; without N, the line's own number does.
+      int64_t set = n;
+      const size_t p = command.find(" N");
+      if (p != std::string::npos)
+        (void)absl::SimpleAtoi(command.substr(p + 2), &set);
+      last_n_ = set;
       Send("ok\n");
       return;
     }
     if (n != last_n_ + 1) {
-      resend("Line Number is not Last Line Number+1");
+      resend("Line Number is not Last Line Number+1",
+             absl::StrCat("expected line ", last_n_ + 1, " got ", n));
       return;
     }
     last_n_ = n;
   } else if (line.find('*') != std::string::npos) {
-    resend("No Line Number with checksum");
+    resend("No Line Number with checksum", "Missing line number");
+    return;
+  } else if (quirks_.checksum_required) {
+    resend("No Checksum with line number", "Missing checksum");
     return;
   }
   Execute(command);
+}
+
+std::string MarlinSim::Report() {
+  if (quirks_.reports_without_targets) {
+    return absl::StrFormat("T:%.2f B:%.2f", hotend_, bed_);
+  }
+  return absl::StrFormat("T:%.1f /%.1f B:%.1f /%.1f @:0 B@:0", hotend_,
+                         hotend_target_.load(), bed_, bed_target_.load());
 }
 
 void MarlinSim::Execute(const std::string& command) {
@@ -113,17 +167,21 @@ void MarlinSim::Execute(const std::string& command) {
   };
   if (absl::StartsWith(command, "M115")) {
     Send(
-        "FIRMWARE_NAME:Marlin werkbank-sim PROTOCOL_VERSION:1.0\n"
-        "Cap:AUTOREPORT_TEMP:1\nCap:EMERGENCY_PARSER:1\nok\n");
+        absl::StrCat("FIRMWARE_NAME:Marlin werkbank-sim PROTOCOL_VERSION:1.0\n",
+                     quirks_.no_autoreport ? "" : "Cap:AUTOREPORT_TEMP:1\n",
+                     "Cap:EMERGENCY_PARSER:1\nok\n"));
     return;
   }
   if (absl::StartsWith(command, "M105")) {
-    Send(absl::StrFormat("ok T:%.1f /%.1f B:%.1f /%.1f @:0 B@:0\n", hotend_,
-                         hotend_target_.load(), bed_, bed_target_.load()));
+    Send(absl::StrCat("ok ", Report(), "\n"));
+    return;
+  }
+  if (absl::StartsWith(command, "M108") || absl::StartsWith(command, "M410")) {
+    Send("ok\n");
     return;
   }
   if (absl::StartsWith(command, "M155")) {
-    autoreport_ = value('S') > 0;
+    autoreport_ = value('S') > 0 && !quirks_.no_autoreport;
     Send("ok\n");
     return;
   }
@@ -135,6 +193,14 @@ void MarlinSim::Execute(const std::string& command) {
     bed_target_ = value('S');
   }
   Accept(command);
+  if (absl::StartsWith(command, "M109 ") && hotend_target_ > 0) {
+    waiting_heat_ = true;  // the ok comes once the hotend is there
+    return;
+  }
+  if (absl::StartsWith(command, "M190 ") && bed_target_ > 0) {
+    waiting_bed_ = true;
+    return;
+  }
   if (!ShouldDropOk()) Ok();
 }
 
@@ -154,17 +220,36 @@ void MarlinSim::OnTick() {
     pending_oks_.pop_front();
     if (!halted_) Send("ok\n");
   }
-  // First-order heating towards the targets.
+  // First-order heating towards the targets (or a fixed rate).
   const bool heating = hotend_target_ > 0 && !heater_broken_;
-  hotend_ += (heating ? hotend_target_.load() - hotend_ : 20 - hotend_) * 0.05;
+  if (heating && quirks_.heat_rate_c_per_s > 0) {
+    hotend_ = std::min<double>(hotend_target_,
+                               hotend_ + quirks_.heat_rate_c_per_s / 100);
+  } else {
+    hotend_ +=
+        (heating ? hotend_target_.load() - hotend_ : 20 - hotend_) * 0.05;
+  }
   const double bed_target = bed_target_;
   bed_ += (bed_target > 0 ? bed_target - bed_ : 20 - bed_) * 0.02;
   const absl::Time now = absl::Now();
   if (autoreport_ && !halted_ && now >= next_report_) {
     next_report_ = now + absl::Seconds(1);
-    Send(absl::StrFormat(" T:%.1f /%.1f B:%.1f /%.1f @:0 B@:0\n", hotend_,
-                         hotend_target_.load(), bed_, bed_target_.load()));
+    Send(absl::StrCat(" ", Report(), "\n"));
   }
+  if (waiting_heat_ || waiting_bed_) {
+    const bool there =
+        waiting_heat_ ? hotend_ >= hotend_target_ - 1 : bed_ >= bed_target_ - 1;
+    if (there) {
+      waiting_heat_ = waiting_bed_ = false;
+      Ok();
+    } else if (now >= next_wait_report_) {
+      // What Marlin prints while it waits: reports, and busy if enabled.
+      next_wait_report_ = now + absl::Seconds(1);
+      Send(absl::StrCat(" ", Report(), " W:?\n"));
+      if (quirks_.busy_keepalive) Send("echo:busy: processing\n");
+    }
+  }
+  ProcessLines();
 }
 
 }  // namespace werkbank::sim

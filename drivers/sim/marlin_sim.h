@@ -11,15 +11,37 @@
 
 namespace werkbank::sim {
 
+// The ways real printers' firmwares differ from Marlin 2; each has a test.
+struct MarlinQuirks {
+  // "Error: Checksum mismatch" / "Error: expected line 1 got 492" instead of
+  // Marlin 2's wording and case.
+  bool other_error_wording = false;
+  // No `ok` after a `Resend:`.
+  bool no_ok_after_resend = false;
+  // A line without number and checksum is refused ("Error: Missing
+  // checksum"), except what the emergency parser acts on.
+  bool checksum_required = false;
+  // Temperature reports without targets (" T:21.30 B:20.10").
+  bool reports_without_targets = false;
+  // No M155 autoreport (M115 does not offer it).
+  bool no_autoreport = false;
+  // `echo:busy: processing` every second while a long command runs.
+  bool busy_keepalive = false;
+  // Degrees per second the hotend heats (0: the default fast model).
+  double heat_rate_c_per_s = 0;
+};
+
 class MarlinSim : public FirmwareSim {
  public:
   // `line_time`: how long each command takes before its ok (0: at once).
   static std::unique_ptr<MarlinSim> Create(
-      absl::Duration line_time = absl::ZeroDuration());
+      absl::Duration line_time = absl::ZeroDuration(),
+      MarlinQuirks quirks = {});
   ~MarlinSim() override;
 
-  // Sends the start banner again, as a firmware reset does.
-  void Reset();
+  // Resets as the firmware does (line numbers from 0, heaters off, buffers
+  // empty); with `banner`, it says `start`, as most boards do.
+  void Reset(bool banner = true);
   // The hotend stops heating; Marlin's thermal protection halts the printer.
   void ThermalRunaway();
   // The heater cartridge fails quietly: the hotend cools, the firmware says
@@ -39,10 +61,22 @@ class MarlinSim : public FirmwareSim {
   void OnLine(std::string line) ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
   void Execute(const std::string& command)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  // M108/M112/M410 anywhere in a line, as Marlin's emergency parser sees
+  // them before the line is checked; true when the line halts the printer.
+  bool EmergencyParser(const std::string& line)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  void ProcessLines() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  std::string Report() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
 
   // The firmware's state, between the sim thread and a test's Reset().
   Mutex sim_mu_;
+  MarlinQuirks quirks_;
   std::string pending_ ABSL_GUARDED_BY(sim_mu_);
+  std::deque<std::string> lines_ ABSL_GUARDED_BY(sim_mu_);  // received
+  // A wait for temperature (M109/M190) holds every following line.
+  bool waiting_heat_ ABSL_GUARDED_BY(sim_mu_) = false;
+  bool waiting_bed_ ABSL_GUARDED_BY(sim_mu_) = false;
+  absl::Time next_wait_report_ ABSL_GUARDED_BY(sim_mu_);
   int64_t last_n_ ABSL_GUARDED_BY(sim_mu_) = 0;
   std::atomic<bool> halted_{false};
   std::atomic<bool> heater_broken_{false};

@@ -8,7 +8,8 @@
 //                [--control-file PATH] [--link PATH]
 //
 // With --state-file it rewrites PATH (laser, hotend target, state, accepted
-// lines) every 50 ms, so that a test can see what the machine does. With
+// lines and the last few of them) every 50 ms, so that a test can see what the
+// machine does. With
 // --control-file it reads commands from PATH when it appears and deletes it:
 // "door open", "door closed", "alarm N", "reset", "thermal runaway", "heater
 // broken", "unplug", "replug". With
@@ -25,6 +26,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "grbl_sim.h"
 #include "marlin_sim.h"
@@ -148,9 +150,14 @@ int main(int argc, char** argv) {
                  : absl::StrCat("laser_on=", laser->laser_on() ? 1 : 0,
                                 "\nstate=", laser->state(), "\n");
       const std::vector<std::string> accepted = sim->Accepted();
-      absl::StrAppend(&state, "accepted=", accepted_before + accepted.size(),
-                      "\nlast=", accepted.empty() ? "" : accepted.back(),
-                      "\nplugged=", unplugged ? 0 : 1, "\n");
+      // The last few accepted lines, oldest first, for order checks.
+      const size_t tail_from = accepted.size() > 8 ? accepted.size() - 8 : 0;
+      absl::StrAppend(
+          &state, "accepted=", accepted_before + accepted.size(),
+          "\nlast=", accepted.empty() ? "" : accepted.back(), "\ntail=",
+          absl::StrJoin(accepted.begin() + static_cast<long>(tail_from),
+                        accepted.end(), "|"),
+          "\nplugged=", unplugged ? 0 : 1, "\n");
       const std::string tmp = state_file + ".tmp";
       std::ofstream(tmp) << state;
       std::rename(tmp.c_str(), state_file.c_str());

@@ -27,7 +27,7 @@ Streamer::~Streamer() {
   thread_.join();
 }
 
-void Streamer::StartJob(std::vector<std::string> lines) {
+void Streamer::StartJob(std::unique_ptr<LineSource> lines) {
   MutexLock lock(&mu_);
   protocol_->StartJob(std::move(lines), absl::Now());
 }
@@ -53,6 +53,16 @@ Outcome Streamer::Wait(absl::Duration timeout) {
   };
   mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
   return protocol_->outcome();
+}
+
+bool Streamer::WaitDrained(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  MutexLock lock(&mu_);
+  auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return protocol_->drained() || protocol_->outcome() == Outcome::kFailed;
+  };
+  return mu_.AwaitWithDeadline(absl::Condition(&drained), deadline) &&
+         protocol_->drained();
 }
 
 void Streamer::WithProtocol(

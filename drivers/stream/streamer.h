@@ -26,10 +26,16 @@ class Streamer {
            std::unique_ptr<HostProtocol> protocol);
   ~Streamer();  // stops the I/O thread
 
-  void StartJob(std::vector<std::string> lines);
+  void StartJob(std::unique_ptr<LineSource> lines);
+  void StartJob(std::vector<std::string> lines) {
+    StartJob(VectorSource(std::move(lines)));
+  }
   // Waits until the job is no longer running (or `timeout`); returns the
   // outcome.
   Outcome Wait(absl::Duration timeout);
+  // Waits until the protocol has nothing queued or unanswered (or
+  // `timeout`); true when drained.
+  bool WaitDrained(absl::Duration timeout);
   // Writes the protocol's stop bytes ahead of any further line.
   void EmergencyStop(const std::string& reason);
   // Runs `f` under the lock and writes the bytes it returns at once, ahead

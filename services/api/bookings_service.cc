@@ -114,6 +114,7 @@ grpc::Status BookingsService::CancelReservation(
   WERKBANK_AUTHORIZE(actor, ctx, "Bookings/CancelReservation");
   auto r = domain_.bookings.Cancel(actor, req->id(), req->reason());
   if (!r.ok()) return ToGrpcStatus(r.status());
+  domain_.machines.ReservationWithdrawn(req->id());
   *resp = ToProto(*r);
   return grpc::Status::OK;
 }

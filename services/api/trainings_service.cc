@@ -54,6 +54,8 @@ grpc::Status TrainingsService::RevokeQualification(
   auto q =
       domain_.trainings.RevokeQualification(actor, req->id(), req->reason());
   if (!q.ok()) return ToGrpcStatus(q.status());
+  domain_.machines.QualificationWithdrawn(q->record.user_id,
+                                          q->record.machine_class);
   *resp = ToProto(*q);
   return grpc::Status::OK;
 }

@@ -17,7 +17,12 @@ std::unique_ptr<stream::HostProtocol> HostFor(const v1::MachineConfig& m) {
     options.require_laser_mode = m.limits().max_laser_power() > 0;
     return std::make_unique<grbl::GrblHost>(options);
   }
-  return std::make_unique<marlin::MarlinHost>();
+  marlin::MarlinOptions options;
+  options.safe_state_script.assign(m.scripts().safe_state().begin(),
+                                   m.scripts().safe_state().end());
+  options.cancel_script.assign(m.scripts().cancel().begin(),
+                               m.scripts().cancel().end());
+  return std::make_unique<marlin::MarlinHost>(std::move(options));
 }
 
 }  // namespace

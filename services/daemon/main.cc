@@ -320,6 +320,12 @@ int Run(int argc, char** argv) {
   }
   Notify(reload ? "RELOADING=1" : "STOPPING=1");
   (*server)->Shutdown(absl::Seconds(5));
+  if (!reload) {
+    // Invariant 8: a stopped daemon leaves no machine running or heating.
+    // (The SIGHUP re-exec keeps the links: it waited for idle machines.)
+    machines.SafeStop("the daemon is stopping");
+    Log("every machine is in its safe state (heaters and laser off)");
+  }
   Log(reload ? "restarting with the new config" : "stopped");
   g_served_address = address;
   return reload ? kReexec : 0;

@@ -7,8 +7,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "base/mutex.h"
-#include "drivers/grbl/grbl_host.h"
-#include "drivers/marlin/marlin_host.h"
 #include "services/audit/audit_log.h"
 
 namespace werkbank::machines {
@@ -18,18 +16,18 @@ constexpr absl::Duration kTick = absl::Milliseconds(50);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
 constexpr absl::Duration kHoldBeforeEnd = absl::Minutes(5);  // laser warning
 
-// The door as the laser last reported it: nullopt for a machine without a
-// GRBL status (a printer, or a laser that has not answered yet).
+// The door as the machine last reported it: nullopt for a machine without a
+// door input, or one that has not reported yet.
 std::optional<bool> DoorOpen(stream::Streamer* link) {
   std::optional<bool> open;
   if (link == nullptr) return open;
-  link->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
-    if (auto* g = dynamic_cast<grbl::GrblHost*>(&p); g && g->status()) {
-      open = g->status()->door_open();
-    }
-  });
+  link->WithProtocol(
+      [&](stream::HostProtocol& p, absl::Time) { open = p.door_open(); });
   return open;
 }
+
+// How long a stopping daemon waits for a machine to take its safe state.
+constexpr absl::Duration kSafeStateWait = absl::Seconds(3);
 
 }  // namespace
 
@@ -178,28 +176,52 @@ void MachineController::TryConnect(absl::Time now) {
       Transition(State::kOffline, "system",
                  std::string(link.status().message()));
     }
+    offline_reason_ = std::string(link.status().message());
     return;
   }
-  backoff_ = absl::Seconds(1);
-  link_ = std::move(*link);
+  link_ = std::shared_ptr<stream::Streamer>(std::move(*link));
+  link_ready_ = false;
   if (unlock_alarm_on_connect_) {
     unlock_alarm_on_connect_ = false;
-    link_->WithProtocol([](stream::HostProtocol& p, absl::Time) {
-      if (auto* g = dynamic_cast<grbl::GrblHost*>(&p)) g->RequestAlarmUnlock();
-    });
+    link_->WithProtocol(
+        [](stream::HostProtocol& p, absl::Time) { p.ClearAlarm(); });
     Audit("system", "machine.alarm_unlock",
-          "$X follows the acknowledged fault");
+          "the firmware's alarm lock is lifted after the acknowledged fault");
   }
-  // Invariant 4: whatever the machine was doing, it is made safe first.
-  link_->WriteNow([&](stream::HostProtocol& p) {
-    std::string bytes = p.SafeState();
-    if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p)) {
-      std::vector<std::string> script(config_.scripts().safe_state().begin(),
-                                      config_.scripts().safe_state().end());
-      if (!script.empty()) bytes += m->Immediate(script);
-    }
-    return bytes;
+  // Invariant 4: every session of a driver begins with the machine's safe
+  // state, in order, before anything else goes out (the driver's own
+  // handshake). The machine is usable once the firmware has answered it.
+}
+
+// The firmware answered the handshake (and so took the safe state): the
+// machine becomes usable. A firmware that never answers leaves it offline.
+void MachineController::FollowConnect(absl::Time now) {
+  if (!link_ || link_ready_) return;
+  bool ready = false;
+  stream::Outcome outcome = stream::Outcome::kIdle;
+  std::string reason;
+  link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+    ready = p.ready();
+    outcome = p.outcome();
+    reason = p.reason();
   });
+  if (outcome == stream::Outcome::kFailed) {
+    link_.reset();
+    next_connect_ = now + backoff_;
+    backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+    if (offline_reason_ != reason) {
+      Audit("system", "machine.offline", reason);
+      offline_reason_ = reason;
+    }
+    if (state_ == State::kLocked || state_ == State::kUnlocked) {
+      Transition(State::kOffline, "system", reason);
+    }
+    return;
+  }
+  if (!ready) return;
+  link_ready_ = true;
+  backoff_ = absl::Seconds(1);
+  offline_reason_.clear();
   Audit("system", "machine.safe_state",
         absl::StrCat("connected to ", config_.port(),
                      "; heaters and laser off, motors released"));
@@ -211,6 +233,7 @@ void MachineController::TryConnect(absl::Time now) {
 
 void MachineController::DropLink(const std::string& reason) {
   link_.reset();
+  link_ready_ = false;
   next_connect_ = clock_.Now() + backoff_;
   // Invariant 5: a lost link is a fault; reconnecting does not clear it.
   if (state_ != State::kBlocked) Transition(State::kFault, "system", reason);
@@ -227,70 +250,64 @@ void MachineController::EndJob(store::JobState state,
   job_.reset();
   heaters_lowered_ = false;
   end_warning_sent_ = false;
+  door_escalated_ = false;
 }
 
 void MachineController::Tick(absl::Time now) {
   TryConnect(now);
+  FollowConnect(now);
+  if (!link_ready_) return;
   if (link_ && !job_ && !dry_running_ &&
       link_->outcome() == stream::Outcome::kFailed) {
     DropLink(link_->reason());
     return;
   }
+  CheckFirmwareAlarm();
   FollowJob(now);
+  CheckDoor();
   CheckTimeInterlocks(now);
   CheckThermal(now);
 }
 
+// A firmware that locks itself (a GRBL alarm, also one it was already in
+// when werkbank connected) decides what may happen: the machine is in
+// fault until staff acknowledge it.
+void MachineController::CheckFirmwareAlarm() {
+  if (job_ || dry_running_ ||
+      (state_ != State::kLocked && state_ != State::kUnlocked)) {
+    return;
+  }
+  std::optional<std::string> alarm;
+  link_->WithProtocol(
+      [&](stream::HostProtocol& p, absl::Time) { alarm = p.firmware_alarm(); });
+  if (!alarm) return;
+  fault_reason_ = *alarm;
+  unlock_.reset();
+  Transition(State::kFault, "system", *alarm);
+}
+
+// The driver holds a job the moment its door input opens (the least any
+// configuration asks for); where the config says abort or estop, the
+// controller goes on to that through the one trip path.
+void MachineController::CheckDoor() {
+  if (!job_ || door_escalated_ || !HasInterlock("door")) return;
+  const std::string action = InterlockAction("door");
+  if (action == "hold") return;
+  if (!DoorOpen(link_.get()).value_or(false)) return;
+  door_escalated_ = true;
+  Trip("door", "the door is open");
+}
+
 void MachineController::CheckThermal(absl::Time now) {
-  constexpr absl::Duration kNoHeat =
-      absl::Seconds(30);  // heating must make progress
-  constexpr absl::Duration kDrift =
-      absl::Seconds(10);        // away from a reached target
-  constexpr double kBand = 15;  // °C
-  marlin::Temperatures t;
-  bool marlin_host = false;
+  stream::Temperatures t;
+  bool active = false;
   if (link_ && HasInterlock("thermal") && state_ == State::kRunning) {
     link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
-      if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p)) {
-        t = m->temperatures();
-        marlin_host = true;
-      }
+      active = p.capabilities().heaters;
+      t = p.temperatures();
     });
   }
-  if (!marlin_host || t.hotend_target <= 0) {
-    reached_target_ = false;
-    drifting_since_.reset();
-    heat_progress_at_ = now;
-    heat_progress_c_ = t.hotend;
-    return;
-  }
-  if (t.hotend >= t.hotend_target - kBand) reached_target_ = true;
-  if (!reached_target_) {
-    if (t.hotend >= heat_progress_c_ + 2) {
-      heat_progress_c_ = t.hotend;
-      heat_progress_at_ = now;
-    } else if (now - heat_progress_at_ > kNoHeat) {
-      heat_progress_at_ = now;
-      Trip("thermal",
-           absl::StrFormat(
-               "the hotend does not heat: %.0f °C after %d s, target %.0f °C",
-               t.hotend, static_cast<int>(absl::ToInt64Seconds(kNoHeat)),
-               t.hotend_target));
-    }
-    return;
-  }
-  if (std::abs(t.hotend - t.hotend_target) <= kBand) {
-    drifting_since_.reset();
-    return;
-  }
-  if (!drifting_since_) drifting_since_ = now;
-  if (now - *drifting_since_ > kDrift) {
-    drifting_since_.reset();
-    reached_target_ = false;
-    Trip("thermal", absl::StrFormat(
-                        "the hotend drifted to %.0f °C from its target %.0f °C",
-                        t.hotend, t.hotend_target));
-  }
+  if (auto trip = thermal_.Check(now, t, active)) Trip("thermal", *trip);
 }
 
 void MachineController::FollowJob(absl::Time now) {
@@ -321,14 +338,15 @@ void MachineController::FollowJob(absl::Time now) {
       }
       // A paused printer cools down after a while instead of cooking the
       // print and the nozzle.
-      if (config_.protocol() == "marlin" && !heaters_lowered_ &&
+      if (!heaters_lowered_ &&
           now - paused_at_ >=
               absl::Minutes(jobs_.paused_heaters_off_minutes())) {
-        heaters_lowered_ = true;
-        link_->WriteNow([](stream::HostProtocol& p) {
-          auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
-          return m ? m->Immediate({"M104 S0", "M140 S0"}) : std::string();
+        link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+          if (!p.capabilities().heaters) return;
+          heaters_lowered_ = true;
+          p.LowerHeaters();
         });
+        if (!heaters_lowered_) return;
         Audit("system", "job.heaters_off",
               absl::StrCat("job ", job_->job_id, " paused too long"));
       }
@@ -387,7 +405,7 @@ void MachineController::CheckTimeInterlocks(absl::Time now) {
       Audit("system", "machine.lock", "the reservation ended");
       unlock_.reset();
       Transition(State::kLocked, "system", "the reservation ended");
-    } else if (job_active && config_.protocol() == "grbl") {
+    } else if (job_active && IsLaser()) {
       // A laser does not run past the reservation: warn, then hold.
       if (!end_warning_sent_ && now >= unlock_->until - kHoldBeforeEnd) {
         end_warning_sent_ = true;
@@ -434,7 +452,9 @@ MachineSnapshot MachineController::Snapshot() {
   s.machine_class = config_.machine_class();
   s.protocol = config_.protocol();
   s.state = state_;
-  s.fault_reason = state_ == State::kFault ? fault_reason_ : "";
+  s.fault_reason = state_ == State::kFault     ? fault_reason_
+                   : state_ == State::kOffline ? offline_reason_
+                                               : "";
   s.block_reason = block_reason_.value_or("");
   s.unlock = unlock_;
   s.job = job_;
@@ -444,16 +464,14 @@ MachineSnapshot MachineController::Snapshot() {
   bool door_open = false;
   if (link_) {
     link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
-      if (auto* g = dynamic_cast<grbl::GrblHost*>(&p); g && g->status()) {
-        door_open = g->status()->door_open();
-        s.position = g->status()->mpos;
-      }
-      if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p)) {
-        s.hotend = m->temperatures().hotend;
-        s.hotend_target = m->temperatures().hotend_target;
-        s.bed = m->temperatures().bed;
-        s.bed_target = m->temperatures().bed_target;
-      }
+      door_open = p.door_open().value_or(false);
+      s.position = p.position();
+      s.firmware_state = p.firmware_state();
+      const stream::Temperatures t = p.temperatures();
+      s.hotend = t.hotend;
+      s.hotend_target = t.hotend_target;
+      s.bed = t.bed;
+      s.bed_target = t.bed_target;
     });
   }
   for (const auto& il : config_.interlocks()) {
@@ -550,28 +568,19 @@ absl::Status MachineController::Lock(const access::Actor& actor,
 }
 
 void MachineController::UserSessionsEnded(int64_t user_id) {
-  std::string token;
   {
+    // A workshop participant whose account ended runs nothing more.
     MutexLock lock(&mu_);
-    if (!unlock_ || unlock_->user_id != user_id) return;
-    token = unlock_->token_hash;
+    if (unlock_) std::erase(unlock_->participant_ids, user_id);
   }
-  SessionEnded(token);
+  Withdraw([&](const UnlockGrant& g) { return g.user_id == user_id; },
+           "every session of the unlocking person ended");
 }
 
 void MachineController::SessionEnded(const std::string& token_hash) {
-  MutexLock lock(&mu_);
-  if (!unlock_ || unlock_->token_hash != token_hash || token_hash.empty())
-    return;
-  if (job_) {
-    // A running job may finish; nothing new starts, and then it locks.
-    unlock_->until = std::min(unlock_->until, clock_.Now());
-    Audit("system", "machine.lock_pending", "the unlocking person logged out");
-    return;
-  }
-  unlock_.reset();
-  Audit("system", "machine.lock", "the unlocking person logged out");
-  Transition(State::kLocked, "system", "the unlocking person logged out");
+  if (token_hash.empty()) return;
+  Withdraw([&](const UnlockGrant& g) { return g.token_hash == token_hash; },
+           "the unlocking person logged out");
 }
 
 absl::Status MachineController::Block(const access::Actor& actor,
@@ -626,8 +635,9 @@ absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
     // controller also keeps its alarm lock through a reset, and a person has
     // just decided to lift it ($X).
     link_.reset();
+    link_ready_ = false;
     next_connect_ = absl::InfinitePast();
-    unlock_alarm_on_connect_ = config_.protocol() == "grbl";
+    unlock_alarm_on_connect_ = true;
     Transition(State::kOffline, actor.login, "fault acknowledged");
     TryConnect(clock_.Now());
     return absl::OkStatus();
@@ -660,7 +670,7 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
       case State::kUnlocked:
         break;
     }
-    if (!link_)
+    if (!link_ || !link_ready_)
       return absl::UnavailableError(absl::StrCat(config_.id(), " is offline"));
     // Nothing starts that could not be recorded (invariant 6).
     if (records_.stalled()) {
@@ -690,7 +700,7 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
     const std::optional<bool> door_open = DoorOpen(link_.get());
     for (const auto& il : config_.interlocks()) {
       if (il.kind() == "door" && il.source() == "sensor") {
-        if (!door_open.has_value() && config_.protocol() == "grbl") {
+        if (!door_open.has_value() && DoorInput()) {
           return absl::UnavailableError(
               "the door state is not known yet; try again in a moment");
         }
@@ -708,10 +718,12 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
                          " is on: add --confirm ", il.kind()));
       }
     }
-    std::vector<std::string> lines(config_.scripts().start().begin(),
-                                   config_.scripts().start().end());
-    lines.insert(lines.end(), job.lines.begin(), job.lines.end());
-    const int64_t total = static_cast<int64_t>(lines.size());
+    std::vector<std::string> script(config_.scripts().start().begin(),
+                                    config_.scripts().start().end());
+    auto lines =
+        stream::ConcatSource(stream::VectorSource(std::move(script)),
+                             stream::VectorSource(std::move(job.lines)));
+    const int64_t total = lines->size();
     link_->StartJob(std::move(lines));
     job_ = JobProgress{job.job_id, job.owner_login,       0,         total,
                        now,        job.estimated_seconds, "running", ""};
@@ -757,6 +769,26 @@ absl::Status MachineController::Resume(const access::Actor& actor,
       return absl::FailedPreconditionError(
           "the reservation has ended; the job cannot resume");
     }
+    if (IsLaser()) {
+      // A held laser resumes at the machine, by the person responsible for
+      // it there (the job's owner, or whoever unlocked it for a workshop),
+      // from the session that unlocked it: resuming confirms presence.
+      const bool responsible = actor.login == job_->owner_login ||
+                               (unlock_ && unlock_->user_id == actor.user_id);
+      if (!responsible) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "a held laser is resumed at the machine by ", job_->owner_login,
+            unlock_ && unlock_->login != job_->owner_login
+                ? absl::StrCat(" or ", unlock_->login)
+                : std::string()));
+      }
+      if (unlock_ && !unlock_->token_hash.empty() &&
+          actor.token_hash != unlock_->token_hash) {
+        return absl::PermissionDeniedError(
+            "a held laser is resumed at the machine, from the session that "
+            "unlocked it");
+      }
+    }
     if (DoorOpen(link_.get()).value_or(false)) {
       return absl::FailedPreconditionError("the door is open; close it first");
     }
@@ -766,20 +798,15 @@ absl::Status MachineController::Resume(const access::Actor& actor,
           "failing); the job resumes once it does; try again shortly");
     }
     link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
-      if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
-          m && heaters_lowered_) {
-        // Heat up again before the first move.
-        const auto& t = m->temperatures();
-        m->InsertNext(
-            {absl::StrCat("M190 S", t.bed_target > 0 ? t.bed_target : 60),
-             absl::StrCat("M109 S",
-                          t.hotend_target > 0 ? t.hotend_target : 200)});
-      }
+      // Heat up again to the job's own targets before the first move.
+      if (heaters_lowered_) p.RestoreHeaters();
       p.Resume();
     });
     heaters_lowered_ = false;
     last_presence_ = clock_.Now();
-    Audit(actor.login, "job.resume", absl::StrCat("job ", job_id));
+    Audit(
+        actor.login, "job.resume",
+        absl::StrCat("job ", job_id, IsLaser() ? "; presence confirmed" : ""));
     Transition(State::kRunning, actor.login, "resumed by a person");
     job_->state = "running";
     job_->message.clear();
@@ -798,16 +825,8 @@ absl::Status MachineController::Cancel(const access::Actor& actor,
     }
     const std::string why =
         reason.empty() ? absl::StrCat("cancelled by ", actor.login) : reason;
-    link_->WriteNow([&](stream::HostProtocol& p) {
-      std::string bytes = p.Cancel(why);
-      // The machine's own cancel script (e.g. park the head) follows.
-      if (auto* m = dynamic_cast<marlin::MarlinHost*>(&p);
-          m && config_.scripts().cancel_size() > 0) {
-        bytes += m->Immediate({config_.scripts().cancel().begin(),
-                               config_.scripts().cancel().end()});
-      }
-      return bytes;
-    });
+    // The driver sends the machine's own cancel script (e.g. park the head).
+    link_->WriteNow([&](stream::HostProtocol& p) { return p.Cancel(why); });
     Audit(actor.login, "job.cancel", absl::StrCat("job ", job_id, ": ", why));
     return absl::OkStatus();
   });
@@ -840,44 +859,47 @@ absl::Status MachineController::EmergencyStop(const access::Actor& actor,
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>>
 MachineController::DryRun(const std::vector<std::string>& lines,
                           absl::Duration timeout) {
-  stream::Streamer* link = nullptr;
+  // The link is shared: a staff acknowledgement may replace link_ while the
+  // check runs, and this one must outlive it (it is only read through its
+  // own lock).
+  std::shared_ptr<stream::Streamer> link;
   {
     MutexLock lock(&mu_);
-    if (config_.protocol() != "grbl") {
-      return absl::FailedPreconditionError(
-          "a dry run on the machine needs a GRBL laser");
-    }
-    if (!link_ || (state_ != State::kLocked && state_ != State::kUnlocked) ||
+    if (!link_ || !link_ready_ ||
+        (state_ != State::kLocked && state_ != State::kUnlocked) ||
         dry_running_) {
       return absl::FailedPreconditionError(
           absl::StrCat(config_.id(), " is not idle (", StateName(state_),
                        "); try the dry run later"));
     }
-    dry_running_ = true;
-    link = link_.get();
-    link->WithProtocol([&](stream::HostProtocol& p, absl::Time now) {
-      if (auto* g = dynamic_cast<grbl::GrblHost*>(&p))
-        g->StartCheck(lines, now);
+    absl::Status started;
+    link_->WithProtocol([&](stream::HostProtocol& p, absl::Time now) {
+      if (!p.capabilities().dry_run) {
+        started = absl::FailedPreconditionError(absl::StrCat(
+            config_.id(), " cannot check a program without running it"));
+        return;
+      }
+      started = p.StartCheck(stream::VectorSource(lines), now);
     });
+    if (!started.ok()) return started;
+    dry_running_ = true;
+    link = link_;
     Audit("system", "job.dry_run",
-          absl::StrCat(lines.size(), " lines in $C check mode"));
+          absl::StrCat(lines.size(), " lines in check mode"));
   }
-  // The supervisor leaves the link alone while dry_running_ is set.
   const stream::Outcome outcome = link->Wait(timeout);
   std::vector<std::pair<int64_t, std::string>> errors;
+  std::string reason;
   link->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
-    if (auto* g = dynamic_cast<grbl::GrblHost*>(&p)) {
-      for (const auto& e : g->check_errors()) {
-        errors.push_back({e.line_index, absl::StrCat("error:", e.code, " (",
-                                                     e.meaning, ")")});
-      }
-    }
+    errors = p.check_errors();
+    reason = p.reason();
   });
   MutexLock lock(&mu_);
   dry_running_ = false;
   if (outcome != stream::Outcome::kCompleted) {
-    return absl::UnavailableError(
-        absl::StrCat("the dry run did not finish: ", link->reason()));
+    return absl::UnavailableError(absl::StrCat(
+        "the dry run did not finish: ",
+        reason.empty() ? std::string("no answer in time") : reason));
   }
   return errors;
 }
@@ -890,6 +912,63 @@ absl::Status MachineController::ConfirmPresence(const access::Actor& actor) {
   }
   last_presence_ = clock_.Now();
   return absl::OkStatus();
+}
+
+}  // namespace werkbank::machines
+
+namespace werkbank::machines {
+
+bool MachineController::IsLaser() const {
+  if (!config_.kind().empty()) return config_.kind() == "laser";
+  return config_.protocol() == "grbl";
+}
+
+bool MachineController::DoorInput() const {
+  bool door = false;
+  if (link_) {
+    link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+      door = p.capabilities().door_input;
+    });
+  }
+  return door;
+}
+
+void MachineController::SafeStop(const std::string& why) {
+  std::shared_ptr<stream::Streamer> link;
+  {
+    MutexLock lock(&mu_);
+    if (!link_) return;
+    link = link_;
+    link_->WriteNow([](stream::HostProtocol& p) { return p.SafeState(); });
+    if (job_) {
+      EndJob(store::JobState::kInterrupted, why);
+    }
+    unlock_.reset();
+    Audit("system", "machine.safe_state", why);
+  }
+  // Outside the lock: the I/O thread sends what the driver queued.
+  if (!link->WaitDrained(kSafeStateWait)) {
+    Audit("system", "machine.safe_state_unconfirmed",
+          "the machine did not confirm its safe state in time");
+  }
+}
+
+void MachineController::Withdraw(
+    const std::function<bool(const UnlockGrant&)>& rests_on,
+    const std::string& why) {
+  MutexLock lock(&mu_);
+  if (!unlock_ || !rests_on(*unlock_)) return;
+  if (job_ && (state_ == State::kRunning || state_ == State::kPaused)) {
+    // A print may finish, as at the reservation's end; a laser is held and
+    // only a new unlock lets anyone resume it. Either way nothing new starts.
+    unlock_->until = std::min(unlock_->until, clock_.Now());
+    if (IsLaser() && state_ == State::kRunning) Trip("reservation", why);
+    Audit("system", "machine.lock_pending", why);
+    return;
+  }
+  unlock_.reset();
+  Audit("system", "machine.lock", why);
+  Transition(State::kLocked, "system", why);
 }
 
 }  // namespace werkbank::machines

@@ -34,6 +34,7 @@
 #include "services/common/clock.h"
 #include "services/store/store.h"
 #include "services/store/write_queue.h"
+#include "thermal_monitor.h"
 #include "werkbank/v1/config.pb.h"
 
 namespace werkbank::machines {
@@ -56,9 +57,10 @@ using Connector =
 struct UnlockGrant {
   int64_t user_id = 0;
   std::string login;
-  std::string token_hash;      // the session that unlocked
-  int64_t reservation_id = 0;  // 0: staff without a reservation
-  bool workshop = false;       // participants below may run jobs too
+  std::string token_hash;            // the session that unlocked
+  int64_t reservation_id = 0;        // 0: staff without a reservation
+  bool workshop = false;             // participants below may run jobs too
+  bool qualification_based = false;  // rests on the user's qualification
   std::vector<int64_t> participant_ids;
   absl::Time until;
 };
@@ -104,6 +106,7 @@ struct MachineSnapshot {
   std::vector<InterlockView> interlocks;
   double hotend = 0, hotend_target = 0, bed = 0, bed_target = 0;
   std::array<double, 3> position = {0, 0, 0};
+  std::string firmware_state;  // as the driver reports it
   absl::Time since;
 };
 
@@ -155,6 +158,14 @@ class MachineController {
   // machine must be connected and idle.
   absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DryRun(
       const std::vector<std::string>& lines, absl::Duration timeout);
+  // The daemon stops (SIGTERM): the machine goes into its safe state, a job
+  // ends as interrupted, and this waits (bounded) until the firmware took it.
+  void SafeStop(const std::string& why) ABSL_LOCKS_EXCLUDED(mu_);
+  // What the unlock rests on is gone (reservation cancelled, qualification
+  // revoked, account disabled) when `rests_on` says so: the machine locks; a
+  // running print may finish, a running laser is held.
+  void Withdraw(const std::function<bool(const UnlockGrant&)>& rests_on,
+                const std::string& why) ABSL_LOCKS_EXCLUDED(mu_);
   // The session that unlocked the machine ended (logout): lock it.
   void SessionEnded(const std::string& token_hash);
   // Every session of this user ended (revoked by staff, or the account was
@@ -165,10 +176,14 @@ class MachineController {
   void Loop();
   void Tick(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TryConnect(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void FollowConnect(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CheckFirmwareAlarm() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CheckDoor() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool IsLaser() const;
+  bool DoorInput() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FollowJob(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CheckTimeInterlocks(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Host-side thermal check for printers: a heater that does not heat, or
-  // drifts away from its target, trips the "thermal" interlock.
+  // Host-side thermal check (ThermalMonitor) for machines with heaters.
   void CheckThermal(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sends the configured action of interlock `kind` ahead of the queue.
   void Trip(const std::string& kind, const std::string& reason)
@@ -206,7 +221,12 @@ class MachineController {
   JobRecorder record_job_;
 
   Mutex mu_;
-  std::unique_ptr<stream::Streamer> link_ ABSL_GUARDED_BY(mu_);
+  // Shared so that a dry run waiting outside the lock keeps its link alive.
+  std::shared_ptr<stream::Streamer> link_ ABSL_GUARDED_BY(mu_);
+  bool link_ready_ ABSL_GUARDED_BY(mu_) = false;  // the handshake answered
+  std::string offline_reason_ ABSL_GUARDED_BY(mu_);
+  bool door_escalated_ ABSL_GUARDED_BY(mu_) = false;
+  ThermalMonitor thermal_ ABSL_GUARDED_BY(mu_);
   State state_ ABSL_GUARDED_BY(mu_) = State::kOffline;
   absl::Time since_ ABSL_GUARDED_BY(mu_);
   std::string fault_reason_ ABSL_GUARDED_BY(mu_);
@@ -220,12 +240,6 @@ class MachineController {
   absl::Time paused_at_ ABSL_GUARDED_BY(mu_);
   bool heaters_lowered_ ABSL_GUARDED_BY(mu_) = false;
   bool dry_running_ ABSL_GUARDED_BY(mu_) = false;
-  // Thermal check state: when heating last made progress, and since when the
-  // hotend has been away from a target it had reached.
-  absl::Time heat_progress_at_ ABSL_GUARDED_BY(mu_);
-  double heat_progress_c_ ABSL_GUARDED_BY(mu_) = 0;
-  bool reached_target_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<absl::Time> drifting_since_ ABSL_GUARDED_BY(mu_);
   // Staff acknowledged a fault: lift GRBL's alarm lock in the next session.
   bool unlock_alarm_on_connect_ ABSL_GUARDED_BY(mu_) = false;
   bool end_warning_sent_ ABSL_GUARDED_BY(mu_) = false;

@@ -62,6 +62,33 @@ void MachineManager::UserSessionsEnded(int64_t user_id) {
   for (auto& [id, m] : machines_) m->UserSessionsEnded(user_id);
 }
 
+void MachineManager::ReservationWithdrawn(int64_t reservation_id) {
+  for (auto& [id, m] : machines_) {
+    m->Withdraw(
+        [&](const UnlockGrant& g) {
+          return g.reservation_id == reservation_id;
+        },
+        absl::StrCat("reservation ", reservation_id, " was cancelled"));
+  }
+}
+
+void MachineManager::QualificationWithdrawn(int64_t user_id,
+                                            const std::string& machine_class) {
+  for (auto& [id, m] : machines_) {
+    if (m->config().machine_class() != machine_class) continue;
+    m->Withdraw(
+        [&](const UnlockGrant& g) {
+          return g.user_id == user_id && g.qualification_based;
+        },
+        absl::StrCat("the unlocking person's qualification for ", machine_class,
+                     " was revoked"));
+  }
+}
+
+void MachineManager::SafeStop(const std::string& why) {
+  for (auto& [id, m] : machines_) m->SafeStop(why);
+}
+
 absl::StatusOr<UnlockGrant> MachineManager::Grant(
     const access::Actor& actor, const v1::MachineConfig& machine,
     int64_t reservation_id) {
@@ -104,6 +131,7 @@ absl::StatusOr<UnlockGrant> MachineManager::Grant(
               !q.ok()) {
             return q;
           }
+          grant.qualification_based = true;
         }
         grant.reservation_id = mine->id;
         grant.until = mine->end;

@@ -44,6 +44,12 @@ class MachineManager {
   // A session ended (logout or revocation): lock what it had unlocked.
   void SessionEnded(const std::string& token_hash);
   void UserSessionsEnded(int64_t user_id);
+  // What an unlock rests on was withdrawn (docs/design.md, invariant 8).
+  void ReservationWithdrawn(int64_t reservation_id);
+  void QualificationWithdrawn(int64_t user_id,
+                              const std::string& machine_class);
+  // The daemon stops: every machine into its safe state (bounded wait each).
+  void SafeStop(const std::string& why);
 
  private:
   absl::StatusOr<UnlockGrant> Grant(const access::Actor& actor,

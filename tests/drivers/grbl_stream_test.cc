@@ -214,19 +214,21 @@ TEST(GrblStream, AControllerResetAbortsTheJob) {
 TEST(GrblStream, CheckModeListsErrorsWithoutFiringTheLaser) {
   Rig rig = Connect();
   rig.Run([](grbl::GrblHost& h, absl::Time now) {
-    h.StartCheck(
-        {"G21 G90", "M4 S500", "G1 X10 Q", "G1 X20 Y5 F2000", "M999", "M5"},
-        now);
+    ASSERT_TRUE(
+        h.StartCheck(stream::VectorSource({"G21 G90", "M4 S500", "G1 X10 Q",
+                                           "G1 X20 Y5 F2000", "M999", "M5"}),
+                     now)
+            .ok());
   });
   ASSERT_EQ(rig.streamer->Wait(absl::Seconds(10)), Outcome::kCompleted)
       << rig.streamer->reason();
-  std::vector<grbl::CheckError> errors;
+  std::vector<stream::CheckError> errors;
   rig.Run([&](grbl::GrblHost& h, absl::Time) { errors = h.check_errors(); });
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0].line_index, 2);
-  EXPECT_EQ(errors[0].code, 2);
-  EXPECT_EQ(errors[1].line_index, 4);
-  EXPECT_EQ(errors[1].code, 20);
+  EXPECT_EQ(errors[0].first, 2);
+  EXPECT_THAT(errors[0].second, HasSubstr("error:2 "));
+  EXPECT_EQ(errors[1].first, 4);
+  EXPECT_THAT(errors[1].second, HasSubstr("error:20 "));
   EXPECT_TRUE(rig.sim->Accepted().empty());
   EXPECT_EQ(rig.sim->state(), "Idle");
 }

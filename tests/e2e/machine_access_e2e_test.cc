@@ -4,6 +4,7 @@
 // refusal says why, is audited, and the laser receives nothing.
 #include <gmock/gmock.h>
 
+#include "absl/strings/match.h"
 #include "machine_fixture.h"
 
 namespace werkbank::testing {
@@ -280,9 +281,14 @@ TEST_F(MachineE2E, ACancelledPrintEndsWithTheMachinesCancelScript) {
   auto ctx = Authed(pia_);
   ASSERT_TRUE(
       v1::Jobs::NewStub(ch_)->CancelJob(ctx.get(), cancel, &cancelled).ok());
-  EXPECT_TRUE(WaitUntil([&] { return SimState("printer")["last"] == "G90"; },
-                        absl::Seconds(3)))
-      << "last accepted: " << SimState("printer")["last"];
+  // Heaters off, the machine's own script, and only then motors released.
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return absl::EndsWith(SimState("printer")["tail"],
+                              "M107|G91|G1 Z10 F600|G90|M84");
+      },
+      absl::Seconds(3)))
+      << "last accepted: " << SimState("printer")["tail"];
   EXPECT_EQ(SimState("printer")["hotend_target"], "0");
   EXPECT_TRUE(WaitUntil(
       [&] { return GetJob(job.id()).state() == v1::JOB_STATE_CANCELLED; },

@@ -58,6 +58,12 @@ class MachineControllerTest : public ::testing::Test {
         },
         *records_, clock_, &JobService::RecordOf);
     controller_->Start(std::nullopt);
+    // Usable once the firmware answered the connect (and its safe state).
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (controller_->Snapshot().state != State::kLocked &&
+           absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
     ASSERT_EQ(controller_->Snapshot().state, State::kLocked);
   }
 
@@ -75,6 +81,7 @@ class MachineControllerTest : public ::testing::Test {
                                       staff_.login,
                                       "",
                                       0,
+                                      false,
                                       false,
                                       {},
                                       clock_.Now() + absl::Hours(1)})
