@@ -47,7 +47,10 @@ const char* CodeName(grpc::StatusCode code) {
 }  // namespace
 
 int Cli::Fail(const grpc::Status& status) {
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+  // Only a transport failure is "cannot reach": an UNAVAILABLE the daemon
+  // sent itself (its details say so) is a refusal, e.g. a machine offline.
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      status.error_details().empty()) {
     const std::string changed = conn.DiagnoseUnavailable();
     if (!changed.empty()) {
       std::cerr << "werkbank: " << changed << "\n";
@@ -63,8 +66,21 @@ int Cli::Fail(const grpc::Status& status) {
 }
 
 int Cli::Fail(const absl::Status& status) {
+  std::string details;
+  if (auto payload = status.GetPayload(kDaemonDetails)) {
+    details = std::string(*payload);
+  }
   return Fail(grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                           std::string(status.message())));
+                           std::string(status.message()), details));
+}
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  absl::Status out(static_cast<absl::StatusCode>(status.error_code()),
+                   status.error_message());
+  if (!status.ok() && !status.error_details().empty()) {
+    out.SetPayload(kDaemonDetails, absl::Cord(status.error_details()));
+  }
+  return out;
 }
 
 int Cli::Usage(const std::string& message) {
@@ -96,10 +112,7 @@ absl::StatusOr<const v1::LabInfo*> Cli::Lab() {
     v1::LabInfo info;
     grpc::Status s =
         stub->GetLabInfo(ctx.get(), v1::GetLabInfoRequest(), &info);
-    if (!s.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                          s.error_message());
-    }
+    if (!s.ok()) return FromGrpc(s);
     lab_ = info;
   }
   return &*lab_;

@@ -29,7 +29,8 @@ class Cli {
   Cli(Args& args, Connection connection, bool json)
       : args(args), conn(std::move(connection)), json(json) {}
 
-  // Prints a failed call's message; returns the exit code.
+  // Prints a failed call's message; returns the exit code: kNoServer when
+  // the daemon could not be reached, kRefused when it answered with an error.
   int Fail(const grpc::Status& status);
   int Fail(const absl::Status& status);
   int Usage(const std::string& message);
@@ -87,6 +88,11 @@ class Table {
  private:
   std::vector<std::vector<std::string>> rows_;
 };
+
+// A failed call as an absl::Status that Cli::Fail prints as the call itself
+// would be (the daemon's own error details kept as a payload).
+inline constexpr char kDaemonDetails[] = "werkbank.dev/daemon-status";
+absl::Status FromGrpc(const grpc::Status& status);
 
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);
 google::protobuf::Timestamp ToTimestamp(absl::Time t);

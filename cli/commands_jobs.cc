@@ -45,6 +45,25 @@ int PrintJob(const v1::Job& j) {
   return kOk;
 }
 
+// What the laser's check mode ($C) made of the program, after the preflight.
+void PrintDryRun(const v1::Job& j) {
+  int rejected = 0;
+  for (const auto& v : j.preflight().violations()) {
+    rejected += v.rule() == "dry run" ? 1 : 0;
+  }
+  std::cout << "dry run on " << j.machine_id() << ": ";
+  if (rejected > 0) {
+    std::cout << "the machine rejected " << rejected
+              << (rejected == 1 ? " line" : " lines")
+              << " in check mode ($C), listed above";
+  } else if (j.preflight().passed()) {
+    std::cout << "the machine accepted every line in check mode ($C)";
+  } else {
+    std::cout << "not run on the machine: the program did not pass preflight";
+  }
+  std::cout << "; nothing moved and the beam stayed off\n";
+}
+
 void Bar(const v1::JobProgress& p) {
   const int width = 30;
   const int filled = static_cast<int>(p.percent() / 100.0 * width);
@@ -100,8 +119,9 @@ int CmdJob(Cli& cli) {
   if (verb && *verb == "upload") {
     auto machine = cli.args.Next();
     auto path = cli.args.Next();
+    const bool dry_run = cli.args.Flag("dry-run");
     if (!machine || !path)
-      return cli.Usage("usage: werkbank job upload MACHINE FILE");
+      return cli.Usage("usage: werkbank job upload MACHINE FILE [--dry-run]");
     if (!cli.Done(code)) return code;
     std::ifstream in(*path, std::ios::binary);
     if (!in) return cli.Fail(absl::NotFoundError("cannot read " + *path));
@@ -112,6 +132,7 @@ int CmdJob(Cli& cli) {
     header.mutable_header()->set_machine_id(*machine);
     header.mutable_header()->set_file_name(
         std::filesystem::path(*path).filename().string());
+    header.mutable_header()->set_dry_run_on_machine(dry_run);
     writer->Write(header);
     std::string chunk(256 * 1024, '\0');
     while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) ||
@@ -128,6 +149,7 @@ int CmdJob(Cli& cli) {
       return kOk;
     }
     PrintJob(job);
+    if (dry_run) PrintDryRun(job);
     return job.preflight().passed() ? kOk : kRefused;
   }
   if (verb && (*verb == "start" || *verb == "pause" || *verb == "resume" ||

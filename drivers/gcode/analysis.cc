@@ -22,12 +22,11 @@ const std::set<std::string>& KnownCommands(Flavor flavor) {
       "M303", "M997", "M3",   "M4",   "M5",   "M2",   "M30",
   };
   static const std::set<std::string> kGrbl = {
-      "G0",  "G1",   "G2",   "G3",    "G4",   "G10",   "G17", "G18",
-      "G19", "G20",  "G21",  "G28",   "G30",  "G38.2", "G40", "G43.1",
-      "G49", "G53",  "G54",  "G55",   "G56",  "G57",   "G58", "G59",
-      "G80", "G90",  "G91",  "G91.1", "G92",  "G93",   "G94", "M0",
-      "M1",  "M2",   "M3",   "M4",    "M5",   "M7",    "M8",  "M9",
-      "M30", "M500", "M502", "M303",  "M997", "$",
+      "G0",  "G1",  "G2",  "G3",  "G4",   "G10",   "G17",  "G18",  "G19",
+      "G20", "G21", "G28", "G30", "G40",  "G43.1", "G49",  "G53",  "G54",
+      "G55", "G56", "G57", "G58", "G59",  "G80",   "G90",  "G91",  "G91.1",
+      "G92", "G93", "G94", "M0",  "M1",   "M2",    "M3",   "M4",   "M5",
+      "M7",  "M8",  "M9",  "M30", "M500", "M502",  "M303", "M997", "$",
   };
   return flavor == Flavor::kGrbl ? kGrbl : kMarlin;
 }
@@ -45,10 +44,12 @@ struct State {
 
 class Analyzer {
  public:
-  explicit Analyzer(const MachineLimits& limits) : limits_(limits) {}
+  explicit Analyzer(const MachineLimits& limits)
+      : limits_(limits), motion_(limits.motion) {}
 
   Analysis Run(const std::vector<Line>& program) {
     for (const Line& line : program) Step(line);
+    a_.estimated_seconds = motion_.Seconds() + waits_seconds_;
     return std::move(a_);
   }
 
@@ -90,12 +91,36 @@ class Analyzer {
     return true;
   }
 
-  double MoveSeconds(double distance, double feed_mm_min) const {
-    if (distance <= 0) return 0;
-    const double v = std::max(feed_mm_min, 1.0) / 60.0;
-    const double acc = limits_.acceleration_mm_s2;
-    if (distance >= v * v / acc) return distance / v + v / acc;
-    return 2 * std::sqrt(distance / acc);
+  // The machine stops (a dwell, a heater wait, homing) for `seconds`.
+  void Wait(double seconds) {
+    motion_.Stop();
+    waits_seconds_ += seconds;
+  }
+
+  // A laser move with the beam on may not outlast the bound: a host that
+  // crashes mid-move leaves the beam on until the firmware finishes it.
+  void CheckBeamTime(const Line& line, const std::array<double, 3>& delta,
+                     double length, double feed) {
+    const double seconds = motion_.Alone(delta, length, feed);
+    const double bound = limits_.max_beam_on_move_seconds;
+    if (seconds <= bound) return;
+    // The longest move in this direction and at this feed that stays within
+    // the bound (the time grows with the length).
+    double longest = 0;
+    for (double lo = 0, hi = length, i = 0; i < 40; ++i) {
+      const double mid = (lo + hi) / 2;
+      if (motion_.Alone(delta, mid, feed) <= bound) {
+        lo = longest = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    Violate(line, "beam",
+            absl::StrFormat(
+                "the beam is on for about %.1f s in this %.0f mm move, longer "
+                "than the %g s a crashed host may leave it on; split it into "
+                "moves of at most %.0f mm (or raise the feed rate)",
+                seconds, length, bound, std::floor(longest)));
   }
 
   void Move(const Line& line) {
@@ -119,14 +144,19 @@ class Analyzer {
       Extend(target);
     }
     const bool rapid = st_.motion == "G0";
-    const double feed = rapid ? limits_.rapid_mm_min : st_.feed;
+    const double feed = rapid ? 0 : st_.feed;  // 0: as fast as it goes
     if (!rapid && st_.feed <= 0 && length > 0 &&
         limits_.flavor == Flavor::kGrbl) {
       Violate(line, "feed", "a cutting move needs a feed rate (F) first");
     }
-    a_.estimated_seconds += MoveSeconds(length, feed);
-    if (!rapid && st_.laser_on && st_.power > 0)
+    const std::array<double, 3> delta = {
+        target[0] - st_.pos[0], target[1] - st_.pos[1], target[2] - st_.pos[2]};
+    motion_.Move(delta, length, feed);
+    if (!rapid && st_.laser_on && st_.power > 0 &&
+        limits_.flavor == Flavor::kGrbl) {
       a_.laser_on_distance_mm += length;
+      if (st_.feed > 0) CheckBeamTime(line, delta, length, feed);
+    }
     st_.pos = target;
   }
 
@@ -202,6 +232,14 @@ class Analyzer {
       Violate(line, "forbidden", absl::StrCat(cmd, " is not allowed in a job"));
       return;
     }
+    if (cmd.rfind("G38", 0) == 0 && limits_.flavor == Flavor::kGrbl) {
+      Violate(line, "forbidden",
+              absl::StrCat(cmd,
+                           " probes with a touch probe, which a laser does "
+                           "not have: the head would move until a limit "
+                           "alarm; remove the line"));
+      return;
+    }
     if (!cmd.empty() && !KnownCommands(limits_.flavor).contains(cmd)) {
       Violate(line, "unknown",
               absl::StrCat(cmd, " is not a command this machine accepts"));
@@ -228,12 +266,12 @@ class Analyzer {
       return;
     }
     if (cmd == "G28") {
+      Wait(0);
       st_.pos = {0, 0, 0};
       return;
     }
     if (cmd == "G4") {
-      a_.estimated_seconds +=
-          line.Get('P').value_or(0) / 1000.0 + line.Get('S').value_or(0);
+      Wait(line.Get('P').value_or(0) / 1000.0 + line.Get('S').value_or(0));
       return;
     }
     if (cmd == "M3" || cmd == "M4") {
@@ -261,7 +299,7 @@ class Analyzer {
                     "%s %.0f °C is above this machine's limit of %.0f °C",
                     bed ? "bed" : "hotend", t, limit));
       }
-      if (cmd == "M109" || cmd == "M190") a_.estimated_seconds += 60;
+      if (cmd == "M109" || cmd == "M190") Wait(60);
       return;
     }
     if (cmd == "G0" || cmd == "G1" || cmd == "G2" || cmd == "G3")
@@ -275,6 +313,8 @@ class Analyzer {
   }
 
   const MachineLimits& limits_;
+  MotionTime motion_;
+  double waits_seconds_ = 0;
   State st_;
   Analysis a_;
 };

@@ -2,9 +2,9 @@
 //
 // The analysis tracks the machine position (G90/G91, G20/G21, G92 offsets,
 // G2/G3 arcs), feed rates, laser power (S with M3/M4/M5) and laser-on distance,
-// heater targets, and estimates the duration with constant acceleration.
-// Preflight checks every line against the machine's limits and lists each
-// violation with its line number.
+// heater targets, and estimates the duration with the firmware's motion model
+// (motion_time.h). Preflight checks every line against the machine's limits
+// and lists each violation with its line number.
 #ifndef WERKBANK_DRIVERS_GCODE_ANALYSIS_H_
 #define WERKBANK_DRIVERS_GCODE_ANALYSIS_H_
 
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "line.h"
+#include "motion_time.h"
 
 namespace werkbank::gcode {
 
@@ -29,14 +30,17 @@ struct MachineLimits {
   bool laser_m4_only = false;
   // Commands refused in jobs; M500/M502/M303/M997 and `$` settings always are.
   std::set<std::string> forbidden;
-  double acceleration_mm_s2 = 1000;
-  double rapid_mm_min = 6000;
+  // How the machine moves: for the estimate and the beam-on bound.
+  Kinematics motion;
+  // A laser move with the beam on that would take longer is refused, so that
+  // a host that dies mid-job leaves the beam on for no longer.
+  double max_beam_on_move_seconds = 5;
 };
 
 struct Violation {
   int64_t line = 0;
   std::string rule;  // "envelope", "power", "temperature", "forbidden",
-                     // "unknown", "syntax"
+                     // "unknown", "syntax", "feed", "beam"
   std::string message;
 };
 

@@ -14,16 +14,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "checker.h"
 #include "date/tz.h"
 #include "drivers/gcode/analysis.h"
 #include "drivers/gcode/line.h"
 #include "machine_limits.h"
+#include "numbers.h"
 
 namespace werkbank::config {
 namespace {
 
-using google::protobuf::FieldDescriptor;
-using google::protobuf::Message;
 using google::protobuf::TextFormat;
 
 class CollectErrors : public google::protobuf::io::ErrorCollector {
@@ -44,97 +44,9 @@ class CollectErrors : public google::protobuf::io::ErrorCollector {
   std::string source_;
 };
 
-// Walks the parsed config alongside the parser's location tree, so that each
-// error can point at the line where the offending field was written.
-class Checker {
- public:
-  Checker(absl::string_view source, const TextFormat::ParseInfoTree* tree)
-      : source_(source), tree_(tree) {}
-
-  // Scope for a nested message field, e.g. machines[1].
-  class Scope {
-   public:
-    Scope(Checker& c, const Message& parent, absl::string_view field, int index)
-        : c_(c), saved_tree_(c.tree_), saved_path_(c.path_) {
-      const FieldDescriptor* f =
-          parent.GetDescriptor()->FindFieldByName(std::string(field));
-      saved_line_ = c.line_;
-      c.line_ = c.Locate(parent, field, index);
-      if (c.tree_ != nullptr && f != nullptr) {
-        c.tree_ = c.tree_->GetTreeForNested(f, f->is_repeated() ? index : -1);
-      }
-      c.path_ = c.Join(field, index);
-    }
-    ~Scope() {
-      c_.tree_ = saved_tree_;
-      c_.path_ = saved_path_;
-      c_.line_ = saved_line_;
-    }
-
-   private:
-    Checker& c_;
-    const TextFormat::ParseInfoTree* saved_tree_;
-    std::string saved_path_;
-    std::string saved_line_;
-  };
-
-  void Error(const Message& msg, absl::string_view field, std::string problem,
-             int index = -1) {
-    std::string where = Locate(msg, field, index);
-    if (where.empty()) where = line_;
-    if (where.empty()) where = absl::StrCat(source_, ":");
-    errors.push_back(
-        absl::StrCat(where, " ", Join(field, index), ": ", problem));
-  }
-
-  std::vector<std::string> errors;
-
- private:
-  std::string Join(absl::string_view field, int index) const {
-    std::string p =
-        path_.empty() ? std::string(field) : absl::StrCat(path_, ".", field);
-    if (index >= 0) absl::StrAppend(&p, "[", index, "]");
-    return p;
-  }
-
-  // "source:line:col:" for the field, or "" when it was not written.
-  std::string Locate(const Message& msg, absl::string_view field,
-                     int index) const {
-    if (tree_ == nullptr) return "";
-    const FieldDescriptor* f =
-        msg.GetDescriptor()->FindFieldByName(std::string(field));
-    if (f == nullptr) return "";
-    auto loc =
-        tree_->GetLocation(f, f->is_repeated() ? std::max(index, 0) : -1);
-    if (loc.line < 0) return "";
-    return absl::StrCat(source_, ":", loc.line + 1, ":", loc.column + 1, ":");
-  }
-
-  std::string source_;
-  const TextFormat::ParseInfoTree* tree_;
-  std::string path_;
-  std::string line_;  // location of the enclosing message, as a fallback
-};
-
 const std::regex& NamePattern() {
   static const std::regex kName("[a-z0-9][a-z0-9_-]{0,31}");
   return kName;
-}
-
-// Proto3 has no presence for scalars: 0 means "not written", so take the
-// default.
-template <typename M>
-void Default(M& msg, int32_t (M::*get)() const, void (M::*set)(int32_t),
-             int32_t value) {
-  if ((msg.*get)() == 0) (msg.*set)(value);
-}
-
-void CheckPositive(Checker& c, const Message& m, absl::string_view field,
-                   int32_t value, int32_t max) {
-  if (value < 0 || value > max) {
-    c.Error(m, field,
-            absl::StrCat("must be between 1 and ", max, ", not ", value));
-  }
 }
 
 void CheckOpeningHours(Checker& c, v1::Config& cfg) {
@@ -204,36 +116,25 @@ void CheckClasses(Checker& c, v1::Config& cfg, std::set<std::string>& names) {
               absl::StrCat("class \"", mc.name(), "\" is defined twice"));
     }
     if (mc.display_name().empty()) mc.set_display_name(mc.name());
-    Default(mc, &v1::MachineClassConfig::qualification_valid_days,
-            &v1::MachineClassConfig::set_qualification_valid_days, 365);
-    CheckPositive(c, mc, "qualification_valid_days",
-                  mc.qualification_valid_days(), 3650);
+    ApplyNumberRules(c, mc, {{"qualification_valid_days", 365, 1, 3650}});
     v1::BookingRulesConfig& b = *mc.mutable_booking();
     Checker::Scope rules(c, mc, "booking", -1);
-    Default(b, &v1::BookingRulesConfig::slot_minutes,
-            &v1::BookingRulesConfig::set_slot_minutes, 30);
-    Default(b, &v1::BookingRulesConfig::max_length_minutes,
-            &v1::BookingRulesConfig::set_max_length_minutes, 180);
-    Default(b, &v1::BookingRulesConfig::max_future_bookings,
-            &v1::BookingRulesConfig::set_max_future_bookings, 3);
-    Default(b, &v1::BookingRulesConfig::horizon_days,
-            &v1::BookingRulesConfig::set_horizon_days, 28);
-    Default(b, &v1::BookingRulesConfig::cancel_deadline_minutes,
-            &v1::BookingRulesConfig::set_cancel_deadline_minutes, 60);
-    Default(b, &v1::BookingRulesConfig::no_show_release_minutes,
-            &v1::BookingRulesConfig::set_no_show_release_minutes, 15);
-    Default(b, &v1::BookingRulesConfig::check_in_early_minutes,
-            &v1::BookingRulesConfig::set_check_in_early_minutes, 15);
-    CheckPositive(c, b, "slot_minutes", b.slot_minutes(), 1440);
-    CheckPositive(c, b, "max_length_minutes", b.max_length_minutes(), 7 * 1440);
-    CheckPositive(c, b, "max_future_bookings", b.max_future_bookings(), 1000);
-    CheckPositive(c, b, "horizon_days", b.horizon_days(), 366);
-    CheckPositive(c, b, "cancel_deadline_minutes", b.cancel_deadline_minutes(),
-                  7 * 1440);
-    CheckPositive(c, b, "no_show_release_minutes", b.no_show_release_minutes(),
-                  1440);
-    CheckPositive(c, b, "check_in_early_minutes", b.check_in_early_minutes(),
-                  1440);
+    // 0 means something for the last three: cancel until the start, release
+    // a no-show at the start, check in from the start.
+    ApplyNumberRules(c, b,
+                     {{"slot_minutes", 30, 1, 1440},
+                      {"max_length_minutes", 180, 1, 7 * 1440},
+                      {"max_future_bookings", 3, 1, 1000},
+                      {"horizon_days", 28, 1, 366},
+                      {"cancel_deadline_minutes", 60, 0, 7 * 1440},
+                      {"no_show_release_minutes", 15, 0, 1440},
+                      {"check_in_early_minutes", 15, 0, 1440}});
+    if (b.no_show_release_minutes() == 0 && b.check_in_early_minutes() == 0) {
+      c.Error(b, "no_show_release_minutes",
+              "with check_in_early_minutes 0 as well, check-in opens at the "
+              "very moment a booking is released as a no-show; allow a few "
+              "minutes for one of them");
+    }
     if (b.slot_minutes() > 0 && 1440 % b.slot_minutes() != 0) {
       c.Error(b, "slot_minutes",
               absl::StrCat("must divide a day (1440 minutes) evenly, e.g. 15, "
@@ -310,6 +211,47 @@ void CheckScripts(Checker& c, v1::MachineConfig& m) {
   }
 }
 
+// Preflight limits. A heater limit of 0 °C is a machine that must not heat
+// (no heated bed); a laser limited to S0 could not cut, so that is refused.
+void CheckLimits(Checker& c, v1::MachineConfig& m) {
+  if (!m.has_limits()) return;
+  v1::Limits& l = *m.mutable_limits();
+  Checker::Scope scope(c, m, "limits", -1);
+  ApplyNumberRules(c, l,
+                   {{"max_laser_power", std::nullopt,
+                     m.protocol() == "grbl" ? 1.0 : 0.0, 1e6},
+                    {"max_hotend_c", std::nullopt, 0, 500},
+                    {"max_bed_c", std::nullopt, 0, 200},
+                    {"max_beam_on_move_seconds", std::nullopt, 0.5, 600}});
+}
+
+// Motion settings: the firmware's factory defaults for what is not written
+// (GRBL 1.1's $110-$112 and $120-$122, Marlin 2's M203 and M201); a rate or
+// an acceleration of 0 is refused.
+void CheckMotion(Checker& c, v1::MachineConfig& m) {
+  const bool grbl = m.protocol() == "grbl";
+  v1::Motion& motion = *m.mutable_motion();
+  Checker::Scope scope(c, m, "motion", -1);
+  ApplyNumberRules(c, motion,
+                   {{"junction_deviation_mm", grbl ? 0.01 : 0.013, 0.001, 5}});
+  const double rates[3] = {grbl ? 500.0 : 18000.0, grbl ? 500.0 : 18000.0,
+                           grbl ? 500.0 : 300.0};
+  const double accels[3] = {grbl ? 10.0 : 3000.0, grbl ? 10.0 : 3000.0,
+                            grbl ? 10.0 : 100.0};
+  {
+    Checker::Scope axes(c, motion, "max_rate_mm_min", -1);
+    ApplyNumberRules(c, *motion.mutable_max_rate_mm_min(),
+                     {{"x", rates[0], 1, 1e6},
+                      {"y", rates[1], 1, 1e6},
+                      {"z", rates[2], 1, 1e6}});
+  }
+  Checker::Scope axes(c, motion, "acceleration_mm_s2", -1);
+  ApplyNumberRules(c, *motion.mutable_acceleration_mm_s2(),
+                   {{"x", accels[0], 0.1, 1e6},
+                    {"y", accels[1], 0.1, 1e6},
+                    {"z", accels[2], 0.1, 1e6}});
+}
+
 void CheckMachines(Checker& c, v1::Config& cfg,
                    const std::set<std::string>& classes) {
   static const std::set<std::string> kInterlocks = {
@@ -347,7 +289,9 @@ void CheckMachines(Checker& c, v1::Config& cfg,
               "give a device path such as \"/dev/werkbank-laser\", or "
               "\"sim:grbl\" / \"sim:marlin\" for a simulated machine");
     }
-    Default(m, &v1::MachineConfig::baud, &v1::MachineConfig::set_baud, 115200);
+    ApplyNumberRules(c, m, {{"baud", 115200, 1200, 4000000}});
+    CheckLimits(c, m);
+    CheckMotion(c, m);
     CheckScripts(c, m);
     for (int k = 0; k < m.interlocks_size(); ++k) {
       v1::InterlockConfig& il = *m.mutable_interlocks(k);
@@ -359,6 +303,12 @@ void CheckMachines(Checker& c, v1::Config& cfg,
                              absl::StrJoin(kInterlocks, ", ")));
       }
       if (il.action().empty()) il.set_action("hold");
+      ApplyNumberRules(
+          c, il,
+          {{"presence_interval_seconds",
+            il.kind() == "presence" ? std::optional<double>(120) : std::nullopt,
+            1, 3600},
+           {"hold_before_end_minutes", std::nullopt, 0, 1440}});
       if (!kActions.contains(il.action())) {
         c.Error(il, "action",
                 absl::StrCat("\"", il.action(),
@@ -413,46 +363,35 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
   if (cfg.server().listen().empty()) {
     cfg.mutable_server()->set_listen("127.0.0.1:7443");
   }
-  Default(*cfg.mutable_server(), &v1::ServerConfig::max_streams_per_user,
-          &v1::ServerConfig::set_max_streams_per_user, 8);
   {
     Checker::Scope scope(c, cfg, "server", -1);
-    CheckPositive(c, cfg.server(), "max_streams_per_user",
-                  cfg.server().max_streams_per_user(), 64);
+    ApplyNumberRules(c, *cfg.mutable_server(),
+                     {{"max_streams_per_user", 8, 1, 64}});
   }
-  v1::AccountPolicy& a = *cfg.mutable_accounts();
-  Default(a, &v1::AccountPolicy::token_ttl_seconds,
-          &v1::AccountPolicy::set_token_ttl_seconds, 43200);
-  Default(a, &v1::AccountPolicy::failed_logins_before_delay,
-          &v1::AccountPolicy::set_failed_logins_before_delay, 3);
-  Default(a, &v1::AccountPolicy::failed_logins_before_lockout,
-          &v1::AccountPolicy::set_failed_logins_before_lockout, 10);
-  Default(a, &v1::AccountPolicy::lockout_minutes,
-          &v1::AccountPolicy::set_lockout_minutes, 15);
   {
+    // A delay from the first failed login is a choice; a lockout of 0
+    // minutes or after 0 failures is not.
     Checker::Scope scope(c, cfg, "accounts", -1);
-    CheckPositive(c, a, "token_ttl_seconds", a.token_ttl_seconds(),
-                  90 * 24 * 3600);
-    CheckPositive(c, a, "failed_logins_before_delay",
-                  a.failed_logins_before_delay(), 100);
-    CheckPositive(c, a, "failed_logins_before_lockout",
-                  a.failed_logins_before_lockout(), 1000);
-    CheckPositive(c, a, "lockout_minutes", a.lockout_minutes(), 1440);
+    ApplyNumberRules(c, *cfg.mutable_accounts(),
+                     {{"token_ttl_seconds", 43200, 1, 90 * 24 * 3600},
+                      {"failed_logins_before_delay", 3, 0, 100},
+                      {"failed_logins_before_lockout", 10, 1, 1000},
+                      {"lockout_minutes", 15, 1, 1440}});
   }
-  v1::JobsConfig& jobs = *cfg.mutable_jobs();
-  if (jobs.max_upload_bytes() == 0) jobs.set_max_upload_bytes(50LL << 20);
-  Default(jobs, &v1::JobsConfig::paused_heaters_off_minutes,
-          &v1::JobsConfig::set_paused_heaters_off_minutes, 15);
-  Default(jobs, &v1::JobsConfig::max_pending_jobs_per_user,
-          &v1::JobsConfig::set_max_pending_jobs_per_user, 20);
-  Default(jobs, &v1::JobsConfig::staff_unlock_minutes,
-          &v1::JobsConfig::set_staff_unlock_minutes, 240);
-  if (jobs.max_upload_bytes() < 1024 || jobs.max_upload_bytes() > (1LL << 31)) {
+  {
+    // Heaters off at once when a print pauses is a choice; no uploads or a
+    // staff unlock of 0 minutes is not.
     Checker::Scope scope(c, cfg, "jobs", -1);
-    c.Error(jobs, "max_upload_bytes", "must be between 1024 and 2147483648");
+    ApplyNumberRules(c, *cfg.mutable_jobs(),
+                     {{"max_upload_bytes", 50 << 20, 1024, 1LL << 31},
+                      {"paused_heaters_off_minutes", 15, 0, 1440},
+                      {"max_pending_jobs_per_user", 20, 1, 1000},
+                      {"staff_unlock_minutes", 240, 1, 1440}});
   }
-  Default(*cfg.mutable_backups(), &v1::BackupConfig::keep,
-          &v1::BackupConfig::set_keep, 7);
+  {
+    Checker::Scope scope(c, cfg, "backups", -1);
+    ApplyNumberRules(c, *cfg.mutable_backups(), {{"keep", 7, 1, 365}});
+  }
   CheckOpeningHours(c, cfg);
   std::set<std::string> classes;
   CheckClasses(c, cfg, classes);

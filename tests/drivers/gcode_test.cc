@@ -4,9 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "drivers/gcode/analysis.h"
 #include "drivers/gcode/line.h"
 
@@ -41,7 +43,8 @@ MachineLimits Laser() {
   l.envelope_mm = {600, 400, 0};
   l.max_laser_power = 1000;
   l.laser_m4_only = true;
-  l.acceleration_mm_s2 = 500;
+  l.motion.max_rate_mm_min = {12000, 12000, 600};
+  l.motion.acceleration_mm_s2 = {500, 500, 100};
   return l;
 }
 
@@ -145,7 +148,113 @@ TEST(GcodePreflight, LaserLimits) {
   EXPECT_THAT(rules(2),
               ::testing::ElementsAre("forbidden", "power"));  // M3, S1200
   EXPECT_THAT(rules(3), Contains("envelope"));                // X700
-  EXPECT_TRUE(rules(5).empty());  // 1 inch is inside
+  // 1 inch is inside, but the way back from X700 with the beam on at F1000
+  // takes 40 s.
+  EXPECT_THAT(rules(5), ::testing::ElementsAre("beam"));
+}
+
+// A laser has no touch probe: G38.x would drive the head until an alarm.
+TEST(GcodePreflight, ProbingIsRefusedOnALaser) {
+  Analysis a =
+      Analyze(ParseProgram("G21 G90\nG38.2 Z-5 F100\nG38.3 X5\n"), Laser());
+  ASSERT_EQ(a.violations.size(), 2u);
+  EXPECT_EQ(a.violations[0].line, 2);
+  EXPECT_EQ(a.violations[0].rule, "forbidden");
+  EXPECT_THAT(a.violations[0].message, HasSubstr("G38.2 probes"));
+  EXPECT_THAT(a.violations[1].message, HasSubstr("G38.3 probes"));
+}
+
+// A move with the beam on may not outlast the bound (5 s unless configured):
+// a host that dies mid-move leaves the beam on until the firmware finishes.
+TEST(GcodePreflight, ABeamOnMoveLongerThanTheBoundIsRefused) {
+  // 290 mm at F600 (10 mm/s) takes 29 s.
+  const std::string cut = "G21 G90\nM4 S500\nG1 X290 Y0 F600\nM5\n";
+  Analysis a = Analyze(ParseProgram(cut), Laser());
+  ASSERT_EQ(a.violations.size(), 1u);
+  EXPECT_EQ(a.violations[0].line, 3);
+  EXPECT_EQ(a.violations[0].rule, "beam");
+  EXPECT_THAT(a.violations[0].message,
+              HasSubstr("the beam is on for about 29.0 s in this 290 mm move"));
+  // 10 mm/s for 5 s less the ramps at 500 mm/s².
+  EXPECT_THAT(a.violations[0].message,
+              HasSubstr("split it into moves of at most 49 mm"));
+
+  // The same path in 49 mm pieces, with the beam off, or as a rapid passes.
+  std::string split = "G21 G90\nM4 S500\nF600\n";
+  for (int x = 49; x < 290; x += 49) absl::StrAppend(&split, "G1 X", x, "\n");
+  split += "G1 X290\nM5\n";
+  EXPECT_TRUE(Analyze(ParseProgram(split), Laser()).passed());
+  EXPECT_TRUE(
+      Analyze(ParseProgram("M4 S0\nG1 X290 F600\nM5\n"), Laser()).passed());
+  EXPECT_TRUE(Analyze(ParseProgram("M5\nG1 X290 F600\n"), Laser()).passed());
+  EXPECT_TRUE(
+      Analyze(ParseProgram("M4 S500\nG0 X290\nM5\n"), Laser()).passed());
+  MachineLimits patient = Laser();
+  patient.max_beam_on_move_seconds = 30;
+  EXPECT_TRUE(Analyze(ParseProgram(cut), patient).passed());
+  // A printer has no beam.
+  EXPECT_TRUE(
+      Analyze(ParseProgram("M3 S500\nG1 X200 F60\n"), Printer()).passed());
+}
+
+// The estimate follows the firmware's planner: short moves in a line flow
+// into each other at the feed rate instead of stopping after each one (the
+// old estimate was 4-7 times too long for such programs).
+TEST(GcodeEstimate, WithinTwentyPercentOfTheAnalyticTime) {
+  MachineLimits m = Laser();  // 12000 mm/min, 500 mm/s²
+  auto within = [](double estimate, double analytic) {
+    return std::abs(estimate - analytic) <= 0.2 * analytic;
+  };
+  // 2000 moves of 1 mm along X at 50 mm/s: one ramp up, 2000 mm at 50 mm/s,
+  // one ramp down.
+  std::string line = "G21 G91\nM4 S300\nF3000\n";
+  for (int i = 0; i < 2000; ++i) line += "G1 X0.25\n";
+  m.envelope_mm = {0, 0, 0};
+  double analytic = 500.0 / 50 + 50.0 / 500;
+  double estimate = Analyze(ParseProgram(line), m).estimated_seconds;
+  EXPECT_TRUE(within(estimate, analytic)) << estimate << " vs " << analytic;
+
+  // A circle of radius 50 mm in 360 chords at 50 mm/s: the 1° corners are
+  // taken at speed.
+  std::string circle = "G21 G90\nG0 X100 Y50\nM4 S300\nF3000\n";
+  for (int deg = 1; deg <= 360; ++deg) {
+    const double rad = deg * 3.14159265358979 / 180;
+    absl::StrAppend(&circle, "G1 X", 50 + 50 * std::cos(rad), " Y",
+                    50 + 50 * std::sin(rad), "\n");
+  }
+  Analysis c = Analyze(ParseProgram(circle), m);
+  // The rapid to the start: 111.8 mm at 200 mm/s with 400 mm/s² along it.
+  const double rapid_a = 500 / (100 / std::hypot(100.0, 50.0));
+  const double rapid = 111.803 / 200 + 200 / rapid_a;
+  analytic = rapid + 314.159 / 50 + 50.0 / 500;
+  EXPECT_TRUE(within(c.estimated_seconds, analytic))
+      << c.estimated_seconds << " vs " << analytic;
+
+  // A square of 100 mm sides: the 90° corners are nearly full stops.
+  const std::string square =
+      "G21 G90\nM4 S300\nF3000\nG1 X100\nG1 Y100\nG1 X0\nG1 Y0\nM5\n";
+  analytic = 4 * (100.0 / 50 + 50.0 / 500);
+  estimate = Analyze(ParseProgram(square), m).estimated_seconds;
+  EXPECT_TRUE(within(estimate, analytic)) << estimate << " vs " << analytic;
+
+  // A slow machine (GRBL's factory 500 mm/min) caps the programmed feed.
+  MachineLimits factory = m;
+  factory.motion.max_rate_mm_min = {500, 500, 500};
+  factory.motion.acceleration_mm_s2 = {10, 10, 10};
+  factory.max_beam_on_move_seconds = 1000;
+  analytic = 500.0 / (500.0 / 60) + (500.0 / 60) / 10;
+  estimate = Analyze(ParseProgram(line), factory).estimated_seconds;
+  EXPECT_TRUE(within(estimate, analytic)) << estimate << " vs " << analytic;
+}
+
+TEST(GcodeEstimate, OneMoveIsATrapezoidOrATriangle) {
+  // 100 mm at 50 mm/s, 500 mm/s²: 2.5 mm ramps, 95 mm cruise.
+  EXPECT_NEAR(TrapezoidSeconds(100, 0, 0, 50, 500), 2 * 0.1 + 95.0 / 50, 1e-9);
+  // 2 mm never reaches 50 mm/s: a triangle peaking at sqrt(a * L).
+  EXPECT_NEAR(TrapezoidSeconds(2, 0, 0, 50, 500), 2 * std::sqrt(2.0 / 500),
+              1e-9);
+  // Entered and left at full speed: the cruise only.
+  EXPECT_NEAR(TrapezoidSeconds(10, 50, 50, 50, 500), 0.2, 1e-9);
 }
 
 }  // namespace

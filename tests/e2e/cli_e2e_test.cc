@@ -5,7 +5,12 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "daemon.h"
 
 namespace werkbank::testing {
@@ -130,6 +135,85 @@ TEST_F(CliE2E, UsageErrorsAndBadTimes) {
   EXPECT_EQ(wrong.exit_code, 1);
   EXPECT_THAT(wrong.err, HasSubstr("login or password is wrong"));
   EXPECT_THAT(wrong.err, Not(HasSubstr("not-the-password")));
+}
+
+// `job upload --dry-run` runs the program in the laser's check mode ($C)
+// after the preflight and says what the laser made of it.
+TEST_F(CliE2E, AnUploadWithDryRunShowsWhatTheLaserSays) {
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"},
+                daemon_->admin_password() + "\n")
+                .exit_code,
+            0);
+  // The demo lab's simulated laser answers once it is connected.
+  auto laser_locked = [&] {
+    for (absl::string_view line : absl::StrSplit(Cli({"machines"}).out, '\n')) {
+      if (absl::StartsWith(line, "laser-1 ") &&
+          absl::StrContains(line, " locked")) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (int i = 0; i < 100 && !laser_locked(); ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  const std::string good = home_.File("plate.gcode");
+  std::ofstream(good) << "G21 G90\nM4 S300\nG1 X10 Y10 F1000\nG1 X20\nM5\n";
+  RunResult ok = Cli({"job", "upload", "laser-1", good, "--dry-run"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_THAT(ok.out, HasSubstr("preflight passed"));
+  EXPECT_THAT(ok.out, HasSubstr("dry run on laser-1: the machine accepted "
+                                "every line in check mode ($C); nothing moved "
+                                "and the beam stayed off"));
+
+  // G43.1 passes preflight; the simulated laser's firmware rejects it.
+  const std::string offset = home_.File("offset.gcode");
+  std::ofstream(offset) << "G21 G90\nM4 S300\nG1 X10 Y10 F1000\nG43.1 Z0\n"
+                           "M5\n";
+  RunResult rejected = Cli({"job", "upload", "laser-1", offset, "--dry-run"});
+  EXPECT_EQ(rejected.exit_code, 1);
+  EXPECT_THAT(rejected.out, HasSubstr("line 4 [dry run]: the laser rejects "
+                                      "this line: error:20"));
+  EXPECT_THAT(rejected.out, HasSubstr("dry run on laser-1: the machine "
+                                      "rejected 1 line in check mode ($C)"));
+
+  // A program the preflight refuses never reaches the laser.
+  const std::string probe = home_.File("probe.gcode");
+  std::ofstream(probe) << "G21 G90\nG38.2 Z-5 F100\n";
+  RunResult refused = Cli({"job", "upload", "laser-1", probe, "--dry-run"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.out, HasSubstr("line 2 [forbidden]: G38.2 probes"));
+  EXPECT_THAT(refused.out, HasSubstr("dry run on laser-1: not run on the "
+                                     "machine: the program did not pass "
+                                     "preflight"));
+}
+
+// A machine that is offline is the daemon's answer (exit 1, its message);
+// only a daemon that does not answer is "cannot reach" (exit 3).
+TEST_F(CliE2E, AnOfflineMachineIsARefusalNotAnUnreachableDaemon) {
+  ASSERT_EQ(daemon_->Stop(), 0);
+  daemon_ = Daemon::Start({.config_text = R"(
+time_zone: "Europe/Berlin"
+opening_hours { days: [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY] open: "00:00" close: "24:00" }
+machine_classes { name: "laser" }
+machines { id: "laser-1" machine_class: "laser" protocol: "grbl"
+           port: "/nonexistent/werkbank-laser-1" }
+)"});
+  ASSERT_TRUE(daemon_);
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"},
+                daemon_->admin_password() + "\n")
+                .exit_code,
+            0);
+  RunResult offline = Cli({"unlock", "laser-1"});
+  EXPECT_EQ(offline.exit_code, 1) << offline.err;
+  EXPECT_THAT(offline.err, HasSubstr("werkbank: unavailable: laser-1 is "
+                                     "offline"));
+  EXPECT_THAT(offline.err, Not(HasSubstr("cannot reach")));
+
+  ASSERT_EQ(daemon_->Stop(), 0);
+  RunResult gone = Cli({"machines"});
+  EXPECT_EQ(gone.exit_code, 3);
+  EXPECT_THAT(gone.err, HasSubstr("cannot reach werkbankd"));
 }
 
 TEST_F(CliE2E, AChangedServerCertificateIsRefused) {

@@ -165,14 +165,14 @@ TEST_F(MachineE2E, ADryRunOnTheLaserReportsItsErrorsWithoutFiring) {
   auto writer = v1::Jobs::NewStub(ch_)->UploadJob(ctx.get(), &job);
   v1::UploadJobRequest header;
   header.mutable_header()->set_machine_id("laser-1");
-  header.mutable_header()->set_file_name("probe.gcode");
+  header.mutable_header()->set_file_name("offset.gcode");
   header.mutable_header()->set_dry_run_on_machine(true);
   writer->Write(header);
   v1::UploadJobRequest chunk;
-  // G38.2 (probing) passes preflight, but this laser has no probe: GRBL rejects
-  // it.
+  // G43.1 (a tool length offset) passes preflight, but the simulated laser's
+  // firmware was built without it: its check mode rejects the line.
   chunk.set_chunk(
-      "G21 G90\nM4 S300\nG1 X10 Y10 F1000\nG38.2 X20\nG1 X20 Y20\nM5\n");
+      "G21 G90\nM4 S300\nG1 X10 Y10 F1000\nG43.1 Z0\nG1 X20 Y20\nM5\n");
   writer->Write(chunk);
   writer->WritesDone();
   grpc::Status s = writer->Finish();

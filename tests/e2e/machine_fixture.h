@@ -62,6 +62,8 @@ machines {
         dir_.File("laser.dev"), R"("
   envelope { x_mm: 600 y_mm: 400 }
   limits { max_laser_power: 1000 laser_m4_only: true }
+  motion { max_rate_mm_min { x: 15000 y: 15000 z: 600 }
+           acceleration_mm_s2 { x: 1500 y: 1500 z: 100 } }
   interlocks { kind: "door" action: "hold" source: "sensor" }
   interlocks { kind: "extraction" action: "hold" source: "user" }
 )",

@@ -107,6 +107,34 @@ TEST_F(InterlockE2E, AnEmergencyStopFaultsTheMachineUntilStaffAcknowledge) {
   EXPECT_THAT(actions, Contains("machine.fault_acknowledged machine/laser-1"));
 }
 
+// Nothing about a stop's text may refuse it: a reason far too long, with a
+// control character and bytes that are not UTF-8, still stops the laser at
+// once; the record keeps it shortened and escaped.
+TEST_F(InterlockE2E, AStopIsNeverRefusedForItsText) {
+  StartLab();
+  const int64_t id = StartLaserJob(3000);
+  std::string reason = "smoke\x01 at the lens \xFF\xC3(";
+  while (reason.size() < 2000) reason += "flames! ";
+  v1::EmergencyStopRequest stop;
+  stop.set_id("laser-1");
+  stop.set_reason(reason);
+  v1::Machine m;
+  auto ctx = Authed(admin_);
+  grpc::Status s =
+      v1::Machines::NewStub(ch_)->EmergencyStop(ctx.get(), stop, &m);
+  ASSERT_TRUE(s.ok()) << s.error_code() << ": " << s.error_message();
+  EXPECT_EQ(m.state(), v1::MACHINE_STATE_FAULT);
+  ASSERT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "0"; },
+                        absl::Seconds(1)));
+  const v1::Job job = GetJob(id);
+  EXPECT_EQ(job.state(), v1::JOB_STATE_CANCELLED);
+  EXPECT_THAT(job.end_reason(),
+              HasSubstr("emergency stop by admin: smoke\\x01 at the lens "
+                        "\\xFF\\xC3("));
+  EXPECT_THAT(job.end_reason(), ::testing::EndsWith("…"));
+  EXPECT_LE(job.end_reason().size(), 600u);
+}
+
 }  // namespace
 }  // namespace werkbank::testing
 

@@ -37,6 +37,80 @@ TEST(ConfigLoader, FillsDefaults) {
   EXPECT_EQ(cfg->server().max_streams_per_user(), 8);
 }
 
+// A zero that means something (cancel until the start, release no-shows at
+// the start, check in only from the start, cool a paused print at once, delay
+// from the first failed login) stays zero; an unset field takes the default.
+TEST(ConfigLoader, AMeaningfulZeroIsKeptAndUnsetTakesTheDefault) {
+  auto cfg = ParseConfig(std::string(kValid) + R"(
+machine_classes { name: "fdm" booking { cancel_deadline_minutes: 0
+  no_show_release_minutes: 0 check_in_early_minutes: 5 } }
+jobs { paused_heaters_off_minutes: 0 }
+accounts { failed_logins_before_delay: 0 }
+machines { id: "p1" machine_class: "fdm" protocol: "marlin" port: "sim:marlin"
+  limits { max_bed_c: 0 } }
+)",
+                         "lab");
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  const auto& zero = cfg->machine_classes(1).booking();
+  EXPECT_EQ(zero.cancel_deadline_minutes(), 0);
+  EXPECT_EQ(zero.no_show_release_minutes(), 0);
+  EXPECT_EQ(zero.check_in_early_minutes(), 5);
+  EXPECT_EQ(cfg->jobs().paused_heaters_off_minutes(), 0);
+  EXPECT_EQ(cfg->accounts().failed_logins_before_delay(), 0);
+  EXPECT_TRUE(cfg->machines(1).limits().has_max_bed_c());
+  EXPECT_EQ(cfg->machines(1).limits().max_bed_c(),
+            0);  // a bed that never heats
+  const auto& unset = cfg->machine_classes(0).booking();
+  EXPECT_EQ(unset.cancel_deadline_minutes(), 60);
+  EXPECT_EQ(unset.no_show_release_minutes(), 15);
+  EXPECT_EQ(unset.check_in_early_minutes(), 15);
+  EXPECT_EQ(cfg->jobs().staff_unlock_minutes(), 240);
+  EXPECT_FALSE(cfg->machines(0).limits().has_max_bed_c());
+}
+
+// Where zero makes no sense the config says so, at the line it was written,
+// instead of quietly running with the default.
+TEST(ConfigLoader, AMeaninglessZeroIsAnErrorNamingLineAndField) {
+  auto cfg = ParseConfig(R"(time_zone: "Europe/Berlin"
+opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
+machine_classes { name: "laser" booking { slot_minutes: 0 } }
+machines { id: "laser-1" machine_class: "laser" protocol: "grbl" port: "sim:grbl"
+  baud: 0
+  interlocks { kind: "presence" presence_interval_seconds: 0 } }
+backups { keep: 0 }
+accounts { token_ttl_seconds: 0 }
+)",
+                         "lab.textproto");
+  ASSERT_FALSE(cfg.ok());
+  const std::string msg(cfg.status().message());
+  EXPECT_THAT(msg,
+              HasSubstr("lab.textproto:3:43: machine_classes[0].booking."
+                        "slot_minutes: must be between 1 and 1440, not 0"));
+  EXPECT_THAT(msg, HasSubstr("(leave it out for the default, 30)"));
+  EXPECT_THAT(msg, HasSubstr("lab.textproto:5:3: machines[0].baud: must be "
+                             "between"));
+  EXPECT_THAT(msg, HasSubstr("lab.textproto:6:33: machines[0].interlocks[0]."
+                             "presence_interval_seconds: must be between 1"));
+  EXPECT_THAT(msg, HasSubstr("lab.textproto:7:11: backups.keep: must be "
+                             "between 1"));
+  EXPECT_THAT(msg, HasSubstr("lab.textproto:8:12: accounts.token_ttl_seconds: "
+                             "must be between 1"));
+}
+
+// Checking in and being released at the same instant leaves nobody a moment
+// to check in.
+TEST(ConfigLoader, NoMomentToCheckInIsAnError) {
+  auto cfg = ParseConfig(std::string(kValid) + R"(
+machine_classes { name: "fdm" booking { no_show_release_minutes: 0
+  check_in_early_minutes: 0 } }
+)",
+                         "lab");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_THAT(std::string(cfg.status().message()),
+              HasSubstr("machine_classes[1].booking.no_show_release_minutes: "
+                        "with check_in_early_minutes 0 as well"));
+}
+
 TEST(ConfigLoader, StreamLimitOutOfRangeIsAnError) {
   auto cfg = ParseConfig(
       std::string(kValid) + "server { max_streams_per_user: 500 }\n", "lab");
