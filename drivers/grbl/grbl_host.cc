@@ -61,12 +61,17 @@ void GrblHost::StartJob(std::unique_ptr<stream::LineSource> lines,
 
 absl::Status GrblHost::StartCheck(std::unique_ptr<stream::LineSource> lines,
                                   absl::Time now) {
-  if (phase_ != Phase::kReady || !status_ || status_->state != "Idle" ||
-      in_alarm_) {
+  // Other states than an alarm are answered by GRBL itself: it refuses `$C`
+  // unless Idle (error:8), which ends the check.
+  if (in_alarm_) {
     return absl::FailedPreconditionError(
-        absl::StrCat("the controller is not idle (",
-                     status_ ? status_->state : std::string("no status yet"),
-                     "); a dry run needs it idle"));
+        "the controller is in alarm; a dry run needs it idle (staff "
+        "acknowledge the fault first)");
+  }
+  if (phase_ != Phase::kReady || outcome_ == stream::Outcome::kRunning ||
+      outcome_ == stream::Outcome::kHeld) {
+    return absl::FailedPreconditionError(
+        "the controller is not idle; try the dry run in a moment");
   }
   check_mode_ = true;
   Queue("$C");

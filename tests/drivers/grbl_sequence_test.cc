@@ -105,7 +105,7 @@ TEST(GrblSequence, AnAlarmTheControllerIsAlreadyInIsVisibleAndBlocksADryRun) {
     return p.StartCheck(stream::VectorSource({"G1 X1"}), absl::Now());
   });
   EXPECT_FALSE(check.ok());
-  EXPECT_THAT(check.message(), HasSubstr("not idle"));
+  EXPECT_THAT(check.message(), HasSubstr("in alarm"));
   // Staff acknowledge: the lock is lifted; a dry run now works.
   second->WithProtocol(
       [](stream::HostProtocol& p, absl::Time) { p.ClearAlarm(); });
