@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "utf8_responses.h"
 
 namespace werkbank::api {
 namespace {
@@ -79,6 +80,11 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   // second on a two-core machine (werkbank-bench booking, medians of six).
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS,
                               kCompletionQueues);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<Utf8ResponsesInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc::ResourceQuota quota("werkbankd");
   quota.SetMaxThreads(kMaxThreads);
   builder.SetResourceQuota(quota);

@@ -1,6 +1,8 @@
 // absl::Status -> grpc::Status; see status.h.
 #include "status.h"
 
+#include "services/common/utf8.h"
+
 namespace werkbank::api {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -9,7 +11,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.code() == absl::StatusCode::kUnknown) {
     code = grpc::StatusCode::INTERNAL;
   }
-  return grpc::Status(code, std::string(status.message()));
+  // A message may quote a request cut short in the middle of a character.
+  return grpc::Status(code, utf8::EscapeInvalid(status.message()));
 }
 
 }  // namespace werkbank::api
