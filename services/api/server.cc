@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "malformed_request.h"
 #include "utf8_responses.h"
 
 namespace werkbank::api {
@@ -83,6 +84,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
+  interceptors.push_back(
+      std::make_unique<MalformedRequestInterceptorFactory>());
   interceptors.push_back(std::make_unique<Utf8ResponsesInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc::ResourceQuota quota("werkbankd");

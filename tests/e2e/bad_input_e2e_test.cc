@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -137,6 +138,47 @@ TEST_F(BadInputE2E, BadUserInput) {
   auto ctx3 = Authed(admin_);
   EXPECT_EQ(accounts->CreateUser(ctx3.get(), req, &resp).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+  ExpectStillServing();
+}
+
+// Sends `body` as the request of `method` without encoding anything.
+grpc::Status CallWithRawBody(const std::shared_ptr<grpc::Channel>& ch,
+                             const std::string& token,
+                             const std::string& method,
+                             const std::string& body) {
+  grpc::GenericStub stub(ch);
+  auto ctx = Authed(token);
+  grpc::CompletionQueue cq;
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1), response;
+  auto call = stub.PrepareUnaryCall(ctx.get(), method, request, &cq);
+  call->StartCall();
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return status;
+}
+
+TEST_F(BadInputE2E, MalformedRequestBodiesAreInvalidArgumentsWithAMessage) {
+  const std::string not_protobuf("\xff\xff\xff\xff\x0f", 5);
+  // A LoginRequest whose login (field 1 of the password, field 1) is not
+  // UTF-8: valid wire format, invalid for a string field.
+  const std::string bad_text("\x0a\x05\x0a\x03G1\xe9", 7);
+  for (const auto& [method, body] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"/werkbank.v1.Accounts/Login", not_protobuf},
+           {"/werkbank.v1.Accounts/Login", bad_text},
+           {"/werkbank.v1.Bookings/CreateReservation", not_protobuf},
+           {"/werkbank.v1.Machines/GetMachine", bad_text}}) {
+    const grpc::Status s = CallWithRawBody(ch_, admin_, method, body);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
+    EXPECT_THAT(s.error_message(), HasSubstr("not a valid message")) << method;
+  }
   ExpectStillServing();
 }
 
