@@ -115,8 +115,12 @@ grpc::Status AccountsService::SetPassword(grpc::ServerContext* ctx,
                                           const v1::SetPasswordRequest* req,
                                           v1::SetPasswordResponse*) {
   WERKBANK_AUTHORIZE(actor, ctx, "Accounts/SetPassword");
-  return ToGrpcStatus(domain_.accounts.SetPassword(
-      actor, req->login(), req->current_password(), req->new_password()));
+  auto u = domain_.accounts.SetPassword(
+      actor, req->login(), req->current_password(), req->new_password());
+  if (!u.ok()) return ToGrpcStatus(u.status());
+  // Someone else's sessions all ended: what they unlocked is locked again.
+  if (u->id != actor.user_id) domain_.machines.UserSessionsEnded(u->id);
+  return grpc::Status::OK;
 }
 
 grpc::Status AccountsService::SetCard(grpc::ServerContext* ctx,

@@ -149,6 +149,17 @@ CREATE INDEX reservations_active_by_machine_start
     // chain is left as written (its hashes cover the bytes); answers escape
     // it on the way out.
     {"-- repaired in C++: RepairInvalidUtf8", &RepairInvalidUtf8},
+    // 5 -> 6: failed logins per name typed, known or not (users.failed_logins
+    // and users.locked_until are no longer used).
+    {R"sql(
+CREATE TABLE login_failures (
+  subject TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL,
+  last_failure_at INTEGER NOT NULL
+);
+CREATE INDEX login_failures_by_last ON login_failures(last_failure_at);
+)sql"},
 };
 
 }  // namespace
