@@ -260,7 +260,7 @@ int Run(int argc, char** argv) {
   }
 
   reports::UsageReports reports(**store, clock, *config);
-  api::StreamLimits streams(config->server().max_streams_per_user());
+  api::StreamLimits streams(config->server().max_streams_per_user(), &accounts);
   api::Domain domain{*config,   clock,    **store,        accounts,
                      trainings, bookings, machines,       jobs,
                      reports,   streams,  flags.state_dir};
