@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "lab_fixture.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
@@ -192,6 +194,27 @@ TEST_F(BadInputE2E, APlaintextClientOnTheTlsPortIsTurnedAway) {
   grpc::Status s = accounts->WhoAmI(&ctx, v1::WhoAmIRequest(), &me);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.error_code(), grpc::StatusCode::UNKNOWN);
+  ExpectStillServing();
+}
+
+// A connection that never starts its TLS handshake is dropped after the
+// handshake timeout (5 s), not left to hold the daemon's memory.
+TEST_F(BadInputE2E, AConnectionThatNeverHandshakesIsDropped) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(daemon_->port()));
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{30, 0};  // generous: the assertion is that it closes at all
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[256];
+  const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  const bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  EXPECT_FALSE(timed_out) << "the daemon kept a silent connection for 30 s";
+  EXPECT_LE(n, 0);
+  ::close(fd);
   ExpectStillServing();
 }
 
