@@ -39,13 +39,7 @@ const char* StateName(v1::ReservationState s) {
 }
 
 std::string Span(const LabTime& t, const v1::TimeRange& r) {
-  const absl::Time start = FromTimestamp(r.start());
-  const absl::Time end = FromTimestamp(r.end());
-  // "Fri 2026-11-27 10:00 CET - 12:00" when on the same local day.
-  if (t.StartOfDay(start) == t.StartOfDay(end - absl::Seconds(1))) {
-    return absl::StrCat(t.Format(start), " - ", t.FormatClock(end));
-  }
-  return absl::StrCat(t.Format(start), " - ", t.Format(end));
+  return t.FormatSpan(FromTimestamp(r.start()), FromTimestamp(r.end()));
 }
 
 void PrintReservations(

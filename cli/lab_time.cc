@@ -93,6 +93,20 @@ std::string LabTime::FormatClock(absl::Time t) const {
   return date::format("%H:%M", z);
 }
 
+std::string LabTime::FormatSpan(absl::Time start, absl::Time end) const {
+  const auto zs = date::make_zoned(zone_, date::floor<minutes>(ToSys(start)));
+  const auto ze = date::make_zoned(zone_, date::floor<minutes>(ToSys(end)));
+  const bool same_day = StartOfDay(start) == StartOfDay(end - absl::Seconds(1));
+  if (zs.get_info().abbrev == ze.get_info().abbrev) {
+    return absl::StrCat(Format(start), " - ",
+                        same_day ? FormatClock(end) : Format(end));
+  }
+  return absl::StrCat(
+      date::format("%a %Y-%m-%d %H:%M %Z (%Ez)", zs), " - ",
+      date::format(same_day ? "%H:%M %Z (%Ez)" : "%a %Y-%m-%d %H:%M %Z (%Ez)",
+                   ze));
+}
+
 absl::Time LabTime::StartOfDay(absl::Time t) const {
   const auto local = zone_->to_local(date::floor<seconds>(ToSys(t)));
   const auto midnight = date::floor<date::days>(local);

@@ -27,6 +27,12 @@ class LabTime {
   std::string Format(absl::Time t) const;
   // "10:00"
   std::string FormatClock(absl::Time t) const;
+  // A booking's span: "Fri 2026-11-27 10:00 CET - 12:00" on one local day,
+  // both dates in full across days. Where the zone's abbreviation changes
+  // in between (the autumn DST hour) both ends carry their UTC offset,
+  // "Sun 2026-10-25 02:30 CEST (+02:00) - 02:00 CET (+01:00)", so that the
+  // end never looks earlier than the start.
+  std::string FormatSpan(absl::Time start, absl::Time end) const;
   // Local midnight at the start of the day that contains `t`.
   absl::Time StartOfDay(absl::Time t) const;
 

@@ -3,10 +3,11 @@
 #include "accounts.h"
 
 #include <algorithm>
-#include <cmath>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "login_throttle.h"
 #include "secret_hash.h"
 #include "services/audit/audit_log.h"
 #include "services/common/crypto.h"
@@ -71,11 +72,6 @@ absl::Status CheckGroup(store::UserGroup g) {
   return absl::OkStatus();
 }
 
-std::string Seconds(absl::Duration d) {
-  return absl::StrCat(static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(d))),
-                      " s");
-}
-
 }  // namespace
 
 std::string RolesToString(uint32_t roles) {
@@ -109,23 +105,22 @@ absl::StatusOr<std::vector<std::string>> LoginsOf(
 }
 
 Accounts::Accounts(store::Store& store, const Clock& clock,
-                   const v1::AccountPolicy& policy)
-    : store_(store), clock_(clock), policy_(policy) {}
+                   const v1::AccountPolicy& policy, HashGate::Limits hashing)
+    : store_(store), clock_(clock), policy_(policy), hash_gate_(hashing) {}
+
+absl::StatusOr<std::string> Accounts::Hash(const std::string& secret) {
+  auto turn = hash_gate_.Enter();
+  if (!turn.ok()) return turn.status();
+  ++hashes_;
+  return HashSecret(secret);
+}
 
 absl::StatusOr<LoginResult> Accounts::LoginWithPassword(
     const std::string& login, const std::string& password) {
   if (login.empty() || login.size() > 64 || password.size() > 256) {
     return absl::UnauthenticatedError(kWrongCredentials);
   }
-  std::optional<store::UserRecord> user;
-  auto s = store_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto found = tx.FindUserByLogin(login);
-    if (!found.ok()) return found.status();
-    user = *found;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return FinishLogin(user, password, /*use_pin=*/false, login);
+  return Login(login, password, /*use_pin=*/false);
 }
 
 absl::StatusOr<LoginResult> Accounts::LoginWithCard(const std::string& card_uid,
@@ -133,53 +128,75 @@ absl::StatusOr<LoginResult> Accounts::LoginWithCard(const std::string& card_uid,
   if (!CheckCardUid(card_uid).ok() || pin.size() > 64) {
     return absl::UnauthenticatedError(kWrongCard);
   }
-  std::optional<store::UserRecord> user;
-  auto s = store_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto found = tx.FindUserByCard(card_uid);
-    if (!found.ok()) return found.status();
-    user = *found;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return FinishLogin(user, pin, /*use_pin=*/true, "card");
+  return Login(card_uid, pin, /*use_pin=*/true);
 }
 
-absl::StatusOr<LoginResult> Accounts::FinishLogin(
-    const absl::StatusOr<std::optional<store::UserRecord>>& found,
-    const std::string& secret, bool use_pin, const std::string& who) {
+absl::StatusOr<LoginResult> Accounts::Login(const std::string& key,
+                                            const std::string& secret,
+                                            bool use_pin) {
   const char* wrong = use_pin ? kWrongCard : kWrongCredentials;
-  const std::optional<store::UserRecord>& user = *found;
-  if (!user || user->disabled ||
-      (use_pin ? user->pin_hash.empty() : user->password_hash.empty())) {
-    VerifySecret(secret, DummyHash());
-    return absl::UnauthenticatedError(wrong);
-  }
+  const std::string subject = absl::StrCat(use_pin ? "card:" : "login:", key);
   const absl::Time now = clock_.Now();
-  if (now < user->locked_until) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("too many failed logins for this account; try again in ",
-                     Seconds(user->locked_until - now)));
-  }
-  // scrypt runs outside any transaction: it is slow on purpose.
-  if (!VerifySecret(secret, use_pin ? user->pin_hash : user->password_hash)) {
-    if (auto s = RecordFailure(user->id, user->login,
-                               use_pin ? "wrong PIN" : "wrong password");
-        !s.ok()) {
-      return s;
+  std::optional<store::UserRecord> user;
+  store::LoginFailureRecord counted;
+  bool match = false;
+  {
+    // Only an attempt that gets a turn to hash is counted: "busy" costs
+    // the name nothing.
+    auto turn = hash_gate_.Enter();
+    if (!turn.ok()) return turn.status();
+    auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
+      auto c = CountAttempt(tx, subject, now, policy_);
+      if (!c.ok()) return c.status();
+      counted = *c;
+      auto found = use_pin ? tx.FindUserByCard(key) : tx.FindUserByLogin(key);
+      if (!found.ok()) return found.status();
+      user = *found;
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    const std::string* stored = nullptr;
+    if (user && !user->disabled) {
+      stored = use_pin ? &user->pin_hash : &user->password_hash;
+      if (stored->empty()) stored = nullptr;
     }
+    // scrypt runs outside any transaction: it is slow on purpose. A name
+    // without an account is checked against a dummy hash, as slowly.
+    ++hashes_;
+    match = VerifySecret(secret, stored ? *stored : DummyHash()) &&
+            stored != nullptr;
+  }
+  if (!match) {
+    const std::string who = user ? user->login : absl::CHexEscape(key);
+    const std::string why = !user            ? "no such account"
+                            : user->disabled ? "account disabled"
+                            : use_pin        ? "wrong PIN"
+                                             : "wrong password";
+    auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
+      return audit::Append(
+                 tx,
+                 {who, "login.failed",
+                  absl::StrCat(use_pin ? "card/" : "user/",
+                               use_pin ? absl::CHexEscape(key) : who),
+                  absl::StrCat(why, " (", counted.failures, " in a row)",
+                               Consequence(counted, now))},
+                 now)
+          .status();
+    });
+    if (!s.ok()) return s;
     return absl::UnauthenticatedError(wrong);
   }
   LoginResult result;
   result.token = crypto::Base64UrlEncode(crypto::RandomBytes(32));
   result.expires_at = now + absl::Seconds(policy_.token_ttl_seconds());
   auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
+    if (auto st = tx.DeleteLoginFailures(subject); !st.ok()) return st;
     auto fresh = tx.FindUserById(user->id);
     if (!fresh.ok()) return fresh.status();
-    if (!*fresh) return absl::UnauthenticatedError(wrong);
-    store::UserRecord u = **fresh;
-    u.failed_logins = 0;
-    u.locked_until = absl::InfinitePast();
-    if (auto st = tx.UpdateUser(u); !st.ok()) return st;
+    if (!*fresh || (*fresh)->disabled) {
+      return absl::UnauthenticatedError(wrong);
+    }
+    const store::UserRecord& u = **fresh;
     store::TokenRecord token{crypto::Sha256Hex(result.token), u.id, now,
                              result.expires_at, false};
     if (auto st = tx.InsertToken(token); !st.ok()) return st;
@@ -191,51 +208,22 @@ absl::StatusOr<LoginResult> Accounts::FinishLogin(
         .status();
   });
   if (!s.ok()) return s;
-  (void)who;
   return result;
 }
 
-// Counts a failure; from `failed_logins_before_delay` on each further failure
-// doubles a waiting time, and at `failed_logins_before_lockout` the account is
-// locked for `lockout_minutes`.
-absl::Status Accounts::RecordFailure(int64_t user_id, const std::string& who,
-                                     const std::string& why) {
-  const absl::Time now = clock_.Now();
-  return store_.Write([&](store::Transaction& tx) -> absl::Status {
-    auto fresh = tx.FindUserById(user_id);
-    if (!fresh.ok()) return fresh.status();
-    if (!*fresh) return absl::OkStatus();
-    store::UserRecord u = **fresh;
-    u.failed_logins += 1;
-    std::string consequence;
-    if (u.failed_logins >= policy_.failed_logins_before_lockout()) {
-      u.locked_until = now + absl::Minutes(policy_.lockout_minutes());
-      consequence =
-          absl::StrCat("; locked for ", policy_.lockout_minutes(), " min");
-    } else if (u.failed_logins >= policy_.failed_logins_before_delay()) {
-      const int step = u.failed_logins - policy_.failed_logins_before_delay();
-      u.locked_until = now + absl::Seconds(1 << std::min(step, 8));
-      consequence =
-          absl::StrCat("; next try allowed in ", Seconds(u.locked_until - now));
-    }
-    if (auto s = tx.UpdateUser(u); !s.ok()) return s;
-    return audit::Append(tx,
-                         {who, "login.failed", absl::StrCat("user/", who),
-                          absl::StrCat(why, " (", u.failed_logins, " in a row)",
-                                       consequence)},
-                         now)
-        .status();
-  });
+absl::StatusOr<Actor> Accounts::Authenticate(const std::string& token) const {
+  if (token.empty() || token.size() > 128) {
+    return AuthenticateHash("");
+  }
+  return AuthenticateHash(crypto::Sha256Hex(token));
 }
 
-absl::StatusOr<Actor> Accounts::Authenticate(const std::string& token) const {
+absl::StatusOr<Actor> Accounts::AuthenticateHash(
+    const std::string& hash) const {
   static constexpr char kInvalid[] =
       "your session is not valid (expired, logged out or revoked); log in "
       "again";
-  if (token.empty() || token.size() > 128) {
-    return absl::UnauthenticatedError(kInvalid);
-  }
-  const std::string hash = crypto::Sha256Hex(token);
+  if (hash.empty()) return absl::UnauthenticatedError(kInvalid);
   Actor actor;
   auto s = store_.Read([&](store::Transaction& tx) -> absl::Status {
     auto t = tx.FindToken(hash);
@@ -289,12 +277,14 @@ absl::StatusOr<CreatedUser> Accounts::CreateUser(const Actor& actor,
     created.generated_password = nu.password;
   }
   if (auto s = CheckPassword(nu.password); !s.ok()) return s;
+  auto hash = Hash(nu.password);
+  if (!hash.ok()) return hash.status();
   store::UserRecord u;
   u.login = nu.login;
   u.display_name = nu.display_name;
   u.roles = nu.roles;
   u.group = nu.group;
-  u.password_hash = HashSecret(nu.password);
+  u.password_hash = *hash;
   u.created_at = clock_.Now();
   auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
     auto id = tx.InsertUser(u);
@@ -427,9 +417,9 @@ absl::StatusOr<store::UserRecord> Accounts::UpdateUser(const Actor& actor,
   return out;
 }
 
-absl::Status Accounts::SetPassword(const Actor& actor, const std::string& login,
-                                   const std::string& current,
-                                   const std::string& new_password) {
+absl::StatusOr<store::UserRecord> Accounts::SetPassword(
+    const Actor& actor, const std::string& login, const std::string& current,
+    const std::string& new_password) {
   const bool self = login.empty() || login == actor.login;
   const std::string target = self ? actor.login : login;
   if (!self && !actor.IsStaff()) {
@@ -437,27 +427,54 @@ absl::Status Accounts::SetPassword(const Actor& actor, const std::string& login,
         "only staff set other people's passwords");
   }
   if (auto s = CheckPassword(new_password); !s.ok()) return s;
-  if (self && !actor.IsStaff()) {
-    auto user = GetUser(actor, target);
-    if (!user.ok()) return user.status();
-    if (!VerifySecret(current, user->password_hash)) {
-      return absl::PermissionDeniedError("the current password is wrong");
+  const std::string subject = absl::StrCat("login:", target);
+  const absl::Time now = clock_.Now();
+  std::string hash;
+  {
+    auto turn = hash_gate_.Enter();
+    if (!turn.ok()) return turn.status();
+    if (self) {
+      // Staff too: a stolen session alone must not take the account over.
+      // A wrong current password counts as a failed login.
+      std::optional<store::UserRecord> user;
+      auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
+        auto c = CountAttempt(tx, subject, now, policy_);
+        if (!c.ok()) return c.status();
+        auto u = RequireUser(tx, target);
+        if (!u.ok()) return u.status();
+        user = *u;
+        return absl::OkStatus();
+      });
+      if (!s.ok()) return s;
+      if (current.size() > 256 || !VerifySecret(current, user->password_hash)) {
+        return absl::PermissionDeniedError("the current password is wrong");
+      }
     }
+    hash = HashSecret(new_password);
   }
-  const std::string hash = HashSecret(new_password);
-  return store_.Write([&](store::Transaction& tx) -> absl::Status {
+  store::UserRecord out;
+  auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
     auto u = RequireUser(tx, target);
     if (!u.ok()) return u.status();
     u->password_hash = hash;
-    u->failed_logins = 0;
-    u->locked_until = absl::InfinitePast();
-    if (auto s = tx.UpdateUser(*u); !s.ok()) return s;
-    return audit::Append(tx,
-                         {actor.login, "user.password",
-                          absl::StrCat("user/", target), "password changed"},
-                         clock_.Now())
+    if (auto st = tx.UpdateUser(*u); !st.ok()) return st;
+    if (auto st = tx.DeleteLoginFailures(subject); !st.ok()) return st;
+    // Whoever else holds a session of this account loses it; the one that
+    // changed its own password keeps it.
+    auto ended = tx.RevokeTokensOfUser(u->id, self ? actor.token_hash : "");
+    if (!ended.ok()) return ended.status();
+    out = *u;
+    return audit::Append(
+               tx,
+               {actor.login, "user.password", absl::StrCat("user/", target),
+                absl::StrCat(
+                    "password changed; ", *ended,
+                    self ? " other sessions ended" : " sessions ended")},
+               now)
         .status();
   });
+  if (!s.ok()) return s;
+  return out;
 }
 
 absl::Status Accounts::SetCard(const Actor& actor, const std::string& login,
@@ -470,7 +487,12 @@ absl::Status Accounts::SetCard(const Actor& actor, const std::string& login,
     if (auto s = CheckCardUid(card_uid); !s.ok()) return s;
     if (auto s = CheckPin(pin); !s.ok()) return s;
   }
-  const std::string pin_hash = card_uid.empty() ? "" : HashSecret(pin);
+  std::string pin_hash;
+  if (!card_uid.empty()) {
+    auto hash = Hash(pin);
+    if (!hash.ok()) return hash.status();
+    pin_hash = *hash;
+  }
   return store_.Write([&](store::Transaction& tx) -> absl::Status {
     auto u = RequireUser(tx, login);
     if (!u.ok()) return u.status();

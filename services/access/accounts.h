@@ -4,12 +4,14 @@
 #ifndef WERKBANK_SERVICES_ACCESS_ACCOUNTS_H_
 #define WERKBANK_SERVICES_ACCESS_ACCOUNTS_H_
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "actor.h"
+#include "hash_gate.h"
 #include "services/common/clock.h"
 #include "services/store/store.h"
 #include "werkbank/v1/config.pb.h"
@@ -47,11 +49,14 @@ struct UserUpdate {
 class Accounts {
  public:
   Accounts(store::Store& store, const Clock& clock,
-           const v1::AccountPolicy& policy);
+           const v1::AccountPolicy& policy,
+           HashGate::Limits hashing = HashGate::Limits());
 
-  // UNAUTHENTICATED for a wrong login or secret (the same message whether or
-  // not the login exists); RESOURCE_EXHAUSTED while the account is slowed
-  // down or locked after repeated failures.
+  // UNAUTHENTICATED for a wrong login or secret; RESOURCE_EXHAUSTED while
+  // the name is slowed down or locked after repeated failures (counted
+  // before the secret is checked: login_throttle.h); UNAVAILABLE while too
+  // many logins are being checked (hash_gate.h). A login that does not
+  // exist gets the same answers, after the same work, as one that does.
   absl::StatusOr<LoginResult> LoginWithPassword(const std::string& login,
                                                 const std::string& password);
   absl::StatusOr<LoginResult> LoginWithCard(const std::string& card_uid,
@@ -60,6 +65,12 @@ class Accounts {
   // The actor behind a bearer token; UNAUTHENTICATED when the token is
   // unknown, expired, revoked, or its user disabled.
   absl::StatusOr<Actor> Authenticate(const std::string& token) const;
+  // The same for a session known by its token's hash (Actor::token_hash).
+  absl::StatusOr<Actor> AuthenticateHash(const std::string& token_hash) const;
+
+  // Secrets hashed or verified so far (tests compare known and unknown
+  // logins).
+  int64_t hashes_started() const { return hashes_.load(); }
 
   absl::Status Logout(const Actor& actor);
 
@@ -74,10 +85,13 @@ class Accounts {
       const Actor& actor, bool include_disabled);
   absl::StatusOr<store::UserRecord> UpdateUser(const Actor& actor,
                                                const UserUpdate& update);
-  // Staff for anyone; a user for themselves, with the current password.
-  absl::Status SetPassword(const Actor& actor, const std::string& login,
-                           const std::string& current,
-                           const std::string& new_password);
+  // Staff for anyone; anyone (staff too) for themselves with the current
+  // password, a wrong one counting as a failed login. Ends the user's
+  // other sessions (all of them when staff set someone else's). Returns
+  // the user whose password changed.
+  absl::StatusOr<store::UserRecord> SetPassword(
+      const Actor& actor, const std::string& login, const std::string& current,
+      const std::string& new_password);
   absl::Status SetCard(const Actor& actor, const std::string& login,
                        const std::string& card_uid, const std::string& pin);
   absl::StatusOr<int> RevokeSessions(const Actor& actor,
@@ -88,15 +102,17 @@ class Accounts {
   absl::StatusOr<std::optional<std::string>> BootstrapFirstStaff();
 
  private:
-  absl::StatusOr<LoginResult> FinishLogin(
-      const absl::StatusOr<std::optional<store::UserRecord>>& found,
-      const std::string& secret, bool use_pin, const std::string& who);
-  absl::Status RecordFailure(int64_t user_id, const std::string& who,
-                             const std::string& why);
+  // A login by password (use_pin false: `key` is the login) or by card.
+  absl::StatusOr<LoginResult> Login(const std::string& key,
+                                    const std::string& secret, bool use_pin);
+  // Hashes `secret` in a turn of the gate.
+  absl::StatusOr<std::string> Hash(const std::string& secret);
 
   store::Store& store_;
   const Clock& clock_;
   v1::AccountPolicy policy_;
+  HashGate hash_gate_;
+  std::atomic<int64_t> hashes_{0};
 };
 
 // Lower-level helpers shared by the other domain services.

@@ -35,8 +35,10 @@ grpc::Status AccountsService::Logout(grpc::ServerContext* ctx,
   WERKBANK_AUTHORIZE(actor, ctx, "Accounts/Logout");
   if (absl::Status s = domain_.accounts.Logout(actor); !s.ok())
     return ToGrpcStatus(s);
-  // What this session unlocked is locked again (a running job may finish).
+  // What this session unlocked is locked again (a running job may finish),
+  // and what it streams ends.
   domain_.machines.SessionEnded(actor.token_hash);
+  domain_.streams.CheckNow();
   return grpc::Status::OK;
 }
 
@@ -107,6 +109,7 @@ grpc::Status AccountsService::UpdateUser(grpc::ServerContext* ctx,
   auto u = domain_.accounts.UpdateUser(actor, up);
   if (!u.ok()) return ToGrpcStatus(u.status());
   if (u->disabled) domain_.machines.UserSessionsEnded(u->id);
+  domain_.streams.CheckNow();  // disabled or roles changed: streams end
   *resp = ToProto(*u);
   return grpc::Status::OK;
 }
@@ -115,8 +118,13 @@ grpc::Status AccountsService::SetPassword(grpc::ServerContext* ctx,
                                           const v1::SetPasswordRequest* req,
                                           v1::SetPasswordResponse*) {
   WERKBANK_AUTHORIZE(actor, ctx, "Accounts/SetPassword");
-  return ToGrpcStatus(domain_.accounts.SetPassword(
-      actor, req->login(), req->current_password(), req->new_password()));
+  auto u = domain_.accounts.SetPassword(
+      actor, req->login(), req->current_password(), req->new_password());
+  if (!u.ok()) return ToGrpcStatus(u.status());
+  // Someone else's sessions all ended: what they unlocked is locked again.
+  if (u->id != actor.user_id) domain_.machines.UserSessionsEnded(u->id);
+  domain_.streams.CheckNow();
+  return grpc::Status::OK;
 }
 
 grpc::Status AccountsService::SetCard(grpc::ServerContext* ctx,
@@ -136,6 +144,7 @@ grpc::Status AccountsService::RevokeSessions(
   if (auto u = domain_.accounts.GetUser(actor, req->login()); u.ok()) {
     domain_.machines.UserSessionsEnded(u->id);
   }
+  domain_.streams.CheckNow();
   resp->set_revoked(*n);
   return grpc::Status::OK;
 }

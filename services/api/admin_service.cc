@@ -15,7 +15,7 @@ grpc::Status AdminService::Backup(grpc::ServerContext* ctx,
                                   const v1::BackupRequest*,
                                   grpc::ServerWriter<v1::BackupChunk>* writer) {
   WERKBANK_AUTHORIZE(actor, ctx, "Admin/Backup");
-  WERKBANK_OPEN_STREAM(stream, actor);
+  WERKBANK_OPEN_STREAM(stream, actor, ctx, /*cancel_at_once=*/false);
   const std::string path =
       absl::StrCat(domain_.state_dir, "/backups/online-",
                    absl::ToUnixMicros(domain_.clock.Now()), ".db.part");
@@ -50,6 +50,10 @@ grpc::Status AdminService::Backup(grpc::ServerContext* ctx,
     sha.Update(chunk.data());
     sent += n;
     if (sent >= size) chunk.set_sha256(sha.FinalHex());
+    if (auto s = stream.ended(); !s.ok()) {
+      std::filesystem::remove(path, ec);
+      return ToGrpcStatus(s);  // the session ended
+    }
     if (!writer->Write(chunk)) {
       std::filesystem::remove(path, ec);
       return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");

@@ -1,6 +1,4 @@
 // Jobs RPCs -> machines::JobService; WatchJob streams progress.
-#include <thread>
-
 #include "convert.h"
 #include "rpc_policy.h"
 #include "services.h"
@@ -28,7 +26,7 @@ grpc::Status JobsService::UploadJob(
     grpc::ServerContext* ctx, grpc::ServerReader<v1::UploadJobRequest>* reader,
     v1::Job* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/UploadJob");
-  WERKBANK_OPEN_STREAM(stream, actor);
+  WERKBANK_OPEN_STREAM(stream, actor, ctx, /*cancel_at_once=*/true);
   v1::UploadJobRequest msg;
   if (!reader->Read(&msg) || !msg.has_header()) {
     return grpc::Status(
@@ -50,6 +48,7 @@ grpc::Status JobsService::UploadJob(
     }
     content += msg.chunk();
   }
+  if (auto s = stream.ended(); !s.ok()) return ToGrpcStatus(s);
   return Answer(
       domain_.jobs.Upload(actor, header.machine_id(), header.file_name(),
                           content, header.dry_run_on_machine()),
@@ -106,7 +105,7 @@ grpc::Status JobsService::WatchJob(
     grpc::ServerContext* ctx, const v1::WatchJobRequest* req,
     grpc::ServerWriter<v1::JobProgress>* writer) {
   WERKBANK_AUTHORIZE(actor, ctx, "Jobs/WatchJob");
-  WERKBANK_OPEN_STREAM(stream, actor);
+  WERKBANK_OPEN_STREAM(stream, actor, ctx, /*cancel_at_once=*/false);
   auto job = domain_.jobs.Get(actor, req->id());
   if (!job.ok()) return ToGrpcStatus(job.status());
   while (!ctx->IsCancelled()) {
@@ -131,7 +130,9 @@ grpc::Status JobsService::WatchJob(
       return grpc::Status::OK;
     }
     if (!writer->Write(progress)) return grpc::Status::OK;
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    if (auto s = stream.WaitFor(absl::Milliseconds(250)); !s.ok()) {
+      return ToGrpcStatus(s);  // the session ended
+    }
   }
   return grpc::Status::OK;
 }

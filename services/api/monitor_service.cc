@@ -1,6 +1,4 @@
 // Monitor RPC: a live view of every machine for staff and trainers.
-#include <thread>
-
 #include "convert.h"
 #include "rpc_policy.h"
 #include "services.h"
@@ -12,7 +10,7 @@ grpc::Status MonitorService::WatchLab(
     grpc::ServerContext* ctx, const v1::WatchLabRequest* req,
     grpc::ServerWriter<v1::LabSnapshot>* writer) {
   WERKBANK_AUTHORIZE(actor, ctx, "Monitor/WatchLab");
-  WERKBANK_OPEN_STREAM(stream, actor);
+  WERKBANK_OPEN_STREAM(stream, actor, ctx, /*cancel_at_once=*/false);
   const int interval_ms = std::clamp(
       req->min_interval_ms() == 0 ? 500 : req->min_interval_ms(), 100, 60000);
   while (!ctx->IsCancelled()) {
@@ -24,7 +22,9 @@ grpc::Status MonitorService::WatchLab(
       if (m.job) *snapshot.add_jobs() = ToProto(*m.job, now);
     }
     if (!writer->Write(snapshot)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
+    if (auto s = stream.WaitFor(absl::Milliseconds(interval_ms)); !s.ok()) {
+      return ToGrpcStatus(s);  // the session ended
+    }
   }
   return grpc::Status::OK;
 }

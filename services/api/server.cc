@@ -9,6 +9,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "malformed_request.h"
+#include "utf8_responses.h"
 
 namespace werkbank::api {
 namespace {
@@ -18,6 +20,12 @@ namespace {
 constexpr int kMaxIdleThreads = 32;
 constexpr int kMaxThreads = 256;
 constexpr int kCompletionQueues = 2;
+// A connection costs memory from its first byte. One that has not finished
+// its TLS handshake after 5 s (a LAN client needs milliseconds) is dropped,
+// not after gRPC's 120 s; one without a call for 2 minutes is closed (the
+// CLI opens a connection per command; a watch is a call, never idle).
+constexpr int kHandshakeTimeoutMs = 5 * 1000;
+constexpr int kMaxConnectionIdleMs = 2 * 60 * 1000;
 
 }  // namespace
 
@@ -67,6 +75,10 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   builder.AddListeningPort(options.listen, creds, &server->port_);
   for (auto& s : server->services_) builder.RegisterService(s.get());
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             kHandshakeTimeoutMs);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             kMaxConnectionIdleMs);
   builder.SetMaxSendMessageSize(16 * 1024 * 1024);
   // Threads that finish a request keep polling instead of exiting and being
   // created again for the next one (the default keeps two); the quota bounds
@@ -79,6 +91,13 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   // second on a two-core machine (werkbank-bench booking, medians of six).
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS,
                               kCompletionQueues);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      std::make_unique<MalformedRequestInterceptorFactory>());
+  interceptors.push_back(std::make_unique<Utf8ResponsesInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc::ResourceQuota quota("werkbankd");
   quota.SetMaxThreads(kMaxThreads);
   builder.SetResourceQuota(quota);

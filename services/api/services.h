@@ -49,10 +49,10 @@ struct Domain {
   const ::werkbank::access::Actor& actor = *actor##_or
 
 // Holds one of the caller's stream places for the rest of the handler, or
-// returns the refusal.
-#define WERKBANK_OPEN_STREAM(slot, actor)                       \
-  auto slot##_or = domain_.streams.Open((actor).user_id);       \
-  if (!slot##_or.ok()) return ToGrpcStatus(slot##_or.status()); \
+// returns the refusal. `cancel_at_once`: see StreamLimits::Open.
+#define WERKBANK_OPEN_STREAM(slot, actor, context, cancel_at_once)             \
+  auto slot##_or = domain_.streams.Open((actor), (context), (cancel_at_once)); \
+  if (!slot##_or.ok()) return ToGrpcStatus(slot##_or.status());                \
   const ::werkbank::api::StreamLimits::Slot slot = std::move(*slot##_or)
 
 class AccountsService final : public v1::Accounts::Service {

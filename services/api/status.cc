@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "services/common/utf8.h"
+
 namespace werkbank::api {
 
 namespace {
@@ -34,7 +36,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.code() == absl::StatusCode::kUnknown) {
     code = grpc::StatusCode::INTERNAL;
   }
-  std::string message(status.message());
+  // A message may quote a request cut short in the middle of a character.
+  std::string message = utf8::EscapeInvalid(status.message());
   std::string details = RpcStatusDetails(code, message);
   return grpc::Status(code, std::move(message), std::move(details));
 }

@@ -1,17 +1,76 @@
+// Open streams: limits and session checks; see stream_limits.h.
 #include "stream_limits.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
-#include "base/mutex.h"
+#include "absl/time/clock.h"
 
 namespace werkbank::api {
+namespace {
 
-StreamLimits::Slot::~Slot() {
-  if (limits_ != nullptr) limits_->Close(user_id_);
+constexpr absl::Duration kCheckEvery = absl::Milliseconds(250);
+
+// Whether `actor`'s session still stands as the stream was opened with it.
+absl::Status SessionStands(const access::Accounts& accounts,
+                           const access::Actor& actor) {
+  auto now = accounts.AuthenticateHash(actor.token_hash);
+  if (!now.ok()) {
+    if (now.status().code() != absl::StatusCode::kUnauthenticated) {
+      return absl::OkStatus();  // the database is busy: ask again next round
+    }
+    return absl::UnauthenticatedError(
+        "your session ended (logged out, revoked, password changed or "
+        "account disabled); log in again");
+  }
+  if (now->roles != actor.roles) {
+    return absl::PermissionDeniedError(
+        "your roles changed; open the stream again");
+  }
+  return absl::OkStatus();
 }
 
-absl::StatusOr<StreamLimits::Slot> StreamLimits::Open(int64_t user_id) {
+}  // namespace
+
+StreamLimits::StreamLimits(int per_user, const access::Accounts* accounts)
+    : per_user_(per_user), accounts_(accounts) {
+  if (accounts_ != nullptr) checker_ = std::thread([this] { CheckerLoop(); });
+}
+
+StreamLimits::~StreamLimits() {
+  {
+    MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (checker_.joinable()) checker_.join();
+}
+
+StreamLimits::Slot::~Slot() {
+  if (limits_ != nullptr) limits_->Close(stream_);
+}
+
+absl::Status StreamLimits::Slot::WaitFor(absl::Duration d) const {
+  MutexLock lock(&limits_->mu_);
+  Stream* s = stream_.get();
+  limits_->mu_.AwaitWithDeadline(
+      absl::Condition(
+          +[](Stream* s)
+               ABSL_NO_THREAD_SAFETY_ANALYSIS { return !s->ended.ok(); },
+          s),
+      absl::Now() + d);
+  return s->ended;
+}
+
+absl::Status StreamLimits::Slot::ended() const {
+  MutexLock lock(&limits_->mu_);
+  return stream_->ended;
+}
+
+absl::StatusOr<StreamLimits::Slot> StreamLimits::Open(
+    const access::Actor& actor, grpc::ServerContextBase* ctx,
+    bool cancel_at_once) {
   MutexLock lock(&mu_);
-  int& open = open_[user_id];
+  int& open = open_[actor.user_id];
   if (open >= per_user_) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "you already have ", open,
@@ -19,7 +78,15 @@ absl::StatusOr<StreamLimits::Slot> StreamLimits::Open(int64_t user_id) {
         "most one person may hold at once; close one and try again"));
   }
   ++open;
-  return Slot(this, user_id);
+  auto stream = std::make_shared<Stream>(
+      Stream{actor, ctx, cancel_at_once, absl::OkStatus()});
+  streams_.insert(stream);
+  return Slot(this, std::move(stream));
+}
+
+void StreamLimits::CheckNow() {
+  MutexLock lock(&mu_);
+  check_now_ = true;
 }
 
 int StreamLimits::open(int64_t user_id) {
@@ -28,11 +95,57 @@ int StreamLimits::open(int64_t user_id) {
   return it == open_.end() ? 0 : it->second;
 }
 
-void StreamLimits::Close(int64_t user_id) {
+void StreamLimits::Close(const std::shared_ptr<Stream>& stream) {
   MutexLock lock(&mu_);
-  auto it = open_.find(user_id);
+  streams_.erase(stream);
+  auto it = open_.find(stream->actor.user_id);
   if (it == open_.end()) return;
   if (--it->second <= 0) open_.erase(it);
+}
+
+void StreamLimits::CheckerLoop() {
+  while (true) {
+    {
+      MutexLock lock(&mu_);
+      mu_.AwaitWithDeadline(
+          absl::Condition(
+              +[](StreamLimits* l) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                return l->check_now_ || l->stopping_;
+              },
+              this),
+          absl::Now() + kCheckEvery);
+      if (stopping_) return;
+      check_now_ = false;
+    }
+    CheckAll();
+  }
+}
+
+void StreamLimits::CheckAll() {
+  std::vector<std::shared_ptr<Stream>> streams;
+  {
+    MutexLock lock(&mu_);
+    streams.assign(streams_.begin(), streams_.end());
+  }
+  // One look per session, outside the lock: it reads the database.
+  absl::flat_hash_map<std::string, absl::Status> verdicts;
+  for (const auto& s : streams) {
+    if (!verdicts.contains(s->actor.token_hash)) {
+      verdicts[s->actor.token_hash] = SessionStands(*accounts_, s->actor);
+    }
+  }
+  MutexLock lock(&mu_);
+  for (const auto& s : streams) {
+    if (!streams_.contains(s)) continue;  // closed meanwhile
+    const bool ended_before = !s->ended.ok();
+    if (!ended_before) s->ended = verdicts[s->actor.token_hash];
+    if (s->ended.ok() || s->cancelled) continue;
+    // Still open a round after it was told: its handler cannot hear.
+    if (s->cancel_at_once || ended_before) {
+      s->cancelled = true;
+      s->ctx->TryCancel();  // under mu_: the slot, and its call, are alive
+    }
+  }
 }
 
 }  // namespace werkbank::api

@@ -69,8 +69,9 @@ class BookingService {
   absl::StatusOr<std::vector<ReservationView>> List(const access::Actor& actor,
                                                     const ListQuery& query);
 
-  // The owner (or, for a workshop, a participant), from check_in_early_minutes
-  // before the start until the no-show release.
+  // The owner or staff (never a workshop's participants: the trainer opens
+  // the workshop), from check_in_early_minutes before the start until the
+  // no-show release.
   absl::StatusOr<ReservationView> CheckIn(const access::Actor& actor,
                                           int64_t id);
 

@@ -2,36 +2,9 @@
 #include "validate.h"
 
 #include "absl/strings/str_cat.h"
+#include "utf8.h"
 
 namespace werkbank::validate {
-namespace {
-
-bool IsValidUtf8(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = s[i];
-    size_t extra;
-    if (c < 0x80) {
-      extra = 0;
-    } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
-      extra = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-    } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
-      extra = 3;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size()) return false;  // truncated sequence
-    for (size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
-}  // namespace
 
 absl::Status Login(absl::string_view login) {
   bool ok = login.size() >= 2 && login.size() <= 32;
@@ -58,7 +31,7 @@ absl::Status Text(absl::string_view field, absl::string_view value,
     return absl::InvalidArgumentError(absl::StrCat(
         field, " is too long: ", value.size(), " bytes, at most ", max_chars));
   }
-  if (!IsValidUtf8(value)) {
+  if (!utf8::IsValid(value)) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " is not valid UTF-8"));
   }

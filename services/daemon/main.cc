@@ -1,6 +1,7 @@
 // werkbankd: the composition root. Reads the config, opens the state
 // directory, wires storage, domain and API together, and serves until SIGINT
 // or SIGTERM.
+#include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -259,7 +260,7 @@ int Run(int argc, char** argv) {
   }
 
   reports::UsageReports reports(**store, clock, *config);
-  api::StreamLimits streams(config->server().max_streams_per_user());
+  api::StreamLimits streams(config->server().max_streams_per_user(), &accounts);
   api::Domain domain{*config,   clock,    **store,        accounts,
                      trainings, bookings, machines,       jobs,
                      reports,   streams,  flags.state_dir};
@@ -335,6 +336,12 @@ int Run(int argc, char** argv) {
 }  // namespace werkbank::daemon
 
 int main(int argc, char** argv) {
+  // Large blocks (a password hash's 16 MiB above all) are mapped for each
+  // use and returned when freed. glibc otherwise raises this threshold
+  // after the first such block and keeps the memory of later ones in each
+  // thread's arena, so that logins on many request threads leave the
+  // daemon hundreds of MB larger for good.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   const int code = werkbank::daemon::Run(argc, argv);
   if (code == werkbank::daemon::kReexec) {
     // Every descriptor is close-on-exec; the state-directory lock goes with

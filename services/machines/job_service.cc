@@ -11,6 +11,7 @@
 #include "services/access/accounts.h"
 #include "services/audit/audit_log.h"
 #include "services/common/crypto.h"
+#include "services/common/utf8.h"
 #include "services/common/validate.h"
 #include "services/config/lookup.h"
 #include "services/config/machine_limits.h"
@@ -26,7 +27,7 @@ v1::PreflightReport Report(const gcode::Analysis& a) {
     auto* p = r.add_violations();
     p->set_line(static_cast<int32_t>(v.line));
     p->set_rule(v.rule);
-    p->set_message(v.message);
+    p->set_message(utf8::EscapeInvalid(v.message));  // may quote raw G-code
   }
   r.set_line_count(a.line_count);
   r.set_estimated_seconds(a.estimated_seconds);
@@ -176,7 +177,8 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
       v->set_line(
           static_cast<int32_t>(source_lines[static_cast<size_t>(index)]));
       v->set_rule("dry run");
-      v->set_message(absl::StrCat("the laser rejects this line: ", message));
+      v->set_message(utf8::EscapeInvalid(
+          absl::StrCat("the laser rejects this line: ", message)));
     }
     if (!errors->empty()) report.set_passed(false);
   }

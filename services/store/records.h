@@ -40,8 +40,20 @@ struct UserRecord {
   std::string pin_hash;       // empty: no PIN set
   bool disabled = false;
   absl::Time created_at;
+  // Unused since schema 6: failed logins are counted per login name, known
+  // or not, in LoginFailureRecord.
   int failed_logins = 0;
   absl::Time locked_until = absl::InfinitePast();
+};
+
+// Failed logins in a row for one name typed at the login ("login:anna",
+// "card:04:A3:2B"), whether or not an account has it, so that the answers
+// never tell which exist.
+struct LoginFailureRecord {
+  std::string subject;
+  int failures = 0;
+  absl::Time locked_until = absl::InfinitePast();
+  absl::Time last_failure_at = absl::InfinitePast();
 };
 
 struct TokenRecord {

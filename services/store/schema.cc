@@ -2,12 +2,14 @@
 // Unix epoch, UTC.
 #include "schema.h"
 
+#include "utf8_repair.h"
+
 namespace werkbank::store {
 namespace {
 
-constexpr const char* kMigrations[] = {
+constexpr Migration kMigrations[] = {
     // 0 -> 1: accounts, trainings, bookings, audit.
-    R"sql(
+    {R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
   login TEXT NOT NULL UNIQUE,
@@ -84,9 +86,9 @@ CREATE TABLE audit_events (
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 );
-)sql",
+)sql"},
     // 1 -> 2: machine control: jobs and maintenance blocks.
-    R"sql(
+    {R"sql(
 CREATE TABLE jobs (
   id INTEGER PRIMARY KEY,
   machine_id TEXT NOT NULL,
@@ -112,14 +114,14 @@ CREATE TABLE machine_blocks (
   blocked_by INTEGER NOT NULL REFERENCES users(id),
   blocked_at INTEGER NOT NULL
 );
-)sql",
+)sql"},
     // 2 -> 3: indexes so that a booking decision reads only the active
     // reservations still running or ahead, however long the lab's history
     // and however many were cancelled: per machine (overlap checks, answered
     // from the index but for the clash itself), per owner (quotas, answered
     // from the index), by start (the no-show sweep); all reservations by end
     // per machine and owner (listings, reports); workshops by participant.
-    R"sql(
+    {R"sql(
 DROP INDEX reservations_by_machine;
 DROP INDEX reservations_by_owner;
 CREATE INDEX reservations_by_machine_end ON reservations(machine_id, end_at);
@@ -133,18 +135,35 @@ CREATE INDEX reservations_active_by_start ON reservations(start_at)
   WHERE state IN (1, 2);
 CREATE INDEX reservation_participants_by_user
   ON reservation_participants(user_id, reservation_id);
-)sql",
+)sql"},
     // 3 -> 4: the overlap check of a booking looks up the one active
     // reservation of the machine that starts last before the new one ends
     // (Transaction::FindClash), instead of reading every one still ahead.
-    R"sql(
+    {R"sql(
 CREATE INDEX reservations_active_by_machine_start
   ON reservations(machine_id, start_at) WHERE state IN (1, 2);
-)sql",
+)sql"},
+    // 4 -> 5: text that reached the database without a UTF-8 check (a
+    // preflight message quoting a raw G-code byte, a firmware's error) is
+    // escaped, so that every answer built from it can be decoded. The audit
+    // chain is left as written (its hashes cover the bytes); answers escape
+    // it on the way out.
+    {"-- repaired in C++: RepairInvalidUtf8", &RepairInvalidUtf8},
+    // 5 -> 6: failed logins per name typed, known or not (users.failed_logins
+    // and users.locked_until are no longer used).
+    {R"sql(
+CREATE TABLE login_failures (
+  subject TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL,
+  last_failure_at INTEGER NOT NULL
+);
+CREATE INDEX login_failures_by_last ON login_failures(last_failure_at);
+)sql"},
 };
 
 }  // namespace
 
-std::span<const char* const> Migrations() { return kMigrations; }
+std::span<const Migration> Migrations() { return kMigrations; }
 
 }  // namespace werkbank::store

@@ -5,9 +5,20 @@
 
 #include <span>
 
+namespace SQLite {
+class Database;
+}
+
 namespace werkbank::store {
 
-std::span<const char* const> Migrations();
+struct Migration {
+  const char* sql;
+  // For what SQL cannot do, run after `sql` in the same transaction; throws
+  // SQLite::Exception on failure. Null for most migrations.
+  void (*repair)(SQLite::Database& db) = nullptr;
+};
+
+std::span<const Migration> Migrations();
 
 }  // namespace werkbank::store
 

@@ -68,7 +68,9 @@ absl::Status SqliteStore::Migrate() {
     while (version < known) {
       db_->exec("BEGIN IMMEDIATE");
       try {
-        db_->exec(Migrations()[version]);
+        const Migration& step = Migrations()[version];
+        db_->exec(step.sql);
+        if (step.repair != nullptr) step.repair(*db_);
         db_->exec(absl::StrCat("PRAGMA user_version = ", version + 1));
         db_->exec("COMMIT");
       } catch (...) {

@@ -229,11 +229,14 @@ absl::Status SqliteTransaction::RevokeToken(const std::string& token_hash) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> SqliteTransaction::RevokeTokensOfUser(int64_t user_id) {
+absl::StatusOr<int> SqliteTransaction::RevokeTokensOfUser(
+    int64_t user_id, const std::string& keep_hash) {
   if (auto s = CheckWritable(); !s.ok()) return s;
   CachedStatement q = statements_.Prepare(
-      "UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0");
+      "UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0 "
+      "AND token_hash != ?");
   q.bind(1, user_id);
+  q.bind(2, keep_hash);
   return q.exec();
 }
 

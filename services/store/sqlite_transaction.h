@@ -29,7 +29,13 @@ class SqliteTransaction : public Transaction {
   absl::StatusOr<std::optional<TokenRecord>> FindToken(
       const std::string& token_hash) override;
   absl::Status RevokeToken(const std::string& token_hash) override;
-  absl::StatusOr<int> RevokeTokensOfUser(int64_t user_id) override;
+  absl::StatusOr<int> RevokeTokensOfUser(int64_t user_id,
+                                         const std::string& keep_hash) override;
+  absl::StatusOr<std::optional<LoginFailureRecord>> FindLoginFailures(
+      const std::string& subject) override;
+  absl::Status PutLoginFailures(const LoginFailureRecord& r) override;
+  absl::Status DeleteLoginFailures(const std::string& subject) override;
+  absl::Status DeleteLoginFailuresBefore(absl::Time t) override;
 
   absl::StatusOr<int64_t> InsertBriefing(const BriefingRecord& b) override;
   absl::StatusOr<std::vector<BriefingRecord>> ListBriefings(

@@ -39,8 +39,19 @@ class Transaction {
   virtual absl::StatusOr<std::optional<TokenRecord>> FindToken(
       const std::string& token_hash) = 0;
   virtual absl::Status RevokeToken(const std::string& token_hash) = 0;
-  // Returns how many live tokens were revoked.
-  virtual absl::StatusOr<int> RevokeTokensOfUser(int64_t user_id) = 0;
+  // Returns how many live tokens were revoked; `keep_hash` (when not empty)
+  // stays valid, the session that asked.
+  virtual absl::StatusOr<int> RevokeTokensOfUser(
+      int64_t user_id, const std::string& keep_hash = "") = 0;
+
+  // Failed logins per name typed (schema 6).
+  virtual absl::StatusOr<std::optional<LoginFailureRecord>> FindLoginFailures(
+      const std::string& subject) = 0;
+  virtual absl::Status PutLoginFailures(const LoginFailureRecord& r) = 0;
+  virtual absl::Status DeleteLoginFailures(const std::string& subject) = 0;
+  // Forgets every record whose last failure was before `t` and that locks
+  // nothing any more.
+  virtual absl::Status DeleteLoginFailuresBefore(absl::Time t) = 0;
 
   // Briefings and the qualifications they grant.
   virtual absl::StatusOr<int64_t> InsertBriefing(const BriefingRecord& b) = 0;

@@ -3,10 +3,13 @@
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "lab_fixture.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
@@ -140,6 +143,47 @@ TEST_F(BadInputE2E, BadUserInput) {
   ExpectStillServing();
 }
 
+// Sends `body` as the request of `method` without encoding anything.
+grpc::Status CallWithRawBody(const std::shared_ptr<grpc::Channel>& ch,
+                             const std::string& token,
+                             const std::string& method,
+                             const std::string& body) {
+  grpc::GenericStub stub(ch);
+  auto ctx = Authed(token);
+  grpc::CompletionQueue cq;
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1), response;
+  auto call = stub.PrepareUnaryCall(ctx.get(), method, request, &cq);
+  call->StartCall();
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return status;
+}
+
+TEST_F(BadInputE2E, MalformedRequestBodiesAreInvalidArgumentsWithAMessage) {
+  const std::string not_protobuf("\xff\xff\xff\xff\x0f", 5);
+  // A LoginRequest whose login (field 1 of the password, field 1) is not
+  // UTF-8: valid wire format, invalid for a string field.
+  const std::string bad_text("\x0a\x05\x0a\x03G1\xe9", 7);
+  for (const auto& [method, body] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"/werkbank.v1.Accounts/Login", not_protobuf},
+           {"/werkbank.v1.Accounts/Login", bad_text},
+           {"/werkbank.v1.Bookings/CreateReservation", not_protobuf},
+           {"/werkbank.v1.Machines/GetMachine", bad_text}}) {
+    const grpc::Status s = CallWithRawBody(ch_, admin_, method, body);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
+    EXPECT_THAT(s.error_message(), HasSubstr("not a valid message")) << method;
+  }
+  ExpectStillServing();
+}
+
 TEST_F(BadInputE2E, APlaintextClientOnTheTlsPortIsTurnedAway) {
   auto plain = grpc::CreateChannel(daemon_->address(),
                                    grpc::InsecureChannelCredentials());
@@ -150,6 +194,27 @@ TEST_F(BadInputE2E, APlaintextClientOnTheTlsPortIsTurnedAway) {
   grpc::Status s = accounts->WhoAmI(&ctx, v1::WhoAmIRequest(), &me);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.error_code(), grpc::StatusCode::UNKNOWN);
+  ExpectStillServing();
+}
+
+// A connection that never starts its TLS handshake is dropped after the
+// handshake timeout (5 s), not left to hold the daemon's memory.
+TEST_F(BadInputE2E, AConnectionThatNeverHandshakesIsDropped) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(daemon_->port()));
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{30, 0};  // generous: the assertion is that it closes at all
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[256];
+  const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  const bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  EXPECT_FALSE(timed_out) << "the daemon kept a silent connection for 30 s";
+  EXPECT_LE(n, 0);
+  ::close(fd);
   ExpectStillServing();
 }
 

@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "domain_fixture.h"
 
 namespace werkbank::testing {
@@ -95,6 +99,116 @@ TEST_F(AccountsTest, RepeatedFailuresAreSlowedDownThenLockedOut) {
   EXPECT_EQ(accounts_->LoginWithPassword("anna", "guess").status().code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_TRUE(accounts_->LoginWithPassword("anna", "anna-secret-1").ok());
+}
+
+// Guesses arriving all at once: each is counted before its password is
+// checked, so no more are checked than the delay allows (the clock stands
+// still), and after them even the right password waits.
+TEST_F(AccountsTest, ParallelGuessesAreCountedBeforeTheyAreChecked) {
+  MakeUser("anna", store::kParticipant, "anna-secret-1");
+  // Enough room in the hashing queue that nobody is told "busy".
+  accounts_ = std::make_unique<access::Accounts>(
+      *store_, clock_, config_.accounts(),
+      access::HashGate::Limits{
+          .running = 2, .waiting = 64, .max_wait = absl::Seconds(60)});
+  std::vector<absl::StatusCode> codes(40);
+  std::vector<std::thread> guessers;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    guessers.emplace_back([&, i] {
+      codes[i] =
+          accounts_->LoginWithPassword("anna", "guess-" + std::to_string(i))
+              .status()
+              .code();
+    });
+  }
+  for (auto& t : guessers) t.join();
+  int checked = 0, refused = 0;
+  for (absl::StatusCode c : codes) {
+    checked += c == absl::StatusCode::kUnauthenticated;
+    refused += c == absl::StatusCode::kResourceExhausted;
+  }
+  EXPECT_EQ(checked, 3);  // failed_logins_before_delay
+  EXPECT_EQ(refused, 37);
+  EXPECT_EQ(
+      accounts_->LoginWithPassword("anna", "anna-secret-1").status().code(),
+      absl::StatusCode::kResourceExhausted);
+}
+
+// An attacker cannot tell which logins exist: a name without an account
+// gets the same answers, after the same number of failures, and its
+// password is hashed as often as a real one's.
+TEST_F(AccountsTest, UnknownLoginsAnswerLikeKnownOnes) {
+  MakeUser("anna", store::kParticipant, "anna-secret-1");
+  for (int i = 0; i < 7; ++i) {
+    const int64_t before_known = accounts_->hashes_started();
+    const absl::Status known =
+        accounts_->LoginWithPassword("anna", "guess").status();
+    const int64_t known_hashes = accounts_->hashes_started() - before_known;
+    const absl::Status unknown =
+        accounts_->LoginWithPassword("nobody", "guess").status();
+    const int64_t unknown_hashes =
+        accounts_->hashes_started() - before_known - known_hashes;
+    EXPECT_EQ(known, unknown) << "attempt " << i + 1;
+    EXPECT_EQ(known_hashes, unknown_hashes) << "attempt " << i + 1;
+    clock_.Advance(absl::Seconds(300));  // past each delay, not the lockout
+  }
+  // Both are locked out by now, alike.
+  const absl::Status known = accounts_->LoginWithPassword("anna", "x").status();
+  EXPECT_EQ(known.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(known.message()), HasSubstr("too many failed"));
+  EXPECT_EQ(known, accounts_->LoginWithPassword("nobody", "x").status());
+}
+
+TEST_F(AccountsTest, ParallelPinGuessesAreCountedBeforeTheyAreChecked) {
+  MakeUser("anna", store::kParticipant);
+  ASSERT_TRUE(accounts_->SetCard(staff_, "anna", "04:A3:2B:11", "4711").ok());
+  accounts_ = std::make_unique<access::Accounts>(
+      *store_, clock_, config_.accounts(),
+      access::HashGate::Limits{
+          .running = 2, .waiting = 64, .max_wait = absl::Seconds(60)});
+  std::atomic<int> checked = 0;
+  std::vector<std::thread> guessers;
+  for (int i = 0; i < 30; ++i) {
+    guessers.emplace_back([&, i] {
+      checked +=
+          accounts_->LoginWithCard("04:A3:2B:11", std::to_string(1000 + i))
+              .status()
+              .code() == absl::StatusCode::kUnauthenticated;
+    });
+  }
+  for (auto& t : guessers) t.join();
+  EXPECT_EQ(checked, 3);
+  EXPECT_EQ(accounts_->LoginWithCard("04:A3:2B:11", "4711").status().code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
+// A stolen session is not enough to take an account over: changing one's
+// own password needs the current one, staff included, and the change ends
+// every other session.
+TEST_F(AccountsTest, ChangingOnesPasswordNeedsTheCurrentOneAndEndsOthers) {
+  auto mine = accounts_->LoginWithPassword("admin", admin_password_);
+  auto stolen = accounts_->LoginWithPassword("admin", admin_password_);
+  ASSERT_TRUE(mine.ok() && stolen.ok());
+  auto me = accounts_->Authenticate(mine->token);
+  ASSERT_TRUE(me.ok());
+  EXPECT_EQ(accounts_->SetPassword(*me, "", "", "taken-over-1").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(accounts_->SetPassword(*me, "admin", "wrong-pw", "taken-over-1")
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(
+      accounts_->SetPassword(*me, "", admin_password_, "new-admin-pw").ok());
+  EXPECT_TRUE(accounts_->Authenticate(mine->token).ok());
+  EXPECT_EQ(accounts_->Authenticate(stolen->token).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(accounts_->LoginWithPassword("admin", "new-admin-pw").ok());
+  // Staff setting someone else's password ends all of that person's.
+  MakeUser("anna", store::kParticipant, "anna-secret-1");
+  auto anna = accounts_->LoginWithPassword("anna", "anna-secret-1");
+  ASSERT_TRUE(anna.ok());
+  ASSERT_TRUE(accounts_->SetPassword(*me, "anna", "", "anna-secret-2").ok());
+  EXPECT_FALSE(accounts_->Authenticate(anna->token).ok());
 }
 
 TEST_F(AccountsTest, CardAndPinLogin) {

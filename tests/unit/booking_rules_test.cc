@@ -263,6 +263,28 @@ TEST_F(BookingRulesTest, WorkshopsAreForTrainersAndListTheirParticipants) {
               ::testing::ElementsAre("anna", "bob"));
 }
 
+// Checking in opens the reservation for everyone on it, so a workshop's
+// participants cannot do it for their trainer; staff can.
+TEST_F(BookingRulesTest, OnlyTheBookerOrStaffCheckInAWorkshop) {
+  booking::NewReservation w;
+  w.machine_id = "laser-1";
+  w.kind = ReservationKind::kWorkshop;
+  w.start = Local("2026-03-27 13:00");
+  w.end = Local("2026-03-27 15:00");
+  w.participant_logins = {"anna", "bob"};
+  auto made = bookings_->Create(trainer_, w);
+  ASSERT_TRUE(made.ok()) << made.status();
+  const int64_t id = made->front().record.id;
+  clock_.Set(Local("2026-03-27 12:55"));
+  auto by_participant = bookings_->CheckIn(anna_, id);
+  EXPECT_EQ(by_participant.status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(Message(by_participant.status()), HasSubstr("booked it"));
+  auto by_staff = bookings_->CheckIn(staff_, id);
+  ASSERT_TRUE(by_staff.ok()) << by_staff.status();
+  EXPECT_EQ(by_staff->record.state, ReservationState::kCheckedIn);
+}
+
 TEST_F(BookingRulesTest, RefusesPastAndInvertedAndUnknown) {
   EXPECT_EQ(Book(anna_, "laser-1", Local("2026-03-26 10:00"),
                  Local("2026-03-26 11:00"))

@@ -61,5 +61,23 @@ TEST_F(LabTimeTest, Formats) {
   EXPECT_EQ(berlin_.StartOfDay(t), *berlin_.Parse("2026-03-29 00:00"));
 }
 
+TEST_F(LabTimeTest, SpansOnOneDayShowTheEndsClockOnly) {
+  EXPECT_EQ(berlin_.FormatSpan(*berlin_.Parse("2026-11-27 10:00"),
+                               *berlin_.Parse("2026-11-27 12:00")),
+            "Fri 2026-11-27 10:00 CET - 12:00");
+  EXPECT_EQ(berlin_.FormatSpan(*berlin_.Parse("2026-11-27 22:00"),
+                               *berlin_.Parse("2026-11-28 01:00")),
+            "Fri 2026-11-27 22:00 CET - Sat 2026-11-28 01:00 CET");
+}
+
+// In the autumn hour that happens twice, 02:30 CEST to 02:00 CET is half an
+// hour forward; with the offsets shown it no longer reads as going back.
+TEST_F(LabTimeTest, ASpanAcrossTheAutumnChangeShowsBothOffsets) {
+  const std::string span =
+      berlin_.FormatSpan(*berlin_.Parse("2026-10-25T02:30+02:00"),
+                         *berlin_.Parse("2026-10-25T02:00+01:00"));
+  EXPECT_EQ(span, "Sun 2026-10-25 02:30 CEST (+02:00) - 02:00 CET (+01:00)");
+}
+
 }  // namespace
 }  // namespace werkbank::cli

@@ -15,6 +15,7 @@
 #include "absl/synchronization/notification.h"
 #include "services/store/schema.h"
 #include "temp_dir.h"
+#include "werkbank/v1/jobs.pb.h"
 
 namespace werkbank::store {
 namespace {
@@ -197,8 +198,8 @@ TEST(SqliteStore, ReservationsSurviveTheMigrationToTheEndTimeIndexes) {
   {
     SQLite::Database raw(dir.File("w.db"),
                          SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    raw.exec(Migrations()[0]);
-    raw.exec(Migrations()[1]);
+    raw.exec(Migrations()[0].sql);
+    raw.exec(Migrations()[1].sql);
     raw.exec("PRAGMA user_version = 2");
     raw.exec(
         "INSERT INTO users (id, login, display_name, roles, user_group, "
@@ -235,6 +236,47 @@ TEST(SqliteStore, ReservationsSurviveTheMigrationToTheEndTimeIndexes) {
             return absl::OkStatus();
           })
           .ok());
+}
+
+// A job stored before schema 5 with a raw byte in its preflight report (and
+// its name) comes out of the migration escaped, and its report decodes.
+TEST(SqliteStore, TheMigrationToVersion5EscapesInvalidUtf8) {
+  testing::TempDir dir;
+  v1::PreflightReport report;
+  report.add_violations()->set_message("unexpected character '\xe9'");
+  const std::string encoded = report.SerializePartialAsString();
+  {
+    SQLite::Database raw(dir.File("w.db"),
+                         SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (int i = 0; i < 4; ++i) raw.exec(Migrations()[i].sql);
+    raw.exec("PRAGMA user_version = 4");
+    raw.exec(
+        "INSERT INTO users (id, login, display_name, roles, user_group, "
+        "password_hash, created_at, locked_until) VALUES "
+        "(1, 'anna', 'Anna', 1, 1, 'x', 0, 0)");
+    SQLite::Statement insert(
+        raw,
+        "INSERT INTO jobs (machine_id, owner_id, file_name, sha256, "
+        "size_bytes, state, preflight, line_count, estimated_seconds, "
+        "created_at) VALUES ('laser-1', 1, ?, 'abc', 9, 9, ?, 1, 0, 0)");
+    insert.bind(1, std::string("caf\xe9.gcode"));
+    insert.bind(2, encoded.data(), static_cast<int>(encoded.size()));
+    insert.exec();
+  }
+  auto store = SqliteStore::Open(dir.File("w.db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)
+                  ->Read([&](Transaction& tx) -> absl::Status {
+                    auto job = tx.FindJob(1);
+                    EXPECT_TRUE(job.ok() && job->has_value());
+                    EXPECT_EQ((*job)->file_name, "caf\\xE9.gcode");
+                    v1::PreflightReport stored;
+                    EXPECT_TRUE(stored.ParseFromString((*job)->preflight));
+                    EXPECT_EQ(stored.violations(0).message(),
+                              "unexpected character '\\xE9'");
+                    return absl::OkStatus();
+                  })
+                  .ok());
 }
 
 // The booking decision's overlap check looks only at the last active
