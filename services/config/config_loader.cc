@@ -284,6 +284,13 @@ void CheckMachines(Checker& c, v1::Config& cfg,
                            "\" is not a protocol; use \"marlin\" "
                            "(printers) or \"grbl\" (lasers)"));
     }
+    if (!m.kind().empty() && m.kind() != "laser" && m.kind() != "printer") {
+      c.Error(m, "kind",
+              absl::StrCat("\"", m.kind(),
+                           "\" is not a kind of machine; use \"laser\" or "
+                           "\"printer\" (or leave it out: the protocol "
+                           "decides)"));
+    }
     if (m.port().empty()) {
       c.Error(m, "port",
               "give a device path such as \"/dev/werkbank-laser\", or "

@@ -3,7 +3,7 @@
 // to its safe state on every connect, follows the running job, and enforces
 // the interlocks that depend on time (reservation end, presence).
 //
-// States (DESIGN.md): offline, locked, unlocked(user, reservation), running,
+// States (docs/design.md): offline, locked, unlocked(user, reservation), running,
 // paused, fault(reason), blocked. Every change goes through Transition(),
 // the one place that decides and audits it. Nothing resumes by itself: a
 // held job waits for Resume() from a person; a fault waits for staff.

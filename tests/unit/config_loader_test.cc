@@ -169,6 +169,7 @@ TEST(ConfigLoader, BadClockAndProtocolAreReportedTogether) {
 opening_hours { days: [MONDAY] open: "9am" close: "18:00" }
 machine_classes { name: "fdm" }
 machines { id: "p1" machine_class: "fdm" protocol: "octoprint" port: "/dev/ttyACM0" }
+machines { id: "p2" machine_class: "fdm" protocol: "marlin" port: "/dev/ttyACM1" kind: "cnc" }
 )",
                          "lab");
   ASSERT_FALSE(cfg.ok());
@@ -179,6 +180,8 @@ machines { id: "p1" machine_class: "fdm" protocol: "octoprint" port: "/dev/ttyAC
           "lab:2:32: opening_hours[0].open: \"9am\" is not a time of day"));
   EXPECT_THAT(
       msg, HasSubstr("machines[0].protocol: \"octoprint\" is not a protocol"));
+  EXPECT_THAT(msg,
+              HasSubstr("machines[1].kind: \"cnc\" is not a kind of machine"));
 }
 
 TEST(ConfigLoader, InterlocksThatCannotBeCheckedAreRefused) {
