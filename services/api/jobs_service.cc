@@ -47,6 +47,7 @@ grpc::Status JobsService::UploadJob(
                               std::to_string(limit) + " bytes");
     }
     content += msg.chunk();
+    stream.Touch();
   }
   if (auto s = stream.ended(); !s.ok()) return ToGrpcStatus(s);
   return Answer(

@@ -32,8 +32,9 @@ absl::Status SessionStands(const access::Accounts& accounts,
 
 }  // namespace
 
-StreamLimits::StreamLimits(int per_user, const access::Accounts* accounts)
-    : per_user_(per_user), accounts_(accounts) {
+StreamLimits::StreamLimits(int per_user, const access::Accounts* accounts,
+                           int total, absl::Duration idle)
+    : per_user_(per_user), total_(total), idle_(idle), accounts_(accounts) {
   if (accounts_ != nullptr) checker_ = std::thread([this] { CheckerLoop(); });
 }
 
@@ -61,6 +62,11 @@ absl::Status StreamLimits::Slot::WaitFor(absl::Duration d) const {
   return s->ended;
 }
 
+void StreamLimits::Slot::Touch() const {
+  MutexLock lock(&limits_->mu_);
+  stream_->last_active = absl::Now();
+}
+
 absl::Status StreamLimits::Slot::ended() const {
   MutexLock lock(&limits_->mu_);
   return stream_->ended;
@@ -77,9 +83,18 @@ absl::StatusOr<StreamLimits::Slot> StreamLimits::Open(
         " open streams (watching the lab or a job, uploads, backups), the "
         "most one person may hold at once; close one and try again"));
   }
+  // Places for everyone but staff end kStaffReserve short of the total, so
+  // that no crowd of accounts can keep staff from watching the lab.
+  const int limit = actor.IsStaff() ? total_ : total_ - kStaffReserve;
+  if (open_total_ >= limit) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the lab has ", open_total_,
+        " streams open, as many as it serves at once; try again shortly"));
+  }
   ++open;
+  ++open_total_;
   auto stream = std::make_shared<Stream>(
-      Stream{actor, ctx, cancel_at_once, absl::OkStatus()});
+      Stream{actor, ctx, cancel_at_once, absl::OkStatus(), absl::Now()});
   streams_.insert(stream);
   return Slot(this, std::move(stream));
 }
@@ -97,7 +112,7 @@ int StreamLimits::open(int64_t user_id) {
 
 void StreamLimits::Close(const std::shared_ptr<Stream>& stream) {
   MutexLock lock(&mu_);
-  streams_.erase(stream);
+  if (streams_.erase(stream) > 0) --open_total_;
   auto it = open_.find(stream->actor.user_id);
   if (it == open_.end()) return;
   if (--it->second <= 0) open_.erase(it);
@@ -135,10 +150,17 @@ void StreamLimits::CheckAll() {
     }
   }
   MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
   for (const auto& s : streams) {
     if (!streams_.contains(s)) continue;  // closed meanwhile
     const bool ended_before = !s->ended.ok();
     if (!ended_before) s->ended = verdicts[s->actor.token_hash];
+    if (s->ended.ok() && s->cancel_at_once && now - s->last_active > idle_) {
+      // A client that opened an upload and sends nothing holds a thread.
+      s->ended = absl::DeadlineExceededError(
+          absl::StrCat("nothing was sent for ", absl::ToInt64Seconds(idle_),
+                       " s; the upload was closed"));
+    }
     if (s->ended.ok() || s->cancelled) continue;
     // Still open a round after it was told: its handler cannot hear.
     if (s->cancel_at_once || ended_before) {

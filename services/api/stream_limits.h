@@ -38,7 +38,12 @@ class StreamLimits {
 
  public:
   // `accounts` null: sessions are not checked (tests of the limit alone).
-  StreamLimits(int per_user, const access::Accounts* accounts);
+  // `total`: streams in the whole lab, the last kStaffReserve of them for
+  // staff. `idle`: how long a stream opened with `cancel_at_once` (an upload
+  // or backup, whose client sends) may send nothing before it is closed.
+  StreamLimits(int per_user, const access::Accounts* accounts, int total = 96,
+               absl::Duration idle = absl::Seconds(30));
+  static constexpr int kStaffReserve = 16;
   ~StreamLimits();
 
   // An open stream; closing it (destruction) frees its place.
@@ -59,6 +64,8 @@ class StreamLimits {
     absl::Status WaitFor(absl::Duration d) const;
     // Without waiting: OK, or why the stream must end.
     absl::Status ended() const;
+    // The client sent something: the idle deadline starts again.
+    void Touch() const;
 
    private:
     friend class StreamLimits;
@@ -87,6 +94,7 @@ class StreamLimits {
     grpc::ServerContextBase* ctx;
     bool cancel_at_once;
     absl::Status ended;      // guarded by StreamLimits::mu_
+    absl::Time last_active;  // guarded by StreamLimits::mu_
     bool cancelled = false;  // guarded by StreamLimits::mu_
   };
 
@@ -96,6 +104,9 @@ class StreamLimits {
   void CheckAll();
 
   const int per_user_;
+  const int total_;
+  const absl::Duration idle_;
+  int open_total_ ABSL_GUARDED_BY(mu_) = 0;
   const access::Accounts* const accounts_;
   mutable Mutex mu_;
   absl::flat_hash_map<int64_t, int> open_ ABSL_GUARDED_BY(mu_);

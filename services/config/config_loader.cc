@@ -373,7 +373,9 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
   {
     Checker::Scope scope(c, cfg, "server", -1);
     ApplyNumberRules(c, *cfg.mutable_server(),
-                     {{"max_streams_per_user", 8, 1, 64}});
+                     {{"max_streams_per_user", 8, 1, 64},
+                      {"max_streams_total", 96, 24, 192},
+                      {"upload_idle_seconds", 30, 1, 3600}});
   }
   {
     // A delay from the first failed login is a choice; a lockout of 0

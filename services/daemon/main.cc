@@ -260,7 +260,10 @@ int Run(int argc, char** argv) {
   }
 
   reports::UsageReports reports(**store, clock, *config);
-  api::StreamLimits streams(config->server().max_streams_per_user(), &accounts);
+  api::StreamLimits streams(
+      config->server().max_streams_per_user(), &accounts,
+      config->server().max_streams_total(),
+      absl::Seconds(config->server().upload_idle_seconds()));
   api::Domain domain{*config,   clock,    **store,        accounts,
                      trainings, bookings, machines,       jobs,
                      reports,   streams,  flags.state_dir};

@@ -210,9 +210,9 @@ TEST(MarlinSequence, TemperaturesStayTrueWithoutTargetsAndWithoutAutoreport) {
 
 TEST(MarlinSequence, BusyKeepalivesDuringALongHeatUpAreNoTimeout) {
   Rig rig = Connect(absl::ZeroDuration(),
-                    {.busy_keepalive = true, .heat_rate_c_per_s = 100},
-                    {.response_timeout = absl::Milliseconds(500),
-                     .probe_timeout = absl::Milliseconds(500)});
+                    {.busy_keepalive = true, .heat_rate_c_per_s = 40},
+                    {.response_timeout = absl::Milliseconds(1500),
+                     .probe_timeout = absl::Milliseconds(1500)});
   rig.streamer->StartJob({"M109 S200", "G1 X1"});
   ASSERT_EQ(rig.streamer->Wait(absl::Seconds(10)), Outcome::kCompleted)
       << rig.streamer->reason();
