@@ -296,7 +296,11 @@ void CheckMachines(Checker& c, v1::Config& cfg,
               "give a device path such as \"/dev/werkbank-laser\", or "
               "\"sim:grbl\" / \"sim:marlin\" for a simulated machine");
     }
-    ApplyNumberRules(c, m, {{"baud", 115200, 1200, 4000000}});
+    ApplyNumberRules(c, m,
+                     {{"baud", 115200, 1200, 4000000},
+                      {"response_timeout_seconds",
+                       m.protocol() == "grbl" ? 5.0 : 10.0, 0.5, 600},
+                      {"probe_timeout_seconds", 5, 0.5, 600}});
     CheckLimits(c, m);
     CheckMotion(c, m);
     CheckScripts(c, m);

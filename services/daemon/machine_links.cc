@@ -15,9 +15,12 @@ std::unique_ptr<stream::HostProtocol> HostFor(const v1::MachineConfig& m) {
   if (m.protocol() == "grbl") {
     grbl::GrblOptions options;
     options.require_laser_mode = m.limits().max_laser_power() > 0;
+    options.response_timeout = absl::Seconds(m.response_timeout_seconds());
     return std::make_unique<grbl::GrblHost>(options);
   }
   marlin::MarlinOptions options;
+  options.response_timeout = absl::Seconds(m.response_timeout_seconds());
+  options.probe_timeout = absl::Seconds(m.probe_timeout_seconds());
   options.safe_state_script.assign(m.scripts().safe_state().begin(),
                                    m.scripts().safe_state().end());
   options.cancel_script.assign(m.scripts().cancel().begin(),

@@ -349,7 +349,7 @@ absl::StatusOr<JobView> JobService::Pause(const access::Actor& actor,
   auto view = ForControl(actor, id, &m);
   if (!view.ok()) return view;
   if (auto s = m->Pause(actor, id); !s.ok()) return s;
-  return view;
+  return Load(id);  // as it is now: paused
 }
 
 absl::StatusOr<JobView> JobService::Resume(const access::Actor& actor,
@@ -358,8 +358,7 @@ absl::StatusOr<JobView> JobService::Resume(const access::Actor& actor,
   auto view = ForControl(actor, id, &m);
   if (!view.ok()) return view;
   if (auto s = m->Resume(actor, id); !s.ok()) return s;
-  view->record.state = store::JobState::kRunning;
-  return view;
+  return Load(id);  // as it is now: running
 }
 
 absl::StatusOr<JobView> JobService::Cancel(const access::Actor& actor,
@@ -386,7 +385,7 @@ absl::StatusOr<JobView> JobService::Cancel(const access::Actor& actor,
     return view;
   }
   if (auto s = m->Cancel(actor, id, reason); !s.ok()) return s;
-  return view;
+  return Load(id);  // as it is now: cancelled
 }
 
 store::WriteBody JobService::RecordOf(const JobUpdate& update) {

@@ -41,6 +41,8 @@ class JobService {
   absl::StatusOr<JobView> Start(
       const access::Actor& actor, int64_t id,
       const std::vector<std::string>& confirmed_interlocks);
+  // Each answers with the job as it is once the machine took the request:
+  // paused, running again, or cancelled (no line of it goes out any more).
   absl::StatusOr<JobView> Pause(const access::Actor& actor, int64_t id);
   absl::StatusOr<JobView> Resume(const access::Actor& actor, int64_t id);
   absl::StatusOr<JobView> Cancel(const access::Actor& actor, int64_t id,

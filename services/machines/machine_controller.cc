@@ -754,6 +754,8 @@ absl::Status MachineController::Pause(const access::Actor& actor,
     link_->WriteNow(
         [&](stream::HostProtocol& p) { return p.Hold(reason, false); });
     Audit(actor.login, "job.pause", absl::StrCat("job ", job_id));
+    // The driver held the job at once: the answer shows it paused.
+    FollowJob(clock_.Now());
     return absl::OkStatus();
   });
 }
@@ -828,6 +830,8 @@ absl::Status MachineController::Cancel(const access::Actor& actor,
     // The driver sends the machine's own cancel script (e.g. park the head).
     link_->WriteNow([&](stream::HostProtocol& p) { return p.Cancel(why); });
     Audit(actor.login, "job.cancel", absl::StrCat("job ", job_id, ": ", why));
+    // No line of the job goes out again: the answer shows it cancelled.
+    FollowJob(clock_.Now());
     return absl::OkStatus();
   });
 }
@@ -956,19 +960,26 @@ void MachineController::SafeStop(const std::string& why) {
 void MachineController::Withdraw(
     const std::function<bool(const UnlockGrant&)>& rests_on,
     const std::string& why) {
-  MutexLock lock(&mu_);
-  if (!unlock_ || !rests_on(*unlock_)) return;
-  if (job_ && (state_ == State::kRunning || state_ == State::kPaused)) {
-    // A print may finish, as at the reservation's end; a laser is held and
-    // only a new unlock lets anyone resume it. Either way nothing new starts.
-    unlock_->until = std::min(unlock_->until, clock_.Now());
-    if (IsLaser() && state_ == State::kRunning) Trip("reservation", why);
-    Audit("system", "machine.lock_pending", why);
-    return;
-  }
-  unlock_.reset();
-  Audit("system", "machine.lock", why);
-  Transition(State::kLocked, "system", why);
+  // Staff who withdrew it get their answer once the lock is recorded.
+  (void)Decide([&]() -> absl::Status {
+    if (!unlock_ || !rests_on(*unlock_)) return absl::OkStatus();
+    if (job_ && (state_ == State::kRunning || state_ == State::kPaused)) {
+      // A print may finish, as at the reservation's end; a laser is held and
+      // only a new unlock lets anyone resume it. Either way nothing new
+      // starts.
+      unlock_->until = std::min(unlock_->until, clock_.Now());
+      if (IsLaser() && state_ == State::kRunning) {
+        Trip("reservation", why);
+        FollowJob(clock_.Now());  // held now, not at the next tick
+      }
+      Audit("system", "machine.lock_pending", why);
+      return absl::OkStatus();
+    }
+    unlock_.reset();
+    Audit("system", "machine.lock", why);
+    Transition(State::kLocked, "system", why);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace werkbank::machines

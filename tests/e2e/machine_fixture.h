@@ -64,7 +64,8 @@ machines {
   limits { max_laser_power: 1000 laser_m4_only: true }
   motion { max_rate_mm_min { x: 15000 y: 15000 z: 600 }
            acceleration_mm_s2 { x: 1500 y: 1500 z: 100 } }
-  interlocks { kind: "door" action: "hold" source: "sensor" }
+  interlocks { kind: "door" action: ")",
+        laser_door_action_, R"(" source: "sensor" }
   interlocks { kind: "extraction" action: "hold" source: "user" }
 )",
         presence_seconds > 0
@@ -80,7 +81,7 @@ machines {
   limits { max_hotend_c: 280 max_bed_c: 110 }
   interlocks { kind: "thermal" action: "estop" }
 )",
-        printer_scripts_, R"(
+        printer_scripts_, "\n", printer_config_, R"(
 }
 )",
         extra_config);
@@ -306,6 +307,10 @@ machines {
   std::string config_;
   // The printer's `scripts { … }` block, if a test sets one before StartLab.
   std::string printer_scripts_;
+  // More fields of the printer's block (e.g. its response timeouts).
+  std::string printer_config_;
+  // What the laser's door interlock does: "hold", "abort" or "estop".
+  std::string laser_door_action_ = "hold";
   std::unique_ptr<Background> laser_, printer_;
   std::string pia_, bob_, tom_;
 };

@@ -33,6 +33,7 @@ TEST(ConfigLoader, FillsDefaults) {
   EXPECT_EQ(cfg->machine_classes(0).booking().slot_minutes(), 30);
   EXPECT_EQ(cfg->machine_classes(0).qualification_valid_days(), 365);
   EXPECT_EQ(cfg->machines(0).baud(), 115200);
+  EXPECT_EQ(cfg->machines(0).response_timeout_seconds(), 5);  // GRBL's
   EXPECT_EQ(cfg->server().listen(), "127.0.0.1:7443");
   EXPECT_EQ(cfg->server().max_streams_per_user(), 8);
 }
