@@ -35,15 +35,18 @@ std::optional<double> Line::Get(char letter) const {
   return std::nullopt;
 }
 
-Line ParseLine(absl::string_view raw, int64_t source_line) {
+Line LineTooLong(size_t length, int64_t source_line) {
   Line line;
   line.source_line = source_line;
-  if (raw.size() > kMaxLineLength) {
-    line.error =
-        absl::StrCat("line is ", raw.size(), " characters long, at most ",
-                     kMaxLineLength, " are allowed");
-    return line;
-  }
+  line.error = absl::StrCat("line is ", length, " characters long, at most ",
+                            kMaxLineLength, " are allowed");
+  return line;
+}
+
+Line ParseLine(absl::string_view raw, int64_t source_line) {
+  if (raw.size() > kMaxLineLength) return LineTooLong(raw.size(), source_line);
+  Line line;
+  line.source_line = source_line;
   // Strip comments; a '*' checksum ends the command part.
   std::string body;
   bool in_paren = false;
