@@ -245,19 +245,24 @@ class Analyzer::Impl {
     if (line.code.empty()) return;
     ++a_.line_count;
     const std::string& cmd = line.command;
-    // Only commands from the machine's finite lists, so that the set stays
-    // small whatever the file holds.
-    if (!cmd.empty() && (KnownCommands(limits_.flavor).contains(cmd) ||
-                         limits_.forbidden.contains(cmd))) {
-      a_.commands.insert(cmd);
+    // Programs repeat the same command for thousands of lines: classify it
+    // once per change.
+    if (cmd != last_command_) {
+      last_command_ = cmd;
+      last_known_ = KnownCommands(limits_.flavor).contains(cmd);
+      last_forbidden_ = cmd == "M500" || cmd == "M502" || cmd == "M303" ||
+                        cmd == "M997" || limits_.forbidden.contains(cmd);
+      // Only commands from the machine's finite lists, so that the set
+      // stays small whatever the file holds.
+      if (!cmd.empty() && (last_known_ || last_forbidden_))
+        a_.commands.insert(cmd);
     }
     if (cmd == "$") {
       Violate(line, "forbidden",
               "`$` system commands and settings are not allowed in a job");
       return;
     }
-    if (cmd == "M500" || cmd == "M502" || cmd == "M303" || cmd == "M997" ||
-        limits_.forbidden.contains(cmd)) {
+    if (last_forbidden_) {
       Violate(line, "forbidden", absl::StrCat(cmd, " is not allowed in a job"));
       return;
     }
@@ -269,7 +274,7 @@ class Analyzer::Impl {
                            "alarm; remove the line"));
       return;
     }
-    if (!cmd.empty() && !KnownCommands(limits_.flavor).contains(cmd)) {
+    if (!cmd.empty() && !last_known_) {
       Violate(line, "unknown",
               absl::StrCat(cmd, " is not a command this machine accepts"));
       return;
@@ -345,6 +350,8 @@ class Analyzer::Impl {
   MotionTime motion_;
   double waits_seconds_ = 0;
   bool power_seen_ = false;
+  std::string last_command_;  // and what it is:
+  bool last_known_ = true, last_forbidden_ = false;
   State st_;
   Analysis a_;
 };

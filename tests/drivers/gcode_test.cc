@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "drivers/gcode/analysis.h"
 #include "drivers/gcode/line.h"
 #include "drivers/gcode/line_splitter.h"
@@ -272,6 +273,48 @@ TEST(GcodeTokenizer, HugeNumbersAreRefusedNotConverted) {
   EXPECT_THAT(ParseLine("G1 X" + std::string(40, '9'), 1).error,
               HasSubstr("out of range"));
   EXPECT_TRUE(ParseLine("G1 X999999", 1).error.empty());
+}
+
+// Numbers are written as "%.5f" without trailing zeros, also where the
+// tokenizer copies a number that is already written that way.
+TEST(GcodeTokenizer, NumbersAreWrittenOneWayWhateverTheirText) {
+  auto reference = [](double v) {
+    std::string t = absl::StrFormat("%.5f", v);
+    while (t.back() == '0') t.pop_back();
+    if (t.back() == '.') t.pop_back();
+    return t == "-0" ? std::string("0") : t;
+  };
+  std::vector<std::string> texts = {"0",
+                                    "-0",
+                                    "00",
+                                    "-0.0",
+                                    "0.5",
+                                    "-0.5",
+                                    ".5",
+                                    "-.5",
+                                    "5.",
+                                    "+5",
+                                    "010",
+                                    "1.50",
+                                    "1.23456",
+                                    "1.234567",
+                                    "-0.00001",
+                                    "0.000001",
+                                    "999999999.99999",
+                                    "123456789.5",
+                                    "-999999999",
+                                    "1000000000",
+                                    "0.10000",
+                                    "7.00000"};
+  for (int i = 0; i < 2000; ++i) {
+    texts.push_back(absl::StrCat(i % 3 ? "" : "-", (i * 7919) % 100000, ".",
+                                 std::string(i % 4, '0'), (i * 31) % 1000));
+  }
+  for (const std::string& t : texts) {
+    const Line l = ParseLine("G1 X" + t, 1);
+    ASSERT_TRUE(l.error.empty()) << t << ": " << l.error;
+    EXPECT_EQ(l.code, "G1 X" + reference(*l.Get('X'))) << t;
+  }
 }
 
 // The lines a splitter makes of `text` cut into pieces of `piece` bytes.
