@@ -42,20 +42,44 @@ struct State {
   double power = 0;
 };
 
-class Analyzer {
+}  // namespace
+
+class Analyzer::Impl {
  public:
-  explicit Analyzer(const MachineLimits& limits)
+  explicit Impl(const MachineLimits& limits)
       : limits_(limits), motion_(limits.motion) {}
 
-  Analysis Run(const std::vector<Line>& program) {
-    for (const Line& line : program) Step(line);
+  void Add(const Line& line) {
+    LaserPowerRange(line);
+    Step(line);
+  }
+
+  Analysis Finish() {
     a_.estimated_seconds = motion_.Seconds() + waits_seconds_;
     return std::move(a_);
   }
 
  private:
   void Violate(const Line& line, const std::string& rule, std::string message) {
+    ++a_.violation_count;
+    if (a_.violations.size() >= kMaxViolationsKept) return;
     a_.violations.push_back({line.source_line, rule, std::move(message)});
+  }
+
+  // The range of S values that set the laser's power (not M104 S200).
+  void LaserPowerRange(const Line& line) {
+    if (line.code.empty() || limits_.flavor != Flavor::kGrbl) return;
+    auto s = line.Get('S');
+    if (!s || (!line.command.empty() && line.command[0] == 'M' &&
+               line.command != "M3" && line.command != "M4")) {
+      return;
+    }
+    if (!power_seen_) {
+      a_.min_laser_power = a_.max_laser_power = *s;
+      power_seen_ = true;
+    }
+    a_.min_laser_power = std::min(a_.min_laser_power, *s);
+    a_.max_laser_power = std::max(a_.max_laser_power, *s);
   }
 
   void Extend(const std::array<double, 3>& p) {
@@ -221,14 +245,24 @@ class Analyzer {
     if (line.code.empty()) return;
     ++a_.line_count;
     const std::string& cmd = line.command;
-    if (!cmd.empty()) a_.commands.insert(cmd);
+    // Programs repeat the same command for thousands of lines: classify it
+    // once per change.
+    if (cmd != last_command_) {
+      last_command_ = cmd;
+      last_known_ = KnownCommands(limits_.flavor).contains(cmd);
+      last_forbidden_ = cmd == "M500" || cmd == "M502" || cmd == "M303" ||
+                        cmd == "M997" || limits_.forbidden.contains(cmd);
+      // Only commands from the machine's finite lists, so that the set
+      // stays small whatever the file holds.
+      if (!cmd.empty() && (last_known_ || last_forbidden_))
+        a_.commands.insert(cmd);
+    }
     if (cmd == "$") {
       Violate(line, "forbidden",
               "`$` system commands and settings are not allowed in a job");
       return;
     }
-    if (cmd == "M500" || cmd == "M502" || cmd == "M303" || cmd == "M997" ||
-        limits_.forbidden.contains(cmd)) {
+    if (last_forbidden_) {
       Violate(line, "forbidden", absl::StrCat(cmd, " is not allowed in a job"));
       return;
     }
@@ -240,7 +274,7 @@ class Analyzer {
                            "alarm; remove the line"));
       return;
     }
-    if (!cmd.empty() && !KnownCommands(limits_.flavor).contains(cmd)) {
+    if (!cmd.empty() && !last_known_) {
       Violate(line, "unknown",
               absl::StrCat(cmd, " is not a command this machine accepts"));
       return;
@@ -315,30 +349,27 @@ class Analyzer {
   const MachineLimits& limits_;
   MotionTime motion_;
   double waits_seconds_ = 0;
+  bool power_seen_ = false;
+  std::string last_command_;  // and what it is:
+  bool last_known_ = true, last_forbidden_ = false;
   State st_;
   Analysis a_;
 };
 
-}  // namespace
+Analyzer::Analyzer(const MachineLimits& limits)
+    : limits_(limits), impl_(std::make_unique<Impl>(limits_)) {}
+
+Analyzer::~Analyzer() = default;
+
+void Analyzer::Add(const Line& line) { impl_->Add(line); }
+
+Analysis Analyzer::Finish() { return impl_->Finish(); }
 
 Analysis Analyze(const std::vector<Line>& program,
                  const MachineLimits& limits) {
-  Analysis a = Analyzer(limits).Run(program);
-  bool first = true;
-  for (const Line& line : program) {
-    if (line.code.empty() || limits.flavor != Flavor::kGrbl) continue;
-    if (auto s = line.Get('S');
-        s && (line.command.empty() || line.command[0] != 'M' ||
-              line.command == "M3" || line.command == "M4")) {
-      if (first) {
-        a.min_laser_power = a.max_laser_power = *s;
-        first = false;
-      }
-      a.min_laser_power = std::min(a.min_laser_power, *s);
-      a.max_laser_power = std::max(a.max_laser_power, *s);
-    }
-  }
-  return a;
+  Analyzer analyzer(limits);
+  for (const Line& line : program) analyzer.Add(line);
+  return analyzer.Finish();
 }
 
 }  // namespace werkbank::gcode

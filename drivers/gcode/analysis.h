@@ -5,10 +5,16 @@
 // heater targets, and estimates the duration with the firmware's motion model
 // (motion_time.h). Preflight checks every line against the machine's limits
 // and lists each violation with its line number.
+//
+// Analyzer takes the lines one at a time with state of a bounded size (the
+// motion planner's window, the first kMaxViolationsKept violations), so that
+// an upload is checked as its bytes arrive, whatever its length.
 #ifndef WERKBANK_DRIVERS_GCODE_ANALYSIS_H_
 #define WERKBANK_DRIVERS_GCODE_ANALYSIS_H_
 
 #include <array>
+#include <cstddef>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,6 +50,10 @@ struct Violation {
   std::string message;
 };
 
+// Violations listed in full; beyond, only counted (a person fixes the first
+// ones and uploads again).
+inline constexpr size_t kMaxViolationsKept = 200;
+
 struct Analysis {
   int64_t line_count = 0;  // lines that carry a command
   bool has_motion = false;
@@ -56,12 +66,33 @@ struct Analysis {
   double max_hotend_c = 0;
   double max_bed_c = 0;
   double estimated_seconds = 0;
-  std::set<std::string> commands;
-  std::vector<Violation> violations;
+  std::set<std::string> commands;     // those the machine knows
+  std::vector<Violation> violations;  // the first kMaxViolationsKept
+  int64_t violation_count = 0;        // all of them
 
-  bool passed() const { return violations.empty(); }
+  bool passed() const { return violation_count == 0; }
 };
 
+// Analyzes a program line by line, in order. Not thread-safe.
+class Analyzer {
+ public:
+  explicit Analyzer(const MachineLimits& limits);
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // The next line of the program (as ParseLine made it).
+  void Add(const Line& line);
+  // The analysis of every line added; call once, after the last.
+  Analysis Finish();
+
+ private:
+  class Impl;
+  const MachineLimits limits_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The whole program at once.
 Analysis Analyze(const std::vector<Line>& program, const MachineLimits& limits);
 
 }  // namespace werkbank::gcode

@@ -8,7 +8,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 
 namespace werkbank::gcode {
 namespace {
@@ -26,6 +25,45 @@ std::string FormatNumber(double v) {
   return s;
 }
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// True when `t` is already what FormatNumber makes of its value: an optional
+// '-', an integer part without leading zeros, at most 5 decimals without a
+// trailing zero, and not "-0". (Below 1e9 a double keeps 5 decimals exactly
+// enough for "%.5f" to give such text back, so the copy is the same string,
+// without the cost of formatting; most numbers in real files are like this.)
+bool IsCanonical(absl::string_view t) {
+  size_t i = 0;
+  const bool negative = !t.empty() && t[0] == '-';
+  if (negative) ++i;
+  const size_t int_start = i;
+  while (i < t.size() && IsDigit(t[i])) ++i;
+  const size_t int_length = i - int_start;
+  if (int_length == 0 || int_length > 9 ||
+      (int_length > 1 && t[int_start] == '0')) {
+    return false;
+  }
+  if (i == t.size()) return !(negative && t[int_start] == '0');
+  if (t[i] != '.') return false;
+  const size_t decimals = t.size() - i - 1;
+  if (decimals == 0 || decimals > 5 || t.back() == '0') return false;
+  for (++i; i < t.size(); ++i) {
+    if (!IsDigit(t[i])) return false;
+  }
+  return true;
+}
+
+// Appends `letter` and the number (as FormatNumber writes it) to `out`.
+void AppendWord(std::string& out, char letter, absl::string_view text,
+                double value) {
+  out.push_back(letter);
+  if (IsCanonical(text)) {
+    out.append(text.data(), text.size());
+  } else {
+    out += FormatNumber(value);
+  }
+}
+
 }  // namespace
 
 std::optional<double> Line::Get(char letter) const {
@@ -35,15 +73,18 @@ std::optional<double> Line::Get(char letter) const {
   return std::nullopt;
 }
 
-Line ParseLine(absl::string_view raw, int64_t source_line) {
+Line LineTooLong(size_t length, int64_t source_line) {
   Line line;
   line.source_line = source_line;
-  if (raw.size() > kMaxLineLength) {
-    line.error =
-        absl::StrCat("line is ", raw.size(), " characters long, at most ",
-                     kMaxLineLength, " are allowed");
-    return line;
-  }
+  line.error = absl::StrCat("line is ", length, " characters long, at most ",
+                            kMaxLineLength, " are allowed");
+  return line;
+}
+
+Line ParseLine(absl::string_view raw, int64_t source_line) {
+  if (raw.size() > kMaxLineLength) return LineTooLong(raw.size(), source_line);
+  Line line;
+  line.source_line = source_line;
   // Strip comments; a '*' checksum ends the command part.
   std::string body;
   bool in_paren = false;
@@ -76,7 +117,8 @@ Line ParseLine(absl::string_view raw, int64_t source_line) {
     line.code = std::string(absl::StripAsciiWhitespace(body.substr(i)));
     return line;
   }
-  std::vector<std::string> parts;
+  // The code is built as the words are read: "G1 X10 Y5.5".
+  line.code.reserve(body.size());
   while (true) {
     skip_space();
     if (i >= body.size()) break;
@@ -85,6 +127,7 @@ Line ParseLine(absl::string_view raw, int64_t source_line) {
     if (letter < 'A' || letter > 'Z') {
       line.error = absl::StrCat("unexpected character '",
                                 std::string(1, body[i]), "' in column ", i + 1);
+      line.code.clear();  // a line in error sends nothing
       return line;
     }
     ++i;
@@ -95,8 +138,8 @@ Line ParseLine(absl::string_view raw, int64_t source_line) {
             body[i] == '.' || body[i] == '-' || body[i] == '+')) {
       ++i;
     }
-    std::string number = body.substr(start, i - start);
-    if (!number.empty() && number[0] == '+') number.erase(0, 1);
+    absl::string_view number(body.data() + start, i - start);
+    if (!number.empty() && number[0] == '+') number.remove_prefix(1);
     double value = 0;
     auto [ptr, ec] =
         std::from_chars(number.data(), number.data() + number.size(), value);
@@ -104,6 +147,7 @@ Line ParseLine(absl::string_view raw, int64_t source_line) {
         ptr != number.data() + number.size()) {
       line.error = absl::StrCat("letter ", std::string(1, letter),
                                 " needs a number in column ", start + 1);
+      line.code.clear();  // a line in error sends nothing
       return line;
     }
     // No machine needs numbers this large; refusing them also keeps every
@@ -111,30 +155,31 @@ Line ParseLine(absl::string_view raw, int64_t source_line) {
     if (!std::isfinite(value) || std::abs(value) > 1e9) {
       line.error = absl::StrCat("the number after ", std::string(1, letter),
                                 " in column ", start + 1, " is out of range");
+      line.code.clear();  // a line in error sends nothing
       return line;
     }
     if (letter == 'N' && line.words.empty() && !line.n) {
       line.n = static_cast<int64_t>(value);
       continue;
     }
+    if (!line.code.empty()) line.code.push_back(' ');
     if (line.words.empty() &&
         (letter == 'G' || letter == 'M' || letter == 'T')) {
       // The command: G1, M104, T0 ...; "G01" and "g1" mean G1. A line that
       // starts with another letter (X10 Y5, S500) continues the modal motion.
-      line.command = absl::StrCat(std::string(1, letter), FormatNumber(value));
+      AppendWord(line.code, letter, number, value);
+      line.command = line.code;
       line.words.push_back({letter, value});
-      parts.push_back(line.command);
       if (TakesText(line.command)) {
         line.text = std::string(absl::StripAsciiWhitespace(body.substr(i)));
-        if (!line.text.empty()) parts.push_back(line.text);
+        if (!line.text.empty()) absl::StrAppend(&line.code, " ", line.text);
         break;
       }
       continue;
     }
     line.words.push_back({letter, value});
-    parts.push_back(absl::StrCat(std::string(1, letter), FormatNumber(value)));
+    AppendWord(line.code, letter, number, value);
   }
-  line.code = absl::StrJoin(parts, " ");
   return line;
 }
 

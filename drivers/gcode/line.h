@@ -35,8 +35,14 @@ struct Line {
 // Tokenizes one raw line (without its newline).
 Line ParseLine(absl::string_view raw, int64_t source_line);
 
-// Splits a whole program into lines and tokenizes each; `%` delimiter lines
-// and blank lines become empty lines (code == "").
+// The line ParseLine makes of a raw line longer than kMaxLineLength: an
+// error that names its `length`.
+Line LineTooLong(size_t length, int64_t source_line);
+
+// Splits a whole program into lines at '\n' and tokenizes each; `%`
+// delimiter lines and blank lines become empty lines (code == ""). A last
+// line without a newline counts; an empty text after the last newline does
+// not. LineSplitter does the same with a program that arrives in pieces.
 std::vector<Line> ParseProgram(absl::string_view text);
 
 }  // namespace werkbank::gcode

@@ -34,25 +34,23 @@ grpc::Status JobsService::UploadJob(
         "the first message of an upload is its header (machine, file name)");
   }
   const v1::UploadHeader header = msg.header();
-  const int64_t limit = domain_.config.jobs().max_upload_bytes();
-  std::string content;
+  // The chunks go to disk as they arrive; only one is in memory at a time.
+  auto upload =
+      domain_.jobs.BeginUpload(actor, header.machine_id(), header.file_name());
+  if (!upload.ok()) return ToGrpcStatus(upload.status());
   while (reader->Read(&msg)) {
     if (!msg.has_chunk()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "only one header per upload");
     }
-    if (static_cast<int64_t>(content.size() + msg.chunk().size()) > limit) {
-      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          "the file is larger than the upload limit of " +
-                              std::to_string(limit) + " bytes");
-    }
-    content += msg.chunk();
+    if (auto s = (*upload)->Append(msg.chunk()); !s.ok())
+      return ToGrpcStatus(s);
     stream.Touch();
   }
   if (auto s = stream.ended(); !s.ok()) return ToGrpcStatus(s);
   return Answer(
-      domain_.jobs.Upload(actor, header.machine_id(), header.file_name(),
-                          content, header.dry_run_on_machine()),
+      domain_.jobs.FinishUpload(actor, header.machine_id(), header.file_name(),
+                                **upload, header.dry_run_on_machine()),
       resp);
 }
 

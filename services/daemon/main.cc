@@ -29,6 +29,7 @@
 #include "services/config/config_loader.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
+#include "services/machines/program_upload.h"
 #include "services/reports/usage_report.h"
 #include "services/store/backups.h"
 #include "services/store/sqlite_store.h"
@@ -193,6 +194,7 @@ int Run(int argc, char** argv) {
   // Invariant 4: jobs that were running when the daemon last stopped are
   // interrupted, and every machine is driven to its safe state on connect.
   machines::JobService jobs(**store, clock, *config, flags.state_dir + "/jobs");
+  machines::RemoveUnfinishedUploads(flags.state_dir + "/jobs");
   auto interrupted = jobs.InterruptRunningJobs();
   if (!interrupted.ok()) {
     Log(absl::StrCat("cannot mark interrupted jobs: ",

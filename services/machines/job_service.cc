@@ -1,20 +1,16 @@
 // Jobs; see job_service.h.
 #include "job_service.h"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
 #include "drivers/gcode/analysis.h"
-#include "drivers/gcode/line.h"
+#include "program_file.h"
 #include "services/access/accounts.h"
 #include "services/audit/audit_log.h"
-#include "services/common/crypto.h"
 #include "services/common/utf8.h"
 #include "services/common/validate.h"
 #include "services/config/lookup.h"
 #include "services/config/machine_limits.h"
+#include "start_precheck.h"
 
 namespace werkbank::machines {
 namespace {
@@ -121,11 +117,13 @@ void JobService::WithLiveProgress(store::JobRecord& job) {
   }
 }
 
-absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
-                                           const std::string& machine_id,
-                                           const std::string& file_name,
-                                           const std::string& content,
-                                           bool dry_run) {
+std::string JobService::ProgramPath(const std::string& sha256) const {
+  return absl::StrCat(jobs_dir_, "/", sha256, ".gcode");
+}
+
+absl::StatusOr<std::unique_ptr<ProgramUpload>> JobService::BeginUpload(
+    const access::Actor& actor, const std::string& machine_id,
+    const std::string& file_name) {
   const v1::MachineConfig* machine = config::FindMachine(config_, machine_id);
   if (machine == nullptr) {
     return absl::NotFoundError(
@@ -135,13 +133,6 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
   // The name is shown to people only; it never becomes a path.
   if (auto s = validate::Text("file name", file_name, 200, true); !s.ok())
     return s;
-  if (static_cast<int64_t>(content.size()) >
-      config_.jobs().max_upload_bytes()) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("the file is larger than the limit of ",
-                     config_.jobs().max_upload_bytes(), " bytes"));
-  }
-  if (content.empty()) return absl::InvalidArgumentError("the file is empty");
   int pending = 0;
   auto counted = store_.Read([&](store::Transaction& tx) -> absl::Status {
     auto mine = tx.ListJobs("", actor.user_id, 1000);
@@ -156,55 +147,69 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
         "you have ", pending, " uploaded jobs that have not run; the limit is ",
         config_.jobs().max_pending_jobs_per_user()));
   }
-  const gcode::Analysis analysis =
-      gcode::Analyze(gcode::ParseProgram(content), config::LimitsOf(*machine));
+  return ProgramUpload::Create(jobs_dir_, config::LimitsOf(*machine),
+                               config_.jobs().max_upload_bytes());
+}
+
+absl::Status JobService::DryRun(const std::string& machine_id,
+                                const std::string& path, int64_t lines,
+                                v1::PreflightReport& report) {
+  if (lines > kMaxDryRunLines) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "a dry run on the machine checks at most ", kMaxDryRunLines,
+        " lines and this program has ", lines,
+        "; upload it without the dry run (the preflight checked every line) "
+        "or split it"));
+  }
+  auto m = machines_->Find(machine_id);
+  if (!m.ok()) return m.status();
+  ProgramFile program(path, lines);
+  std::vector<std::string> codes;
+  std::vector<int64_t> source_lines;
+  for (std::string code; program.Next(code);) {
+    codes.push_back(std::move(code));
+    source_lines.push_back(program.source_line());
+  }
+  if (!program.status().ok()) return program.status();
+  auto errors = (*m)->DryRun(codes, absl::Minutes(5));
+  if (!errors.ok()) return errors.status();
+  for (const auto& [index, message] : *errors) {
+    auto* v = report.add_violations();
+    v->set_line(static_cast<int32_t>(
+        index >= 0 && static_cast<size_t>(index) < source_lines.size()
+            ? source_lines[static_cast<size_t>(index)]
+            : 0));
+    v->set_rule("dry run");
+    v->set_message(utf8::EscapeInvalid(
+        absl::StrCat("the laser rejects this line: ", message)));
+  }
+  if (!errors->empty()) report.set_passed(false);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<JobView> JobService::FinishUpload(const access::Actor& actor,
+                                                 const std::string& machine_id,
+                                                 const std::string& file_name,
+                                                 ProgramUpload& upload,
+                                                 bool dry_run) {
+  auto program = upload.Finish();
+  if (!program.ok()) return program.status();
+  const gcode::Analysis& analysis = program->analysis;
   v1::PreflightReport report = Report(analysis);
   if (dry_run && report.passed()) {
     // The machine itself checks every line (`$C`): what GRBL would reject.
-    std::vector<std::string> lines;
-    std::vector<int64_t> source_lines;
-    for (const auto& line : gcode::ParseProgram(content)) {
-      if (line.code.empty()) continue;
-      lines.push_back(line.code);
-      source_lines.push_back(line.source_line);
-    }
-    auto m = machines_->Find(machine_id);
-    if (!m.ok()) return m.status();
-    auto errors = (*m)->DryRun(lines, absl::Minutes(5));
-    if (!errors.ok()) return errors.status();
-    for (const auto& [index, message] : *errors) {
-      auto* v = report.add_violations();
-      v->set_line(
-          static_cast<int32_t>(source_lines[static_cast<size_t>(index)]));
-      v->set_rule("dry run");
-      v->set_message(utf8::EscapeInvalid(
-          absl::StrCat("the laser rejects this line: ", message)));
-    }
-    if (!errors->empty()) report.set_passed(false);
+    auto s =
+        DryRun(machine_id, upload.temp_path(), analysis.line_count, report);
+    if (!s.ok()) return s;
   }
-  const std::string sha = crypto::Sha256Hex(content);
-  std::error_code ec;
-  std::filesystem::create_directories(jobs_dir_, ec);
-  const std::string path = absl::StrCat(jobs_dir_, "/", sha, ".gcode");
-  if (!std::filesystem::exists(path)) {
-    const std::string tmp = path + ".part";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << content;
-      out.flush();
-      if (!out) return absl::InternalError("cannot store the uploaded file");
-    }
-    std::filesystem::rename(tmp, path, ec);
-    if (ec)
-      return absl::InternalError(
-          absl::StrCat("cannot store the uploaded file: ", ec.message()));
-  }
+  // The program is durable under its name before its record exists.
+  if (auto s = upload.Commit(); !s.ok()) return s;
   store::JobRecord job;
   job.machine_id = machine_id;
   job.owner_id = actor.user_id;
   job.file_name = file_name;
-  job.sha256 = sha;
-  job.size_bytes = static_cast<int64_t>(content.size());
+  job.sha256 = program->sha256;
+  job.size_bytes = program->size_bytes;
   job.state =
       report.passed() ? store::JobState::kUploaded : store::JobState::kRejected;
   job.preflight = report.SerializeAsString();
@@ -219,9 +224,9 @@ absl::StatusOr<JobView> JobService::Upload(const access::Actor& actor,
                tx,
                {actor.login, "job.upload", absl::StrCat("job/", job.id),
                 absl::StrCat(
-                    "machine=", machine_id, " sha256=", sha,
+                    "machine=", machine_id, " sha256=", job.sha256,
                     " preflight=", report.passed() ? "passed" : "failed",
-                    " violations=", analysis.violations.size())},
+                    " violations=", analysis.violation_count)},
                job.created_at)
         .status();
   });
@@ -293,28 +298,28 @@ absl::StatusOr<JobView> JobService::Start(
   }
   auto machine = machines_->Find(job.machine_id);
   if (!machine.ok()) return machine.status();
-  std::ifstream in(absl::StrCat(jobs_dir_, "/", job.sha256, ".gcode"),
-                   std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in || crypto::Sha256Hex(text.str()) != job.sha256) {
-    return absl::DataLossError(
-        absl::StrCat("the stored program of job ", id,
-                     " is missing or damaged; upload it again"));
+  // Cheap refusals first: nothing is read of a job that cannot run now.
+  if (auto s = PrecheckStart((*machine)->Snapshot(), actor,
+                             job.estimated_seconds, clock_.Now());
+      !s.ok()) {
+    AuditRefusedStart(actor, id, s);
+    return s;
   }
-  JobStart start{id, actor.user_id,         actor.login,
-                 {}, job.estimated_seconds, confirmed};
-  for (const auto& line : gcode::ParseProgram(text.str())) {
-    if (!line.code.empty()) start.lines.push_back(line.code);
+  const std::string path = ProgramPath(job.sha256);
+  if (auto s = VerifyProgram(path, job.sha256); !s.ok()) {
+    return absl::DataLossError(absl::StrCat("the stored program of job ", id,
+                                            " is missing or damaged (",
+                                            s.message(), "); upload it again"));
   }
+  JobStart start{
+      id,
+      actor.user_id,
+      actor.login,
+      std::make_unique<ProgramFile>(path, job.line_count, job.sha256),
+      job.estimated_seconds,
+      confirmed};
   if (auto s = (*machine)->StartJob(actor, std::move(start)); !s.ok()) {
-    (void)store_.Write([&](store::Transaction& tx) {
-      return audit::Append(tx,
-                           {actor.login, "job.start_refused",
-                            absl::StrCat("job/", id), std::string(s.message())},
-                           clock_.Now())
-          .status();
-    });
+    AuditRefusedStart(actor, id, s);
     return s;
   }
   // The controller recorded the start (RecordOf) in order with the rest of
@@ -325,6 +330,17 @@ absl::StatusOr<JobView> JobService::Start(
   job.end_reason.clear();
   job.lines_done = 0;
   return view;
+}
+
+void JobService::AuditRefusedStart(const access::Actor& actor, int64_t id,
+                                   const absl::Status& why) {
+  (void)store_.Write([&](store::Transaction& tx) {
+    return audit::Append(tx,
+                         {actor.login, "job.start_refused",
+                          absl::StrCat("job/", id), std::string(why.message())},
+                         clock_.Now())
+        .status();
+  });
 }
 
 absl::StatusOr<JobView> JobService::ForControl(const access::Actor& actor,

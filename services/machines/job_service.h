@@ -6,11 +6,13 @@
 #ifndef WERKBANK_SERVICES_MACHINES_JOB_SERVICE_H_
 #define WERKBANK_SERVICES_MACHINES_JOB_SERVICE_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "machine_manager.h"
+#include "program_upload.h"
 #include "werkbank/v1/jobs.pb.h"
 
 namespace werkbank::machines {
@@ -27,17 +29,33 @@ class JobService {
              std::string jobs_dir);
   void set_machines(MachineManager* machines) { machines_ = machines; }
 
-  // Stores the program and runs preflight; a failed preflight is stored too
-  // (state REJECTED) so the user sees every violation with its line.
-  absl::StatusOr<JobView> Upload(const access::Actor& actor,
-                                 const std::string& machine_id,
-                                 const std::string& file_name,
-                                 const std::string& content,
-                                 bool dry_run = false);
+  // Checks an upload's header and the user's limits and opens the upload:
+  // the caller feeds it the file's bytes (ProgramUpload::Append, which
+  // enforces the size limit as they arrive) and then calls FinishUpload.
+  absl::StatusOr<std::unique_ptr<ProgramUpload>> BeginUpload(
+      const access::Actor& actor, const std::string& machine_id,
+      const std::string& file_name);
+  // Ends the upload: the preflight's result, the dry run on the machine if
+  // asked (GRBL `$C`, programs of at most kMaxDryRunLines), the file stored
+  // durably as <sha256>.gcode, then the job's record. A failed preflight is
+  // stored too (state REJECTED) so the user sees every violation with its
+  // line.
+  absl::StatusOr<JobView> FinishUpload(const access::Actor& actor,
+                                       const std::string& machine_id,
+                                       const std::string& file_name,
+                                       ProgramUpload& upload,
+                                       bool dry_run = false);
+  // The dry run holds the program's lines in memory (and the machine checks
+  // a few hundred a second): longer programs are refused one.
+  static constexpr int64_t kMaxDryRunLines = 50000;
   absl::StatusOr<JobView> Get(const access::Actor& actor, int64_t id);
   absl::StatusOr<std::vector<JobView>> List(const access::Actor& actor,
                                             const std::string& machine_id,
                                             bool all_users);
+  // Refusals that need no file come first (state, unlock, the reservation's
+  // time against the stored estimate); then the stored program's hash is
+  // checked by streaming it, and the machine reads its lines from disk in
+  // chunks while it runs.
   absl::StatusOr<JobView> Start(
       const access::Actor& actor, int64_t id,
       const std::vector<std::string>& confirmed_interlocks);
@@ -60,6 +78,12 @@ class JobService {
 
  private:
   absl::StatusOr<JobView> Load(int64_t id);
+  std::string ProgramPath(const std::string& sha256) const;
+  // The machine checks the program in `$C` mode; its errors join `report`.
+  absl::Status DryRun(const std::string& machine_id, const std::string& path,
+                      int64_t lines, v1::PreflightReport& report);
+  void AuditRefusedStart(const access::Actor& actor, int64_t id,
+                         const absl::Status& why);
   // A running job's record is written every few seconds; the machine knows
   // its state and progress now.
   void WithLiveProgress(store::JobRecord& job);

@@ -722,7 +722,7 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
                                     config_.scripts().start().end());
     auto lines =
         stream::ConcatSource(stream::VectorSource(std::move(script)),
-                             stream::VectorSource(std::move(job.lines)));
+                             std::move(job.lines));
     const int64_t total = lines->size();
     link_->StartJob(std::move(lines));
     job_ = JobProgress{job.job_id, job.owner_login,       0,         total,

@@ -115,7 +115,9 @@ struct JobStart {
   int64_t job_id = 0;
   int64_t owner_id = 0;
   std::string owner_login;
-  std::vector<std::string> lines;
+  // The job's lines, read as the machine takes them (a stored program is
+  // read from disk in chunks).
+  std::unique_ptr<stream::LineSource> lines;
   double estimated_seconds = 0;
   std::vector<std::string> confirmed_interlocks;  // source "user" interlocks
 };

@@ -66,12 +66,17 @@ int main(int argc, char** argv) {
     return werkbank::bench::StreamBench(argc - 2, argv + 2);
   if (command == "booking")
     return werkbank::bench::BookingBench(argc - 2, argv + 2);
+  if (command == "upload")
+    return werkbank::bench::UploadBench(argc - 2, argv + 2);
   std::fprintf(
       stderr,
       "usage: werkbank-bench stream [LINES] | booking [CLIENTS] [SECONDS] "
-      "[KEEP_PERCENT]\n"
+      "[KEEP_PERCENT] | upload [RUNS] [SIZE_MB...]\n"
       "  stream   streaming throughput and stop latency against the "
       "simulators\n"
-      "  booking  concurrent bookings over TLS against the SQLite ceiling\n");
+      "  booking  concurrent bookings over TLS against the SQLite ceiling\n"
+      "  upload   big programs: upload and preflight time, lines/s, the\n"
+      "           daemon's peak memory growth, a refused start (10/50/100 "
+      "MB)\n");
   return 2;
 }

@@ -9,8 +9,10 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "drivers/gcode/analysis.h"
 #include "drivers/gcode/line.h"
+#include "drivers/gcode/line_splitter.h"
 
 namespace werkbank::gcode {
 namespace {
@@ -271,6 +273,113 @@ TEST(GcodeTokenizer, HugeNumbersAreRefusedNotConverted) {
   EXPECT_THAT(ParseLine("G1 X" + std::string(40, '9'), 1).error,
               HasSubstr("out of range"));
   EXPECT_TRUE(ParseLine("G1 X999999", 1).error.empty());
+}
+
+// Numbers are written as "%.5f" without trailing zeros, also where the
+// tokenizer copies a number that is already written that way.
+TEST(GcodeTokenizer, NumbersAreWrittenOneWayWhateverTheirText) {
+  auto reference = [](double v) {
+    std::string t = absl::StrFormat("%.5f", v);
+    while (t.back() == '0') t.pop_back();
+    if (t.back() == '.') t.pop_back();
+    return t == "-0" ? std::string("0") : t;
+  };
+  std::vector<std::string> texts = {"0",
+                                    "-0",
+                                    "00",
+                                    "-0.0",
+                                    "0.5",
+                                    "-0.5",
+                                    ".5",
+                                    "-.5",
+                                    "5.",
+                                    "+5",
+                                    "010",
+                                    "1.50",
+                                    "1.23456",
+                                    "1.234567",
+                                    "-0.00001",
+                                    "0.000001",
+                                    "999999999.99999",
+                                    "123456789.5",
+                                    "-999999999",
+                                    "1000000000",
+                                    "0.10000",
+                                    "7.00000"};
+  for (int i = 0; i < 2000; ++i) {
+    texts.push_back(absl::StrCat(i % 3 ? "" : "-", (i * 7919) % 100000, ".",
+                                 std::string(i % 4, '0'), (i * 31) % 1000));
+  }
+  for (const std::string& t : texts) {
+    const Line l = ParseLine("G1 X" + t, 1);
+    ASSERT_TRUE(l.error.empty()) << t << ": " << l.error;
+    EXPECT_EQ(l.code, "G1 X" + reference(*l.Get('X'))) << t;
+  }
+}
+
+// The lines a splitter makes of `text` cut into pieces of `piece` bytes.
+std::vector<Line> Split(const std::string& text, size_t piece) {
+  std::vector<Line> out;
+  LineSplitter splitter;
+  auto take = [&](const Line& l) { out.push_back(l); };
+  for (size_t pos = 0; pos < text.size(); pos += piece)
+    splitter.Add(absl::string_view(text).substr(pos, piece), take);
+  splitter.Finish(take);
+  return out;
+}
+
+TEST(GcodeLineSplitter, MakesTheLinesParseProgramMakesWhereverTheCutsFall) {
+  const std::string text =
+      absl::StrCat("G21 G90\r\n; comment\n\n%\nG1 X10 (x) Y5 F600\r\n",
+                   std::string(300, 'G'), "\nG1 X", std::string(252, '1'), "\n",
+                   "G1 X1 Y2\r\nM5");  // the last line has no newline
+  const std::vector<Line> whole = ParseProgram(text);
+  ASSERT_EQ(whole.size(), 9u);
+  for (size_t piece : {1, 2, 3, 7, 64, 255, 256, 257, 4096}) {
+    const std::vector<Line> split = Split(text, piece);
+    ASSERT_EQ(split.size(), whole.size()) << "pieces of " << piece;
+    for (size_t i = 0; i < whole.size(); ++i) {
+      EXPECT_EQ(split[i].source_line, whole[i].source_line);
+      EXPECT_EQ(split[i].code, whole[i].code) << "line " << i + 1;
+      EXPECT_EQ(split[i].error, whole[i].error) << "line " << i + 1;
+    }
+  }
+  EXPECT_THAT(Split(text, 5)[5].error, HasSubstr("300 characters long"));
+  EXPECT_TRUE(Split("", 3).empty());
+  EXPECT_EQ(Split("G0\n", 1).size(), 1u);
+}
+
+TEST(GcodeAnalyzer, LineByLineAgreesWithTheWholeProgram) {
+  std::string cut = "G21 G90\nM4 S300\n";
+  for (int i = 0; i < 5000; ++i) {
+    absl::StrAppend(&cut, "G1 X", 10 + i % 50, " Y", 10 + (i / 50) % 50, " S",
+                    100 + i % 700, " F3000\n");
+  }
+  absl::StrAppend(&cut, "G0 X900\nM5\n");
+  const Analysis whole = Analyze(ParseProgram(cut), Laser());
+  Analyzer analyzer(Laser());
+  for (const Line& l : Split(cut, 1000)) analyzer.Add(l);
+  const Analysis streamed = analyzer.Finish();
+  EXPECT_EQ(streamed.line_count, whole.line_count);
+  EXPECT_DOUBLE_EQ(streamed.estimated_seconds, whole.estimated_seconds);
+  EXPECT_EQ(streamed.min_laser_power, 100);
+  EXPECT_EQ(streamed.max_laser_power, 799);
+  EXPECT_EQ(streamed.max, whole.max);
+  ASSERT_EQ(streamed.violation_count, 1);
+  EXPECT_EQ(streamed.violations[0].line, 5003);  // far into the file
+  EXPECT_EQ(streamed.violations[0].rule, "envelope");
+}
+
+TEST(GcodeAnalyzer, KeepsTheFirstViolationsAndCountsTheRest) {
+  std::string bad;
+  for (int i = 0; i < 1000; ++i)
+    absl::StrAppend(&bad, "M999\nG1 X", i % 100, "\n");
+  const Analysis a = Analyze(ParseProgram(bad), Printer());
+  EXPECT_FALSE(a.passed());
+  EXPECT_EQ(a.violation_count, 1000);
+  EXPECT_EQ(a.violations.size(), kMaxViolationsKept);
+  EXPECT_EQ(a.violations.back().line, 2 * kMaxViolationsKept - 1);
+  EXPECT_FALSE(a.commands.contains("M999"));  // unknown: not collected
 }
 
 }  // namespace

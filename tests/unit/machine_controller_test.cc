@@ -90,12 +90,12 @@ class MachineControllerTest : public ::testing::Test {
     job.job_id = 7;
     job.owner_id = staff_.user_id;
     job.owner_login = staff_.login;
-    job.lines = {"G21 G90", "M4 S600"};
+    std::vector<std::string> lines = {"G21 G90", "M4 S600"};
     for (int i = 0; i < moves; ++i)
-      job.lines.push_back(
-          absl::StrCat("G1 X", i % 200, " Y", i / 200, " F3000"));
-    job.lines.push_back("M5");
-    ASSERT_TRUE(controller_->StartJob(staff_, job).ok());
+      lines.push_back(absl::StrCat("G1 X", i % 200, " Y", i / 200, " F3000"));
+    lines.push_back("M5");
+    job.lines = stream::VectorSource(std::move(lines));
+    ASSERT_TRUE(controller_->StartJob(staff_, std::move(job)).ok());
     const absl::Time deadline = absl::Now() + absl::Seconds(5);
     while (!sim_->laser_on() && absl::Now() < deadline)
       absl::SleepFor(absl::Milliseconds(2));
