@@ -198,7 +198,7 @@ class MachineSequenceTest : public ::testing::Test {
     job.job_id = id;
     job.owner_id = owner_.user_id;
     job.owner_login = owner_.login;
-    job.lines = std::move(lines);
+    job.lines = stream::VectorSource(std::move(lines));
     return controller_->StartJob(owner_, std::move(job));
   }
 
