@@ -41,19 +41,28 @@ TEST_F(MachineE2E, KillMinus9MidJobLeavesEveryMachineSafeAfterRestart) {
   const std::string accepted = SimState("laser")["accepted"];
   absl::SleepFor(absl::Seconds(1));
   EXPECT_EQ(SimState("laser")["accepted"], accepted);
-  // The restart's reset met the laser in motion: GRBL raised ALARM:3 and
-  // keeps its alarm lock. werkbank shows it as a fault; staff decide.
-  ASSERT_TRUE(WaitForState("laser-1", v1::MACHINE_STATE_FAULT));
-  EXPECT_THAT(GetMachine("laser-1").fault_reason(), HasSubstr("ALARM:3"));
-  EXPECT_EQ(SimState("laser")["state"], "Alarm");
   EXPECT_THAT(AuditActions(),
               Contains("job.interrupted job/" + std::to_string(cut.id())));
-  v1::AcknowledgeFaultRequest ack;
-  ack.set_id("laser-1");
-  v1::Machine m;
-  auto ctx = Authed(admin_);
-  ASSERT_TRUE(v1::Machines::NewStub(ch_)->AcknowledgeFault(ctx.get(), ack, &m)
-                  .ok());
+  // If the restart's reset met the laser still in motion, GRBL raised
+  // ALARM:3 and keeps its alarm lock: werkbank shows a fault and staff
+  // decide. (A slow restart finds the laser idle: it is simply locked.)
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  v1::Machine laser = GetMachine("laser-1");
+  while (laser.state() != v1::MACHINE_STATE_FAULT &&
+         laser.state() != v1::MACHINE_STATE_LOCKED && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+    laser = GetMachine("laser-1");
+  }
+  if (laser.state() == v1::MACHINE_STATE_FAULT) {
+    EXPECT_THAT(laser.fault_reason(), HasSubstr("ALARM:3"));
+    EXPECT_EQ(SimState("laser")["state"], "Alarm");
+    v1::AcknowledgeFaultRequest ack;
+    ack.set_id("laser-1");
+    v1::Machine m;
+    auto ctx = Authed(admin_);
+    ASSERT_TRUE(
+        v1::Machines::NewStub(ch_)->AcknowledgeFault(ctx.get(), ack, &m).ok());
+  }
   ASSERT_TRUE(WaitForState("laser-1", v1::MACHINE_STATE_LOCKED));
   EXPECT_EQ(SimState("laser")["state"], "Idle");
 }
