@@ -720,9 +720,8 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
     }
     std::vector<std::string> script(config_.scripts().start().begin(),
                                     config_.scripts().start().end());
-    auto lines =
-        stream::ConcatSource(stream::VectorSource(std::move(script)),
-                             std::move(job.lines));
+    auto lines = stream::ConcatSource(stream::VectorSource(std::move(script)),
+                                      std::move(job.lines));
     const int64_t total = lines->size();
     link_->StartJob(std::move(lines));
     job_ = JobProgress{job.job_id, job.owner_login,       0,         total,

@@ -3,10 +3,10 @@
 // to its safe state on every connect, follows the running job, and enforces
 // the interlocks that depend on time (reservation end, presence).
 //
-// States (docs/design.md): offline, locked, unlocked(user, reservation), running,
-// paused, fault(reason), blocked. Every change goes through Transition(),
-// the one place that decides and audits it. Nothing resumes by itself: a
-// held job waits for Resume() from a person; a fault waits for staff.
+// States (docs/design.md): offline, locked, unlocked(user, reservation),
+// running, paused, fault(reason), blocked. Every change goes through
+// Transition(), the one place that decides and audits it. Nothing resumes by
+// itself: a held job waits for Resume() from a person; a fault waits for staff.
 //
 // The controller never writes to the database while it holds its lock: what
 // it records (audit events, job progress) goes to a WriteQueue in order, so a
