@@ -60,23 +60,7 @@ TEST_F(MachineE2E, EveryConditionOfTheFirstInvariantIsEnforced) {
   v1::Reservation r;
   auto ictx = Authed(pia_);
   ASSERT_TRUE(stub->CheckIn(ictx.get(), in, &r).ok());
-  {
-    auto trainings = v1::Trainings::NewStub(ch_);
-    v1::ListQualificationsRequest lq;
-    lq.set_login("pia");
-    v1::ListQualificationsResponse quals;
-    auto ctx = Authed(admin_);
-    ASSERT_TRUE(trainings->ListQualifications(ctx.get(), lq, &quals).ok());
-    for (const auto& q : quals.qualifications()) {
-      if (q.machine_class() != "laser") continue;
-      v1::RevokeQualificationRequest rq;
-      rq.set_id(q.id());
-      rq.set_reason("goggles off");
-      v1::Qualification out;
-      auto rctx = Authed(admin_);
-      ASSERT_TRUE(trainings->RevokeQualification(rctx.get(), rq, &out).ok());
-    }
-  }
+  RevokeQualifications("pia", "laser", "goggles off");
   grpc::Status revoked = Unlock(pia_, "laser-1");
   EXPECT_EQ(revoked.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(revoked.error_message(), HasSubstr("revoked (goggles off)"));

@@ -246,7 +246,31 @@ machines {
     return pred();
   }
 
-  std::vector<std::string> AuditActions() {
+  // Staff revoke every qualification of `login` for `machine_class`.
+  void RevokeQualifications(const std::string& login,
+                            const std::string& machine_class,
+                            const std::string& reason) {
+    auto trainings = v1::Trainings::NewStub(ch_);
+    v1::ListQualificationsRequest lq;
+    lq.set_login(login);
+    v1::ListQualificationsResponse quals;
+    auto ctx = Authed(admin_);
+    ASSERT_TRUE(trainings->ListQualifications(ctx.get(), lq, &quals).ok());
+    for (const auto& q : quals.qualifications()) {
+      if (q.machine_class() != machine_class) continue;
+      v1::RevokeQualificationRequest rq;
+      rq.set_id(q.id());
+      rq.set_reason(reason);
+      v1::Qualification out;
+      auto rctx = Authed(admin_);
+      ASSERT_TRUE(trainings->RevokeQualification(rctx.get(), rq, &out).ok());
+    }
+  }
+
+  // The audit log, oldest first: "action subject", and with the detail.
+  std::vector<std::string> AuditActions() { return Audit(false); }
+  std::vector<std::string> AuditLines() { return Audit(true); }
+  std::vector<std::string> Audit(bool with_detail) {
     v1::ListAuditEventsRequest req;
     req.set_limit(1000);
     v1::ListAuditEventsResponse resp;
@@ -254,8 +278,10 @@ machines {
     EXPECT_TRUE(
         v1::Audit::NewStub(ch_)->ListAuditEvents(ctx.get(), req, &resp).ok());
     std::vector<std::string> out;
-    for (const auto& e : resp.events())
-      out.push_back(e.action() + " " + e.subject());
+    for (const auto& e : resp.events()) {
+      out.push_back(e.action() + " " + e.subject() +
+                    (with_detail ? ": " + e.detail() : std::string()));
+    }
     return out;
   }
 

@@ -19,20 +19,6 @@ using ::testing::Not;
 
 class SequenceE2E : public MachineE2E {
  protected:
-  // "action subject: detail" of every audit event, oldest first.
-  std::vector<std::string> AuditLines() {
-    v1::ListAuditEventsRequest req;
-    req.set_limit(1000);
-    v1::ListAuditEventsResponse resp;
-    auto ctx = Authed(admin_);
-    EXPECT_TRUE(
-        v1::Audit::NewStub(ch_)->ListAuditEvents(ctx.get(), req, &resp).ok());
-    std::vector<std::string> out;
-    for (const auto& e : resp.events())
-      out.push_back(e.action() + " " + e.subject() + ": " + e.detail());
-    return out;
-  }
-
   bool Audited(const std::string& action_subject, const std::string& detail) {
     for (const std::string& line : AuditLines()) {
       if (absl::StartsWith(line, action_subject + ": ") &&
@@ -198,23 +184,7 @@ TEST_F(SequenceE2E, WithdrawingWhatAnUnlockRestsOnLocksTheMachine) {
   // (b) Staff revoke pia's printer qualification while it is unlocked.
   BookNowAndCheckIn(pia_, "printer-1");
   ASSERT_TRUE(Unlock(pia_, "printer-1").ok());
-  {
-    auto trainings = v1::Trainings::NewStub(ch_);
-    v1::ListQualificationsRequest lq;
-    lq.set_login("pia");
-    v1::ListQualificationsResponse quals;
-    auto ctx = Authed(admin_);
-    ASSERT_TRUE(trainings->ListQualifications(ctx.get(), lq, &quals).ok());
-    for (const auto& q : quals.qualifications()) {
-      if (q.machine_class() != "fdm") continue;
-      v1::RevokeQualificationRequest rq;
-      rq.set_id(q.id());
-      rq.set_reason("left the printer heating unattended");
-      v1::Qualification out;
-      auto rctx = Authed(admin_);
-      ASSERT_TRUE(trainings->RevokeQualification(rctx.get(), rq, &out).ok());
-    }
-  }
+  RevokeQualifications("pia", "fdm", "left the printer heating unattended");
   expect_locked_and_refused("printer-1", print.id());
   EXPECT_TRUE(Audited("machine.lock machine/printer-1",
                       "qualification for fdm was revoked"));
