@@ -23,10 +23,13 @@ struct AttackCounts {
   std::atomic<int64_t> raw_byte_uploads{0};  // finding 2
   std::atomic<int64_t> broken_job_lists{0};  // must stay 0
   std::atomic<int64_t> unknown_logins{0};    // finding 3
-  std::atomic<int64_t> busy_answers{0};
+  std::atomic<int64_t> busy_answers{0};      // logins: UNAVAILABLE, try again
   std::atomic<int64_t> password_guesses{0};  // finding 4
   std::atomic<int64_t> pin_guesses{0};
-  std::atomic<int64_t> guesses_let_in{0};              // must stay 0
+  // Guesses the daemon checked (answered "wrong"); the rest were refused
+  // unchecked by the delay and lockout: at most the policy's lockout count.
+  std::atomic<int64_t> passwords_checked{0};
+  std::atomic<int64_t> pins_checked{0};
   std::atomic<int64_t> disabled_accounts{0};           // finding 5
   std::atomic<int64_t> streams_outliving_a_second{0};  // must stay 0
   std::atomic<int64_t> malformed_bodies{0};            // finding 8
@@ -59,7 +62,8 @@ void UploadRawBytes(const std::shared_ptr<grpc::Channel>& ch,
 void LogInAsNobody(const std::shared_ptr<grpc::Channel>& ch, int seed,
                    const std::atomic<bool>& stop, AttackCounts& counts);
 
-// Finding 4: wrong passwords for `login`, or wrong PINs for `card_uid`.
+// Finding 4: wrong passwords for `login`, or wrong PINs for `card_uid`
+// (never its PIN: the right one has more digits).
 void GuessPassword(const std::shared_ptr<grpc::Channel>& ch,
                    const std::string& login, int seed,
                    const std::atomic<bool>& stop, AttackCounts& counts);
@@ -67,12 +71,15 @@ void GuessPin(const std::shared_ptr<grpc::Channel>& ch,
               const std::string& card_uid, int seed,
               const std::atomic<bool>& stop, AttackCounts& counts);
 
-// Finding 5: staff create a trainer's account that opens lab watches, then
-// disable it; every watch must end within a second. Also the ends' times in ms.
-void WatchAsDisabled(const std::shared_ptr<grpc::Channel>& ch,
-                     const std::string& staff_token,
-                     const std::atomic<bool>& stop, AttackCounts& counts,
-                     std::vector<double>& end_ms);
+// Finding 5: each of `sessions` (a trainer's login and token, logged in
+// before the attack, as logins are busy during it) opens lab watches, then
+// staff disable the account; every watch must end within a second. Also
+// the ends' times in ms.
+void WatchAsDisabled(
+    const std::shared_ptr<grpc::Channel>& ch, const std::string& staff_token,
+    const std::vector<std::pair<std::string, std::string>>& sessions,
+    const std::atomic<bool>& stop, AttackCounts& counts,
+    std::vector<double>& end_ms);
 
 // Finding 8: bytes that are no request, to every method.
 void SendMalformedBodies(const std::shared_ptr<grpc::Channel>& ch,
