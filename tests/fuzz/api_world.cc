@@ -85,6 +85,12 @@ ApiWorld::ApiWorld() : parts_(std::make_unique<Parts>()) {
                          : "/tmp/werkbank-fuzz-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) Die("no temporary directory");
   p.dir = tmpl;
+  // A fuzz target's world lives until the process exits; its files go then.
+  static std::string* removed_at_exit = new std::string(p.dir);
+  std::atexit([] {
+    std::error_code ec;
+    std::filesystem::remove_all(*removed_at_exit, ec);
+  });
   const std::string_view demo = config::DemoConfigText();
   p.config = Must(
       config::ParseConfig(absl::string_view(demo.data(), demo.size()), "demo"),
