@@ -215,11 +215,21 @@ int CmdPasswd(Cli& cli) {
   const bool from_stdin = cli.args.Flag("stdin");
   int code = kOk;
   if (!cli.Done(code)) return code;
-  if (req.login().empty()) {
+  auto stub = v1::Accounts::NewStub(cli.conn.channel());
+  // One's own password needs the current one, also when one's own login is
+  // named (as staff do out of habit); the server would refuse without it.
+  bool own = req.login().empty();
+  if (!own) {
+    v1::User me;
+    auto who = cli.conn.Context();
+    grpc::Status s = stub->WhoAmI(who.get(), v1::WhoAmIRequest(), &me);
+    if (!s.ok()) return cli.Fail(s);
+    own = me.login() == req.login();
+  }
+  if (own) {
     req.set_current_password(Cli::ReadSecret("Current password: ", from_stdin));
   }
   req.set_new_password(Cli::ReadSecret("New password: ", from_stdin));
-  auto stub = v1::Accounts::NewStub(cli.conn.channel());
   v1::SetPasswordResponse resp;
   auto ctx = cli.conn.Context();
   grpc::Status s = stub->SetPassword(ctx.get(), req, &resp);

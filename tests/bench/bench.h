@@ -22,6 +22,7 @@ std::optional<int> IntArg(int argc, char** argv, int index, const char* name,
 int StreamBench(int argc, char** argv);
 int BookingBench(int argc, char** argv);
 int UploadBench(int argc, char** argv);
+int AttackBench(int argc, char** argv);
 
 }  // namespace werkbank::bench
 

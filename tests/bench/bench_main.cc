@@ -68,15 +68,21 @@ int main(int argc, char** argv) {
     return werkbank::bench::BookingBench(argc - 2, argv + 2);
   if (command == "upload")
     return werkbank::bench::UploadBench(argc - 2, argv + 2);
+  if (command == "attack")
+    return werkbank::bench::AttackBench(argc - 2, argv + 2);
   std::fprintf(
       stderr,
       "usage: werkbank-bench stream [LINES] | booking [CLIENTS] [SECONDS] "
       "[KEEP_PERCENT] | upload [RUNS] [SIZE_MB...]\n"
+      "       werkbank-bench attack [SECONDS] [IDLE_CONNECTIONS]\n"
       "  stream   streaming throughput and stop latency against the "
       "simulators\n"
       "  booking  concurrent bookings over TLS against the SQLite ceiling\n"
       "  upload   big programs: upload and preflight time, lines/s, the\n"
       "           daemon's peak memory growth, a refused start (10/50/100 "
-      "MB)\n");
+      "MB)\n"
+      "  attack   issue 11's findings at full speed while printers stream\n"
+      "           and people book: stop and booking latency, RSS, threads\n"
+      "           (default 40 s and 2000 idle connections)\n");
   return 2;
 }

@@ -15,17 +15,15 @@
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bench.h"
-#include "daemon.h"
+#include "bench_lab.h"
 #include "temp_dir.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
 #include "werkbank/v1/trainings.grpc.pb.h"
@@ -53,35 +51,6 @@ double SqliteCeiling(const std::string& dir) {
   return commits / absl::ToDoubleSeconds(absl::Now() - start);
 }
 
-// CPU time (user + system) the process has used so far.
-double CpuSeconds(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string stat((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  // Fields after the command name, which is in parentheses.
-  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-std::string Config() {
-  std::string c = R"(
-time_zone: "Europe/Berlin"
-opening_hours { days: [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY] open: "00:00" close: "24:00" }
-machine_classes { name: "fdm" booking { slot_minutes: 30 max_length_minutes: 120 max_future_bookings: 1000 horizon_days: 366 cancel_deadline_minutes: 1 } }
-)";
-  for (int m = 1; m <= 8; ++m) {
-    absl::StrAppend(&c, "machines { id: \"p", m,
-                    "\" machine_class: \"fdm\" protocol: \"marlin\" port: "
-                    "\"/dev/null-werkbank\" }\n");
-  }
-  return c;
-}
-
 }  // namespace
 
 int BookingBench(int argc, char** argv) {
@@ -100,12 +69,16 @@ int BookingBench(int argc, char** argv) {
   std::printf(
       "sqlite ceiling: %.0f commits/s (WAL, synchronous=FULL, one writer)\n",
       ceiling);
-  auto daemon = testing::Daemon::Start(
-      {.config_text = Config(), .state_dir = dir.File("state")});
-  if (!daemon) return 1;
-  auto ch = daemon->Channel();
-  const std::string admin =
-      testing::Login(ch, "admin", daemon->admin_password());
+  auto lab =
+      BenchLab::Start({.printers = 8,
+                       .simulated = false,
+                       .booking = "slot_minutes: 30 max_length_minutes: 120 "
+                                  "max_future_bookings: 1000 horizon_days: 366 "
+                                  "cancel_deadline_minutes: 1"});
+  if (!lab) return 1;
+  testing::Daemon* daemon = &lab->daemon();
+  auto ch = lab->channel();
+  const std::string admin = lab->staff_token();
   v1::RecordBriefingRequest brief;
   brief.set_machine_class("fdm");
   std::vector<std::string> logins, passwords;

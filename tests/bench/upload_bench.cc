@@ -7,53 +7,18 @@
 // a start refused because the job cannot fit the time left of the unlock.
 // The printer is a werkbank-sim on a pseudo-terminal; staff unlock it for
 // 30 minutes, which no such print fits.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bench.h"
-#include "daemon.h"
-#include "temp_dir.h"
+#include "bench_lab.h"
 #include "werkbank/v1/jobs.grpc.pb.h"
 #include "werkbank/v1/machines.grpc.pb.h"
 
 namespace werkbank::bench {
 namespace {
-
-// A field of /proc/<pid>/status in kB (VmHWM, VmRSS).
-int64_t StatusKb(pid_t pid, const std::string& field) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0)
-      return std::stoll(line.substr(field.size() + 1));
-  }
-  return 0;
-}
-
-// Resets the peak (VmHWM) to the current resident size; returns it.
-int64_t ResetPeakKb(pid_t pid) {
-  std::ofstream(absl::StrCat("/proc/", pid, "/clear_refs")) << "5";
-  return StatusKb(pid, "VmHWM");
-}
-
-double CpuSeconds(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string stat((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 // A print of about `bytes` bytes: extrusion moves inside 250 x 210 mm.
 std::string Print(int64_t bytes, int seed) {
@@ -78,19 +43,6 @@ struct Run {
   int64_t lines = 0, upload_growth_kb = 0, refusal_growth_kb = 0;
 };
 
-std::string Config(const std::string& port) {
-  return absl::StrCat(R"(
-time_zone: "Europe/Berlin"
-opening_hours { days: [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY] open: "00:00" close: "24:00" }
-machine_classes { name: "fdm" booking { slot_minutes: 30 max_length_minutes: 120 } }
-machines { id: "p1" machine_class: "fdm" protocol: "marlin" port: ")",
-                      port, R"("
-  envelope { x_mm: 250 y_mm: 210 z_mm: 210 } }
-jobs { max_upload_bytes: 209715200 max_pending_jobs_per_user: 1000
-       staff_unlock_minutes: 30 }
-)");
-}
-
 }  // namespace
 
 int UploadBench(int argc, char** argv) {
@@ -104,41 +56,22 @@ int UploadBench(int argc, char** argv) {
   }
   if (sizes_mb.empty()) sizes_mb = {10, 50, 100};
   PrintMachine();
-  testing::TempDir dir;
-  testing::Background sim({testing::BinPath("werkbank-sim"), "marlin", "--link",
-                           dir.File("printer.dev")},
-                          dir.File("sim.out"), dir.File("sim.err"));
-  for (int i = 0; i < 300 && access(dir.File("printer.dev").c_str(), F_OK);
-       ++i) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  auto daemon =
-      testing::Daemon::Start({.config_text = Config(dir.File("printer.dev")),
-                              .state_dir = dir.File("state")});
-  if (!daemon) return 1;
-  auto ch = daemon->Channel();
-  const std::string admin =
-      testing::Login(ch, "admin", daemon->admin_password());
-  auto machines = v1::Machines::NewStub(ch);
-  auto jobs = v1::Jobs::NewStub(ch);
-  grpc::Status unlocked;
-  for (int i = 0; i < 100; ++i) {
-    v1::UnlockRequest req;
-    req.set_id("p1");
-    v1::Machine m;
-    auto ctx = testing::Authed(admin);
-    unlocked = machines->Unlock(ctx.get(), req, &m);
-    if (unlocked.ok()) break;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  if (!unlocked.ok()) {
+  auto lab =
+      BenchLab::Start({.printers = 1,
+                       .extra_config = "jobs { max_upload_bytes: 209715200 "
+                                       "max_pending_jobs_per_user: 1000 "
+                                       "staff_unlock_minutes: 30 }\n"});
+  if (!lab) return 1;
+  const std::string admin = lab->staff_token();
+  auto jobs = v1::Jobs::NewStub(lab->channel());
+  if (grpc::Status unlocked = lab->UnlockForStaff("p1"); !unlocked.ok()) {
     std::printf("upload: cannot unlock the printer: %s\n",
                 unlocked.error_message().c_str());
     return 1;
   }
-  const pid_t pid = daemon->pid();
+  const pid_t pid = lab->pid();
   std::printf("upload: werkbankd resident %lld kB before the first upload\n",
-              static_cast<long long>(StatusKb(pid, "VmRSS")));
+              static_cast<long long>(StatusField(pid, "VmRSS")));
   int seed = 0;
   for (int mb : sizes_mb) {
     std::vector<Run> done;
@@ -167,7 +100,7 @@ int UploadBench(int argc, char** argv) {
       grpc::Status s = writer->Finish();
       run.upload_s = absl::ToDoubleSeconds(absl::Now() - t0);
       run.cpu_s = CpuSeconds(pid) - cpu0;
-      run.upload_growth_kb = StatusKb(pid, "VmHWM") - before;
+      run.upload_growth_kb = StatusField(pid, "VmHWM") - before;
       if (!s.ok() || !job.preflight().passed()) {
         std::printf("upload: %d MB failed: %s %s\n", mb,
                     s.error_message().c_str(),
@@ -186,7 +119,7 @@ int UploadBench(int argc, char** argv) {
       const absl::Time t1 = absl::Now();
       grpc::Status refused = jobs->StartJob(sctx.get(), start, &answer);
       run.refusal_ms = absl::ToDoubleMilliseconds(absl::Now() - t1);
-      run.refusal_growth_kb = StatusKb(pid, "VmHWM") - before_start;
+      run.refusal_growth_kb = StatusField(pid, "VmHWM") - before_start;
       if (refused.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
         std::printf("upload: the start of %d MB was not refused for time: %s\n",
                     mb, refused.error_message().c_str());
@@ -229,7 +162,7 @@ int UploadBench(int argc, char** argv) {
         }),
         done.size());
   }
-  daemon->Stop();
+  lab->daemon().Stop();
   return 0;
 }
 

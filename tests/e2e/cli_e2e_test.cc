@@ -116,6 +116,41 @@ TEST_F(CliE2E, TheBookingTour) {
   EXPECT_THAT(audit.out, HasSubstr("audit chain intact"));
 }
 
+TEST_F(CliE2E, PasswdNamingOnesOwnLoginAsksForTheCurrentPassword) {
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"},
+                daemon_->admin_password() + "\n")
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      Cli({"user", "add", "tina", "--role", "trainer", "--password-stdin"},
+          "tina-password\n")
+          .exit_code,
+      0);
+  // Staff name their own login: the first line read is the current
+  // password, the second the new one.
+  RunResult wrong = Cli({"passwd", "admin", "--stdin"},
+                        "not-the-password\nadmin-new-password\n");
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_THAT(wrong.err, HasSubstr("current password"));
+  RunResult own = Cli({"passwd", "admin", "--stdin"},
+                      daemon_->admin_password() + "\nadmin-new-password\n");
+  ASSERT_EQ(own.exit_code, 0) << own.err;
+  EXPECT_THAT(own.out, HasSubstr("password changed"));
+  EXPECT_EQ(Cli({"login", "admin", "--password-stdin"}, "admin-new-password\n")
+                .exit_code,
+            0);
+  // Someone else's: staff are asked for the new password only.
+  RunResult other = Cli({"passwd", "tina", "--stdin"}, "tina-new-password\n");
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_EQ(Cli({"login", "tina", "--password-stdin"}, "tina-new-password\n")
+                .exit_code,
+            0);
+  // And one's own without a login, as a trainer.
+  RunResult mine =
+      Cli({"passwd", "--stdin"}, "tina-new-password\ntina-third-password\n");
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+}
+
 TEST_F(CliE2E, UsageErrorsAndBadTimes) {
   ASSERT_EQ(Cli({"login", "admin", "--password-stdin"},
                 daemon_->admin_password() + "\n")

@@ -1,7 +1,8 @@
 // Open streams end with their session: after a logout, revoked sessions, a
-// disabled account, a password change or a role change, a lab watch ends
-// with UNAUTHENTICATED or PERMISSION_DENIED, and an upload in progress is
-// ended without storing a job.
+// disabled account, a password change (by staff, or one's own from another
+// session) or a role change, a lab watch ends with UNAUTHENTICATED or
+// PERMISSION_DENIED, and an upload in progress is ended without storing a
+// job.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -101,6 +102,41 @@ TEST_F(StreamSessionE2E, AWatchEndsWithLogoutRevocationAndPasswordChange) {
                       })
                 .error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// Finding 6 over the wire: a stolen staff session cannot change staff's
+// password without the current one; the owner's change ends the other
+// session and its watch, and the owner's own session goes on.
+TEST_F(StreamSessionE2E, AnOwnPasswordChangeNeedsTheCurrentOneAndEndsOthers) {
+  const std::string password = CreateUser(ch_, admin_, "sara", {"staff"});
+  const std::string mine = Login(ch_, "sara", password);
+  const std::string stolen = Login(ch_, "sara", password);
+  auto set_own = [&](const std::string& token, const std::string& current) {
+    v1::SetPasswordRequest req;
+    req.set_login("sara");
+    req.set_current_password(current);
+    req.set_new_password("sara-new-password");
+    v1::SetPasswordResponse out;
+    auto ctx = Authed(token);
+    return accounts_->SetPassword(ctx.get(), req, &out);
+  };
+  EXPECT_EQ(set_own(stolen, "").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(set_own(stolen, "a-guess-at-it").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const grpc::Status ended = WatchThen(stolen, [&] {
+    const grpc::Status changed = set_own(mine, password);
+    ASSERT_TRUE(changed.ok()) << changed.error_message();
+  });
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << ended.error_message();
+  v1::User me;
+  auto ctx = Authed(mine);
+  EXPECT_TRUE(accounts_->WhoAmI(ctx.get(), v1::WhoAmIRequest(), &me).ok());
+  auto sctx = Authed(stolen);
+  EXPECT_EQ(
+      accounts_->WhoAmI(sctx.get(), v1::WhoAmIRequest(), &me).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(StreamSessionE2E, AWatchEndsWhenTheRolesChange) {

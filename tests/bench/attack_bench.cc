@@ -1,0 +1,465 @@
+// werkbank-bench attack [SECONDS] [IDLE_CONNECTIONS]: issue 11's proof. Eight
+// werkbank-sim printers stream jobs (staff unlock them and start the next job
+// as each ends) and eight honest participants book and cancel, while
+// attacking accounts and connections run every finding at full speed: held
+// uploads and unread lab watches (1), uploads with bytes that are not UTF-8
+// (2), logins for names that do not exist (3), password and PIN guesses in
+// parallel (4), watches of accounts that staff disable (5), bodies that are
+// no request (8), and idle TCP connections and TLS handshakes that never
+// finish (9). Staff watch the lab and stop a ninth printer every half second.
+// Prints the stop's latency and refusals, the honest calls' latency and
+// refusals, the daemon's peak RSS and threads, and the attack's volume.
+#include <sys/resource.h>
+
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "attacks.h"
+#include "bench.h"
+#include "bench_lab.h"
+#include "werkbank/v1/accounts.grpc.pb.h"
+#include "werkbank/v1/bookings.grpc.pb.h"
+#include "werkbank/v1/jobs.grpc.pb.h"
+#include "werkbank/v1/machines.grpc.pb.h"
+#include "werkbank/v1/monitor.grpc.pb.h"
+#include "werkbank/v1/trainings.grpc.pb.h"
+
+namespace werkbank::bench {
+namespace {
+
+constexpr int kPrinters = 8;
+constexpr int kHonest = 8;
+constexpr int kCrowd = 8;      // participants holding uploads
+constexpr int kWatchers = 1;   // a trainer's account holding lab watches
+constexpr int kNobodies = 12;  // logins for names that do not exist at once
+
+// About 10 s of printing on a simulator that takes 2 ms a line.
+std::string Job() {
+  std::string p = "G28\nG1 Z0.2 F600\n";
+  for (int i = 0; i < 5000; ++i) {
+    absl::StrAppend(&p, "G1 X", 20 + i % 200, " Y", 20 + (i / 200) % 170,
+                    " F6000\n");
+  }
+  return p;
+}
+
+struct Printing {
+  std::atomic<int64_t> started{0};
+  std::atomic<int64_t> failures{0};  // a start or unlock staff could not do
+};
+
+// Staff keep the eight printers busy: a locked one is unlocked, an idle
+// one given its next job.
+void KeepPrinting(BenchLab& lab, const std::atomic<bool>& stop,
+                  Printing& printing) {
+  auto machines = v1::Machines::NewStub(lab.channel());
+  auto jobs = v1::Jobs::NewStub(lab.channel());
+  const std::string program = Job();
+  const std::string& staff = lab.staff_token();
+  while (!stop) {
+    v1::ListMachinesResponse list;
+    auto lctx = testing::Authed(staff);
+    if (!machines->ListMachines(lctx.get(), {}, &list).ok()) {
+      printing.failures++;
+      absl::SleepFor(absl::Milliseconds(200));
+      continue;
+    }
+    for (const v1::Machine& m : list.machines()) {
+      if (stop) break;
+      if (m.id() == absl::StrCat("p", kPrinters + 1)) continue;
+      auto ctx = testing::Authed(staff);
+      v1::Machine out;
+      if (m.state() == v1::MACHINE_STATE_FAULT) {
+        v1::AcknowledgeFaultRequest ack;
+        ack.set_id(m.id());
+        ack.set_note("bench");
+        if (!machines->AcknowledgeFault(ctx.get(), ack, &out).ok())
+          printing.failures++;
+      } else if (m.state() == v1::MACHINE_STATE_LOCKED) {
+        v1::UnlockRequest unlock;
+        unlock.set_id(m.id());
+        if (!machines->Unlock(ctx.get(), unlock, &out).ok())
+          printing.failures++;
+      } else if (m.state() == v1::MACHINE_STATE_UNLOCKED) {
+        v1::Job job;
+        auto writer = jobs->UploadJob(ctx.get(), &job);
+        v1::UploadJobRequest part;
+        part.mutable_header()->set_machine_id(m.id());
+        part.mutable_header()->set_file_name("part.gcode");
+        writer->Write(part);
+        part.set_chunk(program);
+        writer->Write(part);
+        writer->WritesDone();
+        if (!writer->Finish().ok()) {
+          printing.failures++;
+          continue;
+        }
+        v1::StartJobRequest start;
+        start.set_id(job.id());
+        v1::Job started;
+        auto sctx = testing::Authed(staff);
+        if (jobs->StartJob(sctx.get(), start, &started).ok()) {
+          printing.started++;
+        } else {
+          printing.failures++;
+        }
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+}
+
+struct Samples {
+  std::mutex mu;
+  std::vector<double> ms;
+  int64_t refused = 0;
+  std::string first_refusal;
+  void Add(double v, bool ok) {
+    std::lock_guard<std::mutex> lock(mu);
+    ms.push_back(v);
+    if (!ok) ++refused;
+  }
+};
+
+// Staff watch the lab (reading every snapshot) and stop the ninth printer
+// every half second. (A stop halts Marlin until someone resets it, so the
+// eight that print are left printing; a stop is answered whatever the
+// printer's state.)
+void StopPrinters(BenchLab& lab, const std::atomic<bool>& stop,
+                  Samples& stops) {
+  auto ch = OwnChannel(lab.daemon().address(), lab.daemon().cert_pem());
+  auto machines = v1::Machines::NewStub(ch);
+  auto watch_ctx = testing::Authed(lab.staff_token());
+  watch_ctx->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::hours(1));
+  v1::WatchLabRequest req;
+  req.set_min_interval_ms(250);
+  auto watch = v1::Monitor::NewStub(ch)->WatchLab(watch_ctx.get(), req);
+  std::thread reader([&] {
+    v1::LabSnapshot snapshot;
+    while (watch->Read(&snapshot)) {
+    }
+  });
+  const std::string target = absl::StrCat("p", kPrinters + 1);
+  while (!stop) {
+    absl::SleepFor(absl::Milliseconds(500));
+    v1::EmergencyStopRequest e;
+    e.set_id(target);
+    e.set_reason("bench: staff stop");
+    v1::Machine out;
+    auto ctx = testing::Authed(lab.staff_token());
+    const absl::Time t0 = absl::Now();
+    const grpc::Status s = machines->EmergencyStop(ctx.get(), e, &out);
+    stops.Add(absl::ToDoubleMilliseconds(absl::Now() - t0), s.ok());
+    if (!s.ok() && stops.first_refusal.empty())
+      stops.first_refusal = s.error_message();
+  }
+  watch_ctx->TryCancel();
+  reader.join();
+  (void)watch->Finish();
+}
+
+// An honest participant books a half hour at random over the next year and
+// cancels it, with a tenth of a second between calls. A slot already taken
+// is an answer; anything else that is not OK is a refusal.
+void BookHonestly(const std::shared_ptr<grpc::Channel>& ch,
+                  const std::string& token, int seed,
+                  const std::atomic<bool>& stop, Samples& calls) {
+  auto bookings = v1::Bookings::NewStub(ch);
+  std::mt19937 rng(static_cast<unsigned>(seed));
+  const absl::Time base = absl::FromUnixSeconds(
+      (absl::ToUnixSeconds(absl::Now()) / 1800 + 4) * 1800);
+  while (!stop) {
+    v1::CreateReservationRequest create;
+    create.set_machine_id(absl::StrCat("p", 1 + rng() % kPrinters));
+    const absl::Time slot =
+        base + absl::Minutes(30) * static_cast<int64_t>(rng() % (360 * 48));
+    *create.mutable_time()->mutable_start() = testing::Ts(slot);
+    *create.mutable_time()->mutable_end() =
+        testing::Ts(slot + absl::Minutes(30));
+    v1::CreateReservationResponse created;
+    auto ctx = testing::Authed(token);
+    absl::Time t0 = absl::Now();
+    grpc::Status s = bookings->CreateReservation(ctx.get(), create, &created);
+    calls.Add(absl::ToDoubleMilliseconds(absl::Now() - t0),
+              s.ok() || s.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+    if (s.ok() && created.reservations_size() > 0) {
+      v1::CancelReservationRequest cancel;
+      cancel.set_id(created.reservations(0).id());
+      v1::Reservation cancelled;
+      auto cctx = testing::Authed(token);
+      t0 = absl::Now();
+      s = bookings->CancelReservation(cctx.get(), cancel, &cancelled);
+      calls.Add(absl::ToDoubleMilliseconds(absl::Now() - t0), s.ok());
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+}
+
+const char* StatusName(int code) {
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
+  return code >= 0 && code < 17 ? kNames[code] : "?";
+}
+
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+}  // namespace
+
+int AttackBench(int argc, char** argv) {
+  const std::optional<int> seconds_arg =
+      IntArg(argc, argv, 0, "SECONDS", 5, 3600, 40);
+  const std::optional<int> idle_arg =
+      IntArg(argc, argv, 1, "IDLE_CONNECTIONS", 0, 15000, 2000);
+  if (!seconds_arg || !idle_arg) return 2;
+  const int seconds = *seconds_arg, idle = *idle_arg;
+  // The idle connections need file descriptors on both ends; the daemon
+  // inherits the limit as systemd's LimitNOFILE would set it.
+  RaiseOpenFileLimit();
+  PrintMachine();
+  auto lab =
+      BenchLab::Start({.printers = kPrinters + 1,
+                       .marlin_line_us = 2000,
+                       .booking = "slot_minutes: 30 max_length_minutes: 120 "
+                                  "max_future_bookings: 1000 horizon_days: 366 "
+                                  "cancel_deadline_minutes: 1",
+                       .extra_config = "jobs { max_pending_jobs_per_user: 1000 "
+                                       "staff_unlock_minutes: 600 }\n"});
+  if (!lab) return 1;
+  const auto& ch = lab->channel();
+  const std::string& staff = lab->staff_token();
+  const std::string address = lab->daemon().address();
+  const std::string cert = lab->daemon().cert_pem();
+
+  // The people: honest participants (briefed), the crowd, the uploader of
+  // raw bytes, the one whose password and PIN are guessed.
+  v1::RecordBriefingRequest brief;
+  brief.set_machine_class("fdm");
+  std::vector<std::string> honest, crowd, watchers;
+  for (int i = 0; i < kHonest; ++i) {
+    const std::string login = absl::StrCat("honest-", i);
+    const std::string password =
+        testing::CreateUser(ch, staff, login, {"participant"});
+    honest.push_back(testing::Login(ch, login, password));
+    brief.add_participant_logins(login);
+  }
+  for (int i = 0; i < kCrowd; ++i) {
+    const std::string login = absl::StrCat("crowd-", i);
+    crowd.push_back(testing::Login(
+        ch, login, testing::CreateUser(ch, staff, login, {"participant"})));
+    brief.add_participant_logins(login);
+  }
+  for (int i = 0; i < kWatchers; ++i) {
+    const std::string login = absl::StrCat("watcher-", i);
+    watchers.push_back(testing::Login(
+        ch, login, testing::CreateUser(ch, staff, login, {"trainer"})));
+  }
+  // Trainers whom staff will disable while they watch, one every ~0.3 s.
+  std::vector<std::pair<std::string, std::string>> doomed;
+  for (int i = 0; i < 4 * seconds; ++i) {
+    const std::string login = absl::StrCat("doomed-", i);
+    doomed.push_back(
+        {login,
+         testing::Login(ch, login,
+                        testing::CreateUser(ch, staff, login, {"trainer"}))});
+  }
+  const std::string raw = testing::Login(
+      ch, "raw", testing::CreateUser(ch, staff, "raw", {"participant"}));
+  brief.add_participant_logins("raw");
+  {
+    v1::Briefing b;
+    auto ctx = testing::Authed(staff);
+    (void)v1::Trainings::NewStub(ch)->RecordBriefing(ctx.get(), brief, &b);
+    (void)testing::CreateUser(ch, staff, "victim", {"participant"});
+    v1::SetPasswordRequest pw;
+    pw.set_login("victim");
+    pw.set_new_password("the-victims-password");
+    v1::SetPasswordResponse pw_out;
+    auto pctx = testing::Authed(staff);
+    (void)v1::Accounts::NewStub(ch)->SetPassword(pctx.get(), pw, &pw_out);
+    v1::SetCardRequest card;
+    card.set_login("victim");
+    card.set_card_uid("04a1b2c3");
+    card.set_pin("73914826");
+    v1::SetCardResponse card_out;
+    auto cctx = testing::Authed(staff);
+    (void)v1::Accounts::NewStub(ch)->SetCard(cctx.get(), card, &card_out);
+  }
+
+  const pid_t pid = lab->pid();
+  std::atomic<bool> stop{false}, attack_stop{false};
+  Printing printing;
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { KeepPrinting(*lab, stop, printing); });
+  // Let the printers start before the attack begins.
+  for (int i = 0; i < 100 && printing.started < kPrinters; ++i)
+    absl::SleepFor(absl::Milliseconds(100));
+  std::printf(
+      "attack: %d printers streaming (%lld jobs started), werkbankd %lld MB "
+      "and %lld threads before the attack\n",
+      kPrinters, static_cast<long long>(printing.started.load()),
+      static_cast<long long>(StatusField(pid, "VmRSS") / 1024),
+      static_cast<long long>(StatusField(pid, "Threads")));
+
+  AttackCounts counts;
+  std::vector<double> disabled_end_ms;
+  std::vector<std::thread> attackers;
+  attackers.emplace_back([&] {
+    HoldStreams(address, cert, crowd, watchers, 8, attack_stop, counts);
+  });
+  attackers.emplace_back([&] {
+    UploadRawBytes(OwnChannel(address, cert), raw, attack_stop, counts);
+  });
+  for (int i = 0; i < kNobodies; ++i) {
+    attackers.emplace_back([&, i] {
+      LogInAsNobody(OwnChannel(address, cert), i, attack_stop, counts);
+    });
+  }
+  for (int i = 0; i < 4; ++i) {
+    attackers.emplace_back([&, i] {
+      GuessPassword(OwnChannel(address, cert), "victim", i, attack_stop,
+                    counts);
+    });
+    attackers.emplace_back([&, i] {
+      GuessPin(OwnChannel(address, cert), "04a1b2c3", i, attack_stop, counts);
+    });
+  }
+  attackers.emplace_back([&] {
+    WatchAsDisabled(OwnChannel(address, cert), staff, doomed, attack_stop,
+                    counts, disabled_end_ms);
+  });
+  attackers.emplace_back([&] {
+    SendMalformedBodies(OwnChannel(address, cert), crowd[0], 1, attack_stop,
+                        counts);
+  });
+  attackers.emplace_back([&] {
+    HoldConnections(lab->daemon().port(), idle - idle / 8, idle / 8,
+                    attack_stop, counts);
+  });
+
+  // Under attack: staff stop printers, honest people book, and the daemon's
+  // size is sampled.
+  ResetPeakKb(pid);
+  const double cpu0 = CpuSeconds(pid);
+  Samples stops, calls;
+  std::atomic<bool> measure_stop{false};
+  std::vector<std::thread> measured;
+  measured.emplace_back([&] { StopPrinters(*lab, measure_stop, stops); });
+  for (int i = 0; i < kHonest; ++i) {
+    measured.emplace_back([&, i] {
+      BookHonestly(OwnChannel(address, cert), honest[static_cast<size_t>(i)], i,
+                   measure_stop, calls);
+    });
+  }
+  int64_t peak_threads = 0, peak_rss_kb = 0;
+  const absl::Time end = absl::Now() + absl::Seconds(seconds);
+  while (absl::Now() < end) {
+    absl::SleepFor(absl::Milliseconds(100));
+    peak_threads = std::max(peak_threads, StatusField(pid, "Threads"));
+    peak_rss_kb = std::max(peak_rss_kb, StatusField(pid, "VmHWM"));
+  }
+  measure_stop = true;
+  for (auto& t : measured) t.join();
+  {
+    v1::ListMachinesResponse list;
+    auto ctx = testing::Authed(staff);
+    (void)v1::Machines::NewStub(ch)->ListMachines(ctx.get(), {}, &list);
+    std::printf("attack: printers at the end:");
+    for (const v1::Machine& m : list.machines()) {
+      std::printf(" %s %s", m.id().c_str(),
+                  v1::MachineState_Name(m.state()).c_str());
+    }
+    std::printf("\n");
+  }
+  const double cpu = CpuSeconds(pid) - cpu0;
+  attack_stop = true;
+  for (auto& t : attackers) t.join();
+  stop = true;
+  for (auto& t : threads) t.join();
+
+  std::printf("attack: %d s under attack; werkbankd used %.2f of %u cores\n",
+              seconds, cpu / seconds, std::thread::hardware_concurrency());
+  PrintPercentiles("attack: staff emergency stop", stops.ms, "ms");
+  std::printf("attack: emergency stops refused: %lld of %zu %s\n",
+              static_cast<long long>(stops.refused), stops.ms.size(),
+              stops.first_refusal.c_str());
+  PrintPercentiles("attack: honest booking calls", calls.ms, "ms");
+  std::printf("attack: honest calls refused: %lld of %zu\n",
+              static_cast<long long>(calls.refused), calls.ms.size());
+  std::printf(
+      "attack: werkbankd peak RSS %.1f MB, peak threads %lld; printer jobs "
+      "started %lld (%lld starts or unlocks refused)\n",
+      static_cast<double>(peak_rss_kb) / 1024,
+      static_cast<long long>(peak_threads),
+      static_cast<long long>(printing.started.load()),
+      static_cast<long long>(printing.failures.load()));
+  std::printf(
+      "attack volume: held streams opened %lld (refused %lld, closed by the "
+      "daemon %lld); raw-byte uploads %lld (job lists broken %lld); unknown "
+      "logins %lld; password guesses %lld, PIN guesses %lld (checked %lld "
+      "and %lld, the rest refused unchecked); "
+      "busy answers %lld; accounts disabled while watching %lld (watches "
+      "open past 1 s: %lld); malformed bodies %lld (INTERNAL or UNKNOWN: "
+      "%lld); idle TCP connections %lld, stalled TLS handshakes %lld "
+      "(dropped by the daemon %lld, connects refused %lld)\n",
+      static_cast<long long>(counts.held_streams_opened.load()),
+      static_cast<long long>(counts.held_streams_refused.load()),
+      static_cast<long long>(counts.held_streams_closed.load()),
+      static_cast<long long>(counts.raw_byte_uploads.load()),
+      static_cast<long long>(counts.broken_job_lists.load()),
+      static_cast<long long>(counts.unknown_logins.load()),
+      static_cast<long long>(counts.password_guesses.load()),
+      static_cast<long long>(counts.pin_guesses.load()),
+      static_cast<long long>(counts.passwords_checked.load()),
+      static_cast<long long>(counts.pins_checked.load()),
+      static_cast<long long>(counts.busy_answers.load()),
+      static_cast<long long>(counts.disabled_accounts.load()),
+      static_cast<long long>(counts.streams_outliving_a_second.load()),
+      static_cast<long long>(counts.malformed_bodies.load()),
+      static_cast<long long>(counts.internal_answers.load()),
+      static_cast<long long>(counts.idle_connections_opened.load()),
+      static_cast<long long>(counts.tls_stalls_opened.load()),
+      static_cast<long long>(counts.connections_dropped.load()),
+      static_cast<long long>(counts.connections_refused.load()));
+  std::printf("attack: held streams ended with");
+  for (size_t code = 0; code < counts.held_stream_ends.size(); ++code) {
+    if (counts.held_stream_ends[code] > 0) {
+      std::printf(" %s x%lld", StatusName(static_cast<int>(code)),
+                  static_cast<long long>(counts.held_stream_ends[code]));
+    }
+  }
+  std::printf("\n");
+  PrintPercentiles("attack: a disabled account's watches ended after",
+                   disabled_end_ms, "ms");
+  lab->daemon().Stop();
+  return 0;
+}
+
+}  // namespace werkbank::bench
