@@ -14,7 +14,7 @@
 namespace werkbank::cli {
 
 int CmdImpactReport(Cli& cli) {
-  constexpr char kUsage[] =
+  constexpr char kReportUsage[] =
       "usage: werkbank report --year YEAR [--csv DIR] [--html FILE] "
       "[--lang de|en]";
   auto year_text = cli.args.Option("year");
@@ -27,7 +27,7 @@ int CmdImpactReport(Cli& cli) {
   if (!cli.Done(code)) return code;
   int year = 0;
   if (!year_text || !absl::SimpleAtoi(*year_text, &year) || (csv && !csv_dir)) {
-    return cli.Usage(kUsage);
+    return cli.Usage(kReportUsage);
   }
   if (lang_text != "de" && lang_text != "en") {
     return cli.Usage("--lang is de or en");

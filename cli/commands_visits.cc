@@ -12,7 +12,7 @@
 namespace werkbank::cli {
 namespace {
 
-constexpr char kUsage[] =
+constexpr char kVisitUsage[] =
     "usage: werkbank visit record --at TIME --minutes N --group TYPE --count "
     "N\n"
     "         [--class CLASS]... [--ages U12,12-17,18-29,30-54,55+,NS]\n"
@@ -106,7 +106,7 @@ int Record(Cli& cli, v1::Visits::Stub& stub) {
       *minutes == 0) {
     if (!minutes.ok()) return cli.Fail(minutes.status());
     if (!count.ok()) return cli.Fail(count.status());
-    return cli.Usage(kUsage);
+    return cli.Usage(kVisitUsage);
   }
   if (!counts.ok()) return cli.Fail(counts);
   if (!first.ok()) return cli.Fail(first.status());
@@ -136,7 +136,8 @@ int FromReservation(Cli& cli, v1::Visits::Stub& stub) {
   int code = kOk;
   if (!cli.Done(code)) return code;
   int64_t rid = 0;
-  if (!id || !absl::SimpleAtoi(*id, &rid) || !group) return cli.Usage(kUsage);
+  if (!id || !absl::SimpleAtoi(*id, &rid) || !group)
+    return cli.Usage(kVisitUsage);
   if (!count.ok()) return cli.Fail(count.status());
   if (!first.ok()) return cli.Fail(first.status());
   if (!counts.ok()) return cli.Fail(counts);
@@ -159,7 +160,7 @@ int List(Cli& cli, v1::Visits::Stub& stub) {
   if (!time.ok()) return cli.Fail(time.status());
   absl::Time from, to;
   if (from_text || to_text) {
-    if (!from_text || !to_text) return cli.Usage(kUsage);
+    if (!from_text || !to_text) return cli.Usage(kVisitUsage);
     auto f = cli.ParseTime(from_text->size() == 10 ? *from_text + " 00:00"
                                                    : *from_text);
     if (!f.ok()) return cli.Fail(f.status());
@@ -200,7 +201,7 @@ int Delete(Cli& cli, v1::Visits::Stub& stub) {
   int code = kOk;
   if (!cli.Done(code)) return code;
   int64_t n = 0;
-  if (!id || !absl::SimpleAtoi(*id, &n)) return cli.Usage(kUsage);
+  if (!id || !absl::SimpleAtoi(*id, &n)) return cli.Usage(kVisitUsage);
   req.set_id(n);
   return cli.Call(&v1::Visits::Stub::DeleteVisit, stub, req,
                   [&](const v1::DeleteVisitResponse&) {
@@ -218,7 +219,7 @@ int CmdVisit(Cli& cli) {
   if (verb == "from-reservation") return FromReservation(cli, *stub);
   if (verb == "list") return List(cli, *stub);
   if (verb == "delete") return Delete(cli, *stub);
-  return cli.Usage(kUsage);
+  return cli.Usage(kVisitUsage);
 }
 
 }  // namespace werkbank::cli

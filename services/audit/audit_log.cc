@@ -146,7 +146,7 @@ absl::StatusOr<VerifyResult> Verify(store::Transaction& tx) {
                                    " was altered: its hash does not match"));
       }
       if (e.action == "user.anonymise") {
-        const size_t at = e.detail.rfind(kRewritten);
+        const size_t at = absl::string_view(e.detail).rfind(kRewritten);
         if (at != std::string::npos) {
           for (absl::string_view id : absl::StrSplit(
                    absl::string_view(e.detail).substr(at + kRewritten.size()),

@@ -3,10 +3,42 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "services/audit/audit_log.h"
 
 namespace werkbank::privacy {
+namespace {
+
+// What may name the person in a text: the login (also capitalised, as at
+// the start of a sentence), the display name whole and each of its words of
+// three letters or more, the card UID. Longest first, so that the whole
+// name goes before its parts.
+std::vector<std::string> Needles(const store::UserRecord& u) {
+  std::vector<std::string> out = {u.login, u.display_name};
+  if (!u.login.empty()) {
+    std::string capital = u.login;
+    capital[0] = absl::ascii_toupper(static_cast<unsigned char>(capital[0]));
+    out.push_back(capital);
+  }
+  for (absl::string_view word :
+       absl::StrSplit(u.display_name, absl::ByAnyChar(" -'"))) {
+    if (word.size() >= 3) out.emplace_back(word);
+  }
+  if (u.card_uid) out.push_back(*u.card_uid);
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [](const std::string& n) { return n.size() < 2; }),
+            out.end());
+  std::sort(out.begin(), out.end(),
+            [](const std::string& a, const std::string& b) {
+              return a.size() != b.size() ? a.size() > b.size() : a < b;
+            });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
 
 Anonymiser::Anonymiser(store::Store& store, const Clock& clock,
                        const v1::Config& config)
@@ -81,15 +113,7 @@ absl::StatusOr<Anonymised> Anonymiser::Anonymise(int64_t user_id,
     }
     store::ScrubRequest r;
     r.user_id = user_id;
-    // Longest first, so that a name containing the login goes whole.
-    for (const std::string& n :
-         {(*u)->display_name, (*u)->login, (*u)->card_uid.value_or("")}) {
-      if (n.size() >= 2) r.needles.push_back(n);  // a letter is no name
-    }
-    std::sort(r.needles.begin(), r.needles.end(),
-              [](const std::string& a, const std::string& b) {
-                return a.size() > b.size();
-              });
+    r.needles = Needles(**u);
     r.replacement = absl::StrCat("user#", user_id);
     r.new_login = absl::StrCat("#anonymised-", user_id);
     r.at = clock_.Now();

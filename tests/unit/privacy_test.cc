@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "domain_fixture.h"
 #include "services/audit/audit_log.h"
 #include "services/privacy/anonymiser.h"
@@ -92,7 +93,7 @@ class PrivacyTest : public DomainTest {
   std::unique_ptr<reports::ImpactReports> impact_;
 };
 
-TEST_F(PrivacyTest, AVisitsCountsMustAddUpAndTheMessageSaysHow) {
+TEST_F(PrivacyTest, TheCountsOfAVisitMustAddUpAndTheMessageSaysHow) {
   access::Actor tina = MakeUser("tina", store::kTrainer);
   store::VisitRecord v = Visit("school_class", 25);
   v.age_bands = {0, 20, 0, 0, 0, 0};
@@ -158,6 +159,14 @@ TEST_F(PrivacyTest, AnonymisingKeepsEveryFigureAndTheChainAndLeavesNoTrace) {
       accounts_->SetCard(staff_, "annabeth", "04:A3:2B:99:7F", "4711").ok());
   ASSERT_TRUE(accounts_->LoginWithPassword("annabeth", "a long password").ok());
   access::Actor anna = ActorFor("annabeth");
+  std::string password_hash;
+  ASSERT_TRUE(store_
+                  ->Read([&](store::Transaction& tx) -> absl::Status {
+                    password_hash =
+                        (*tx.FindUserById(anna.user_id))->password_hash;
+                    return absl::OkStatus();
+                  })
+                  .ok());
   Brief(tina, "laser", "annabeth");
   auto booked = Book(anna, "laser-1", Local("2026-03-28 10:00"),
                      Local("2026-03-28 11:00"));
@@ -188,7 +197,8 @@ TEST_F(PrivacyTest, AnonymisingKeepsEveryFigureAndTheChainAndLeavesNoTrace) {
   ASSERT_THAT(Figures(), HasSubstr("hidden")) << "a small group is in it";
   const std::string before = Figures();
   const std::string db = dir_.File("werkbank.db");
-  ASSERT_THAT(ReadBytes(db) + ReadBytes(db + "-wal"), HasSubstr("annabeth"));
+  ASSERT_TRUE(
+      absl::StrContains(ReadBytes(db) + ReadBytes(db + "-wal"), "annabeth"));
 
   auto done = anonymiser_->AnonymiseNow(staff_, "annabeth", "asked by email");
   ASSERT_TRUE(done.ok()) << done.status();
@@ -200,9 +210,11 @@ TEST_F(PrivacyTest, AnonymisingKeepsEveryFigureAndTheChainAndLeavesNoTrace) {
   EXPECT_TRUE(chain.ok) << chain.problem;
   EXPECT_GT(chain.anonymised_fields, 0);
   const std::string bytes = ReadBytes(db) + ReadBytes(db + "-wal");
-  for (const char* trace :
-       {"annabeth", "Annabeth", "Quellmalz", "04:A3:2B:99:7F", "scrypt"}) {
-    EXPECT_THAT(bytes, Not(HasSubstr(trace))) << trace;
+  for (const std::string& trace :
+       {std::string("annabeth"), std::string("Annabeth"),
+        std::string("Quellmalz"), std::string("04:A3:2B:99:7F"),
+        password_hash}) {
+    EXPECT_FALSE(absl::StrContains(bytes, trace)) << trace;
   }
   // What they did is still there, under their number.
   auto quals = trainings_->ListQualifications(staff_, "", true);
@@ -219,21 +231,18 @@ TEST_F(PrivacyTest, AnonymisingKeepsEveryFigureAndTheChainAndLeavesNoTrace) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(PrivacyTest, ASealRemovedByHandIsFoundAndAnOldChainIsSealedOnce) {
+TEST_F(PrivacyTest, ASealRemovedByHandIsFound) {
   MakeUser("anna", store::kParticipant);
   MakeUser("bob", store::kParticipant);
+  ASSERT_TRUE(Verify().ok);
   {
+    // An "anonymisation" that no anonymise event records.
     SQLite::Database raw(dir_.File("werkbank.db"), SQLite::OPEN_READWRITE);
     raw.exec(
-        "UPDATE audit_events SET detail = 'nothing', seal_salts = ':' || "
+        "UPDATE audit_events SET actor = 'someone', seal_salts = ':' || "
         "substr(seal_salts, instr(seal_salts, ':') + 1) WHERE id = 2");
   }
-  EXPECT_TRUE(Verify().ok) << "the detail's salt is still there";
-  {
-    SQLite::Database raw(dir_.File("werkbank.db"), SQLite::OPEN_READWRITE);
-    raw.exec("UPDATE audit_events SET seal_salts = '::' WHERE id = 2");
-  }
-  audit::VerifyResult r = Verify();
+  const audit::VerifyResult r = Verify();
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.first_broken_id, 2);
   EXPECT_THAT(r.problem, HasSubstr("no anonymisation names it"));
