@@ -208,6 +208,17 @@ absl::StatusOr<std::vector<int64_t>> Redact(
 }
 
 absl::StatusOr<int64_t> SealLegacyEvents(store::Store& store, absl::Time now) {
+  // Sealing runs from the first event on, so a sealed first event means a
+  // sealed chain: a start-up reads one event, not the whole log.
+  bool first_sealed = true;
+  absl::Status peek = store.Read([&](store::Transaction& tx) -> absl::Status {
+    auto first = tx.ListAudit(0, 1, "");
+    if (!first.ok()) return first.status();
+    first_sealed = first->empty() || !first->front().seal_digests.empty();
+    return absl::OkStatus();
+  });
+  if (!peek.ok()) return peek;
+  if (first_sealed) return 0;
   int64_t sealed = 0;
   absl::Status s = store.Write([&](store::Transaction& tx) -> absl::Status {
     sealed = 0;

@@ -24,20 +24,20 @@
 #include "services/access/accounts.h"
 #include "services/access/trainings.h"
 #include "services/api/server.h"
+#include "services/audit/audit_log.h"
 #include "services/booking/booking_service.h"
 #include "services/booking/opening_hours.h"
 #include "services/config/config_loader.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
 #include "services/machines/program_upload.h"
-#include "services/audit/audit_log.h"
 #include "services/privacy/anonymiser.h"
 #include "services/reports/impact_report.h"
 #include "services/reports/usage_report.h"
-#include "services/visits/visit_log.h"
 #include "services/store/backups.h"
 #include "services/store/sqlite_store.h"
 #include "services/store/write_queue.h"
+#include "services/visits/visit_log.h"
 #include "system_clock.h"
 #include "tls_identity.h"
 
@@ -282,9 +282,9 @@ int Run(int argc, char** argv) {
       config->server().max_streams_per_user(), &accounts,
       config->server().max_streams_total(),
       absl::Seconds(config->server().upload_idle_seconds()));
-  api::Domain domain{*config,   clock,    **store,        accounts,
-                     trainings, bookings, machines,       jobs,
-                     reports,   streams,  flags.state_dir, visit_log,
+  api::Domain domain{*config,    clock,    **store,         accounts,
+                     trainings,  bookings, machines,        jobs,
+                     reports,    streams,  flags.state_dir, visit_log,
                      anonymiser, impact};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {

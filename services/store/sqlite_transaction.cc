@@ -123,9 +123,7 @@ AuditRecord ReadAudit(SQLite::Statement& q) {
   return e;
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 absl::Status SqliteTransaction::CheckWritable() const {
   if (!writable_) {

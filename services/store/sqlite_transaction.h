@@ -97,8 +97,7 @@ class SqliteTransaction : public Transaction {
   absl::StatusOr<std::optional<absl::Time>> AnonymisedAt(
       int64_t user_id) override;
   absl::StatusOr<absl::Time> LastActivity(int64_t user_id) override;
-  absl::StatusOr<std::vector<int64_t>> ListInactiveUsers(
-      absl::Time t) override;
+  absl::StatusOr<std::vector<int64_t>> ListInactiveUsers(absl::Time t) override;
 
  private:
   absl::Status CheckWritable() const;

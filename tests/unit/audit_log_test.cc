@@ -88,8 +88,8 @@ TEST_F(AuditLogTest, ARewrittenHashIsCaughtByTheNextEvent) {
   e.detail = "forged";
   audit::Seal(e);  // a new seal for the forged text, and a new hash
   Tamper("UPDATE audit_events SET detail = 'forged', seal_salts = '" +
-         e.seal_salts + "', seal_digests = '" + e.seal_digests +
-         "', hash = '" + audit::HashOf(e) + "' WHERE id = 2");
+         e.seal_salts + "', seal_digests = '" + e.seal_digests + "', hash = '" +
+         audit::HashOf(e) + "' WHERE id = 2");
   auto result = Verify();
   EXPECT_FALSE(result.ok);
   EXPECT_EQ(result.first_broken_id, 3);

@@ -249,11 +249,23 @@ TEST_F(PrivacyTest, ASealRemovedByHandIsFound) {
 }
 
 TEST_F(PrivacyTest, AChainWrittenBeforeSealsIsSealedOnceAndStillVerifies) {
-  // Events as werkbank wrote them before schema 8: the hash over the text.
+  // The whole chain as werkbank wrote it before schema 8: each hash over
+  // the text itself, and three more such events.
+  int64_t before = 0;
   ASSERT_TRUE(store_
                   ->Write([&](store::Transaction& tx) -> absl::Status {
+                    std::string prev(64, '0');
+                    auto all = tx.ListAudit(0, 1000, "");
+                    for (store::AuditRecord e : *all) {
+                      e.seal_salts.clear();
+                      e.seal_digests.clear();
+                      e.prev_hash = prev;
+                      e.hash = audit::HashOf(e);
+                      prev = e.hash;
+                      if (auto s = tx.RewriteAudit(e); !s.ok()) return s;
+                    }
+                    before = static_cast<int64_t>(all->size());
                     auto last = tx.LastAuditEvent();
-                    std::string prev = (*last)->hash;
                     for (int i = 0; i < 3; ++i) {
                       store::AuditRecord e;
                       e.id = (*last)->id + 1 + i;
@@ -272,7 +284,7 @@ TEST_F(PrivacyTest, AChainWrittenBeforeSealsIsSealedOnceAndStillVerifies) {
   ASSERT_TRUE(Verify().ok);
   auto sealed = audit::SealLegacyEvents(*store_, clock_.Now());
   ASSERT_TRUE(sealed.ok()) << sealed.status();
-  EXPECT_EQ(*sealed, 3);
+  EXPECT_EQ(*sealed, before + 3);
   EXPECT_TRUE(Verify().ok) << Verify().problem;
   EXPECT_EQ(*audit::SealLegacyEvents(*store_, clock_.Now()), 0);
   // Now a person in those events can be anonymised.
