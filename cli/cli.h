@@ -125,6 +125,12 @@ int CmdJob(Cli& cli);
 int CmdJobs(Cli& cli);
 int CmdReport(Cli& cli);
 int CmdAdmin(Cli& cli);
+int CmdVisit(Cli& cli);
+// `user export` and `user anonymise` (commands_privacy.cc).
+int UserExport(Cli& cli);
+int UserAnonymise(Cli& cli);
+// `report --year`: the funders' report (commands_impact_report.cc).
+int CmdImpactReport(Cli& cli);
 // `bookings export`: the calendar (commands_reports.cc).
 int ExportCalendar(Cli& cli);
 

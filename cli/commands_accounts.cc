@@ -244,8 +244,11 @@ int CmdUser(Cli& cli) {
   if (!verb)
     return cli.Usage(
         "usage: werkbank user "
-        "add|list|show|update|disable|enable|card|revoke-sessions ...");
+        "add|list|show|update|disable|enable|card|revoke-sessions|export|"
+        "anonymise ...");
   if (*verb == "add") return UserAdd(cli, *stub);
+  if (*verb == "export") return UserExport(cli);
+  if (*verb == "anonymise") return UserAnonymise(cli);
   if (*verb == "update" || *verb == "disable" || *verb == "enable") {
     return UserUpdate(cli, *stub, *verb);
   }

@@ -9,6 +9,7 @@
 namespace werkbank::cli {
 
 int CmdReport(Cli& cli) {
+  if (cli.args.Option("year")) return CmdImpactReport(cli);
   auto from_text = cli.args.Option("from");
   auto to_text = cli.args.Option("to");
   const bool csv = cli.args.Flag("csv");

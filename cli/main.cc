@@ -27,6 +27,8 @@ Users (staff; trainers may add participants)
   user disable|enable LOGIN [--reason TEXT]
   user card LOGIN --uid UID [--pin-stdin] | user card LOGIN --remove
   user revoke-sessions LOGIN
+  user export [LOGIN] [--output FILE]   everything stored about you (staff: anyone) as JSON
+  user anonymise LOGIN [--reason TEXT]  remove a person's name, login, card and notes (staff)
 
 Trainings
   briefing record --class CLASS --participant LOGIN... [--at TIME] [--note TEXT]
@@ -61,6 +63,13 @@ Machines and jobs
 Reports
   report --from DATE --to DATE [--csv]   the lab's figures (trainers, staff)
   report --from DATE --to DATE --per-user  per-user CSV (staff; audited)
+  report --year YEAR [--csv DIR] [--html FILE [--lang de|en]]
+                                         the funders' report: reach, visits, workshops,
+                                         ESF+ categories; groups under the minimum hidden
+  visit record --at TIME --minutes N --group TYPE --count N [--class CLASS]...
+        [--ages U12,12-17,18-29,30-54,55+,NS] [--genders F,M,D,NS] [--first N] [--topic TEXT]
+  visit from-reservation ID --group TYPE [--count N] [--ages ...] [--first N]
+  visit list [--from DATE --to DATE] | visit delete ID [--reason TEXT]
   bookings export --ics [--machine M] [--output FILE]   your bookings as a calendar
 
 Administration (staff)
@@ -107,7 +116,7 @@ int Main(int argc, char** argv) {
       {"stop", CmdStop},         {"here", CmdHere},
       {"watch", CmdWatch},       {"job", CmdJob},
       {"jobs", CmdJobs},         {"report", CmdReport},
-      {"admin", CmdAdmin},
+      {"admin", CmdAdmin},       {"visit", CmdVisit},
   };
   auto it = kCommands.find(*command);
   if (it == kCommands.end()) {

@@ -66,6 +66,15 @@ const std::map<std::string, RpcRule>& RpcRules() {
       {"Reports/GetUsageReport", {false, kTrainerOrStaff}},
       {"Reports/ExportUserUsage", {false, kStaffOnly}},
       {"Reports/ExportCalendar", {false, kAny}},
+      {"Reports/GetImpactReport", {false, kTrainerOrStaff}},
+
+      {"Visits/RecordVisit", {false, kTrainerOrStaff}},
+      {"Visits/ListVisits", {false, kTrainerOrStaff}},
+      {"Visits/VisitFromReservation", {false, kTrainerOrStaff}},
+      {"Visits/DeleteVisit", {false, kTrainerOrStaff}},
+
+      {"Privacy/ExportMyData", {false, kAny}},
+      {"Privacy/AnonymiseUser", {false, kStaffOnly}},
 
       {"Admin/Backup", {false, kStaffOnly}},
   };

@@ -10,8 +10,11 @@
 #include "services/common/clock.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
+#include "services/privacy/anonymiser.h"
+#include "services/reports/impact_report.h"
 #include "services/reports/usage_report.h"
 #include "services/store/store.h"
+#include "services/visits/visit_log.h"
 #include "stream_limits.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/admin.grpc.pb.h"
@@ -21,8 +24,10 @@
 #include "werkbank/v1/jobs.grpc.pb.h"
 #include "werkbank/v1/machines.grpc.pb.h"
 #include "werkbank/v1/monitor.grpc.pb.h"
+#include "werkbank/v1/privacy.grpc.pb.h"
 #include "werkbank/v1/reports.grpc.pb.h"
 #include "werkbank/v1/trainings.grpc.pb.h"
+#include "werkbank/v1/visits.grpc.pb.h"
 
 namespace werkbank::api {
 
@@ -39,6 +44,9 @@ struct Domain {
   reports::UsageReports& reports;
   StreamLimits& streams;
   std::string state_dir;
+  visits::VisitLog& visits;
+  privacy::Anonymiser& anonymiser;
+  reports::ImpactReports& impact;
 };
 
 // Authorizes the call or returns its refusal from the handler.
@@ -222,6 +230,40 @@ class ReportsService final : public v1::Reports::Service {
   grpc::Status ExportCalendar(grpc::ServerContext*,
                               const v1::ExportCalendarRequest*,
                               v1::ExportCalendarResponse*) override;
+  grpc::Status GetImpactReport(grpc::ServerContext*,
+                               const v1::GetImpactReportRequest*,
+                               v1::ImpactReport*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class VisitsService final : public v1::Visits::Service {
+ public:
+  explicit VisitsService(Domain& d) : domain_(d) {}
+  grpc::Status RecordVisit(grpc::ServerContext*, const v1::RecordVisitRequest*,
+                           v1::Visit*) override;
+  grpc::Status ListVisits(grpc::ServerContext*, const v1::ListVisitsRequest*,
+                          v1::ListVisitsResponse*) override;
+  grpc::Status VisitFromReservation(grpc::ServerContext*,
+                                    const v1::VisitFromReservationRequest*,
+                                    v1::Visit*) override;
+  grpc::Status DeleteVisit(grpc::ServerContext*, const v1::DeleteVisitRequest*,
+                           v1::DeleteVisitResponse*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class PrivacyService final : public v1::Privacy::Service {
+ public:
+  explicit PrivacyService(Domain& d) : domain_(d) {}
+  grpc::Status ExportMyData(grpc::ServerContext*,
+                            const v1::ExportMyDataRequest*,
+                            v1::PersonalData*) override;
+  grpc::Status AnonymiseUser(grpc::ServerContext*,
+                             const v1::AnonymiseUserRequest*,
+                             v1::AnonymiseUserResponse*) override;
 
  private:
   Domain& domain_;

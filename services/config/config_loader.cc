@@ -405,6 +405,13 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
     Checker::Scope scope(c, cfg, "backups", -1);
     ApplyNumberRules(c, *cfg.mutable_backups(), {{"keep", 7, 1, 365}});
   }
+  {
+    // 0 months: never anonymise by age; a group of one is no protection.
+    Checker::Scope scope(c, cfg, "privacy", -1);
+    ApplyNumberRules(
+        c, *cfg.mutable_privacy(),
+        {{"inactive_months", 24, 0, 240}, {"min_group_size", 5, 2, 100}});
+  }
   CheckOpeningHours(c, cfg);
   std::set<std::string> classes;
   CheckClasses(c, cfg, classes);

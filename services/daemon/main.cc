@@ -24,16 +24,20 @@
 #include "services/access/accounts.h"
 #include "services/access/trainings.h"
 #include "services/api/server.h"
+#include "services/audit/audit_log.h"
 #include "services/booking/booking_service.h"
 #include "services/booking/opening_hours.h"
 #include "services/config/config_loader.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
 #include "services/machines/program_upload.h"
+#include "services/privacy/anonymiser.h"
+#include "services/reports/impact_report.h"
 #include "services/reports/usage_report.h"
 #include "services/store/backups.h"
 #include "services/store/sqlite_store.h"
 #include "services/store/write_queue.h"
+#include "services/visits/visit_log.h"
 #include "system_clock.h"
 #include "tls_identity.h"
 
@@ -262,13 +266,26 @@ int Run(int argc, char** argv) {
   }
 
   reports::UsageReports reports(**store, clock, *config);
+  reports::ImpactReports impact(**store, clock, *config);
+  visits::VisitLog visit_log(**store, clock, *config);
+  privacy::Anonymiser anonymiser(**store, clock, *config);
+  // Audit events from before schema 8 get their seal once, so that a person
+  // named in them can be anonymised without breaking the chain.
+  if (auto sealed = audit::SealLegacyEvents(**store, clock.Now());
+      !sealed.ok()) {
+    Log(absl::StrCat("cannot seal older audit events: ",
+                     sealed.status().message()));
+  } else if (*sealed > 0) {
+    Log(absl::StrCat("sealed ", *sealed, " older audit events"));
+  }
   api::StreamLimits streams(
       config->server().max_streams_per_user(), &accounts,
       config->server().max_streams_total(),
       absl::Seconds(config->server().upload_idle_seconds()));
-  api::Domain domain{*config,   clock,    **store,        accounts,
-                     trainings, bookings, machines,       jobs,
-                     reports,   streams,  flags.state_dir};
+  api::Domain domain{*config,    clock,    **store,         accounts,
+                     trainings,  bookings, machines,        jobs,
+                     reports,    streams,  flags.state_dir, visit_log,
+                     anonymiser, impact};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
     Fail(std::string(server.status().message()));
@@ -303,6 +320,19 @@ int Run(int argc, char** argv) {
                                        absl::Now(), config->backups().keep());
       if (!backup.ok())
         Log(absl::StrCat("daily backup failed: ", backup.status().message()));
+      // Retention: accounts unused for privacy.inactive_months.
+      auto retired = anonymiser.AnonymiseInactive();
+      if (!retired.ok()) {
+        Log(absl::StrCat("anonymising inactive accounts failed: ",
+                         retired.status().message()));
+      } else {
+        for (int64_t id : *retired) machines.UserSessionsEnded(id);
+        if (!retired->empty()) {
+          Log(absl::StrCat("anonymised ", retired->size(),
+                           " accounts inactive for ",
+                           anonymiser.inactive_months(), " months"));
+        }
+      }
     }
     const timespec timeout = absl::ToTimespec(step);
     int sig = sigtimedwait(&signals, nullptr, &timeout);

@@ -3,6 +3,7 @@
 #ifndef WERKBANK_SERVICES_STORE_RECORDS_H_
 #define WERKBANK_SERVICES_STORE_RECORDS_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -169,6 +170,40 @@ struct AuditRecord {
   std::string detail;
   std::string prev_hash;
   std::string hash;
+  // Since schema 8 (see audit/audit_log.h): "salt:salt:salt" and
+  // "digest:digest:digest" for actor, subject and detail. An empty salt marks
+  // an anonymised field; both empty, an event sealed before schema 8.
+  std::string seal_salts;
+  std::string seal_digests;
+};
+
+// A group's visit or workshop (schema 8): head-counts, nobody named.
+struct VisitRecord {
+  int64_t id = 0;
+  absl::Time start;
+  int duration_minutes = 0;
+  std::vector<std::string> machine_classes;
+  std::string group_type;
+  int head_count = 0;
+  // under 12, 12-17, 18-29, 30-54, 55 and over, not stated
+  std::array<int, 6> age_bands{};
+  // female, male, diverse, not stated; unset when not recorded
+  std::optional<std::array<int, 4>> genders;
+  int first_timers = 0;
+  std::string topic;
+  std::optional<int64_t> reservation_id;
+  int64_t recorded_by = 0;
+  absl::Time recorded_at;
+};
+
+// What anonymising a person changes in every table but the audit chain.
+struct ScrubRequest {
+  int64_t user_id = 0;
+  // Texts to cut out wherever they stand (login, display name, card UID).
+  std::vector<std::string> needles;
+  std::string replacement;  // e.g. "user#17"
+  std::string new_login;    // cannot be typed at a login
+  absl::Time at;
 };
 
 }  // namespace werkbank::store

@@ -160,6 +160,31 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_by_last ON login_failures(last_failure_at);
 )sql"},
+    // 8 (the next after the last above): privacy and visits. Users remember
+    // when they were anonymised; audit events carry a seal per personal
+    // field (see audit/audit_log.h; werkbankd re-seals older events at
+    // start); visits of groups, nobody named.
+    {R"sql(
+ALTER TABLE users ADD COLUMN anonymised_at INTEGER;
+ALTER TABLE audit_events ADD COLUMN seal_salts TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN seal_digests TEXT NOT NULL DEFAULT '';
+CREATE TABLE visits (
+  id INTEGER PRIMARY KEY,
+  start_at INTEGER NOT NULL,
+  duration_minutes INTEGER NOT NULL,
+  machine_classes TEXT NOT NULL,
+  group_type TEXT NOT NULL,
+  head_count INTEGER NOT NULL,
+  age_bands TEXT NOT NULL,
+  genders TEXT,
+  first_timers INTEGER NOT NULL,
+  topic TEXT NOT NULL,
+  reservation_id INTEGER UNIQUE REFERENCES reservations(id),
+  recorded_by INTEGER NOT NULL REFERENCES users(id),
+  recorded_at INTEGER NOT NULL
+);
+CREATE INDEX visits_by_start ON visits(start_at);
+)sql"},
 };
 
 }  // namespace

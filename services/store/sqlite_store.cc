@@ -29,6 +29,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     db->exec("PRAGMA journal_mode = WAL");
     db->exec("PRAGMA synchronous = FULL");
     db->exec("PRAGMA foreign_keys = ON");
+    // What is deleted or overwritten is zeroed on its page, not left behind
+    // for anyone who reads the file (privacy by default).
+    db->exec("PRAGMA secure_delete = ON");
     store.reset(new SqliteStore(std::move(db)));
   } catch (const SQLite::Exception& e) {
     return absl::UnavailableError(
@@ -221,6 +224,30 @@ absl::Status SqliteStore::Backup(const std::string& dest_path) {
         absl::StrCat("backup to ", dest_path, " failed: ", e.what()));
   }
   return absl::OkStatus();
+}
+
+}  // namespace werkbank::store
+
+namespace werkbank::store {
+
+absl::Status SqliteStore::Compact() {
+  MutexLock lock(&mu_);
+  try {
+    db_->exec("VACUUM");
+    // TRUNCATE waits (busy_timeout) for readers and then empties the WAL;
+    // a reader that holds on makes it report busy, so it is retried.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      SQLite::Statement q(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+      if (q.executeStep() && q.getColumn(0).getInt() == 0) {
+        return absl::OkStatus();
+      }
+    }
+  } catch (const SQLite::Exception& e) {
+    return absl::InternalError(
+        absl::StrCat("compacting the database failed: ", e.what()));
+  }
+  return absl::UnavailableError(
+      "the database stayed busy; its WAL could not be emptied");
 }
 
 }  // namespace werkbank::store

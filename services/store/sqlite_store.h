@@ -30,7 +30,7 @@ namespace werkbank::store {
 class SqliteStore : public Store {
  public:
   // The schema version this build writes and understands.
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens or creates the database at `path` and migrates it. Fails with
   // FAILED_PRECONDITION when the file was written by a newer werkbank.
@@ -45,6 +45,7 @@ class SqliteStore : public Store {
 
   // Online, consistent copy into `dest_path` (SQLite backup API).
   absl::Status Backup(const std::string& dest_path) override;
+  absl::Status Compact() override;
 
   // For tests and benchmarks: writes waiting for a group, and transactions
   // committed so far (each holding one or more writes).

@@ -108,6 +108,23 @@ constexpr const char* kActiveStates = "(1, 2)";  // booked, checked in
 
 }  // namespace
 
+AuditRecord ReadAudit(SQLite::Statement& q) {
+  AuditRecord e;
+  e.id = q.getColumn(0).getInt64();
+  e.at = FromMicros(q.getColumn(1).getInt64());
+  e.actor = q.getColumn(2).getString();
+  e.action = q.getColumn(3).getString();
+  e.subject = q.getColumn(4).getString();
+  e.detail = q.getColumn(5).getString();
+  e.prev_hash = q.getColumn(6).getString();
+  e.hash = q.getColumn(7).getString();
+  e.seal_salts = q.getColumn(8).getString();
+  e.seal_digests = q.getColumn(9).getString();
+  return e;
+}
+
+namespace {}  // namespace
+
 absl::Status SqliteTransaction::CheckWritable() const {
   if (!writable_) {
     return absl::InternalError("write attempted in a read-only transaction");
@@ -532,8 +549,8 @@ absl::Status SqliteTransaction::InsertAudit(const AuditRecord& e) {
   if (auto s = CheckWritable(); !s.ok()) return s;
   CachedStatement q = statements_.Prepare(
       "INSERT INTO audit_events (id, at, actor, action, "
-      "subject, detail, prev_hash, hash) VALUES "
-      "(?,?,?,?,?,?,?,?)");
+      "subject, detail, prev_hash, hash, seal_salts, seal_digests) VALUES "
+      "(?,?,?,?,?,?,?,?,?,?)");
   q.bind(1, e.id);
   q.bind(2, Micros(e.at));
   q.bind(3, e.actor);
@@ -542,6 +559,8 @@ absl::Status SqliteTransaction::InsertAudit(const AuditRecord& e) {
   q.bind(6, e.detail);
   q.bind(7, e.prev_hash);
   q.bind(8, e.hash);
+  q.bind(9, e.seal_salts);
+  q.bind(10, e.seal_digests);
   q.exec();
   return absl::OkStatus();
 }
@@ -552,7 +571,8 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteTransaction::ListAudit(
   const bool newest = after_id < 0;
   CachedStatement q = statements_.Prepare(
       absl::StrCat("SELECT id, at, actor, action, subject, detail, "
-                   "prev_hash, hash FROM audit_events WHERE id > ? AND "
+                   "prev_hash, hash, seal_salts, seal_digests FROM "
+                   "audit_events WHERE id > ? AND "
                    "substr(subject, 1, length(?)) = ? ORDER BY id ",
                    newest ? "DESC" : "ASC", " LIMIT ?"));
   q.bind(1, newest ? int64_t{0} : after_id);
@@ -560,18 +580,7 @@ absl::StatusOr<std::vector<AuditRecord>> SqliteTransaction::ListAudit(
   q.bind(3, subject_prefix);
   q.bind(4, limit);
   std::vector<AuditRecord> out;
-  while (q.executeStep()) {
-    AuditRecord e;
-    e.id = q.getColumn(0).getInt64();
-    e.at = FromMicros(q.getColumn(1).getInt64());
-    e.actor = q.getColumn(2).getString();
-    e.action = q.getColumn(3).getString();
-    e.subject = q.getColumn(4).getString();
-    e.detail = q.getColumn(5).getString();
-    e.prev_hash = q.getColumn(6).getString();
-    e.hash = q.getColumn(7).getString();
-    out.push_back(std::move(e));
-  }
+  while (q.executeStep()) out.push_back(ReadAudit(q));
   return out;
 }
 

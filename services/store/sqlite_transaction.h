@@ -81,6 +81,23 @@ class SqliteTransaction : public Transaction {
   absl::Status InsertAudit(const AuditRecord& event) override;
   absl::StatusOr<std::vector<AuditRecord>> ListAudit(
       int64_t after_id, int limit, const std::string& subject_prefix) override;
+  absl::Status RewriteAudit(const AuditRecord& event) override;
+  absl::StatusOr<std::vector<AuditRecord>> ListAuditMentioning(
+      const std::vector<std::string>& needles) override;
+
+  absl::StatusOr<int64_t> InsertVisit(const VisitRecord& v) override;
+  absl::StatusOr<std::optional<VisitRecord>> FindVisit(int64_t id) override;
+  absl::StatusOr<std::optional<VisitRecord>> FindVisitOfReservation(
+      int64_t reservation_id) override;
+  absl::StatusOr<std::vector<VisitRecord>> ListVisits(absl::Time from,
+                                                      absl::Time to) override;
+  absl::Status DeleteVisit(int64_t id) override;
+
+  absl::Status ScrubUser(const ScrubRequest& request) override;
+  absl::StatusOr<std::optional<absl::Time>> AnonymisedAt(
+      int64_t user_id) override;
+  absl::StatusOr<absl::Time> LastActivity(int64_t user_id) override;
+  absl::StatusOr<std::vector<int64_t>> ListInactiveUsers(absl::Time t) override;
 
  private:
   absl::Status CheckWritable() const;

@@ -14,6 +14,11 @@
 
 namespace werkbank::store {
 
+struct AuditRecord;
+// Reads the columns id, at, actor, action, subject, detail, prev_hash, hash,
+// seal_salts, seal_digests (in that order).
+AuditRecord ReadAudit(SQLite::Statement& q);
+
 inline int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
 inline absl::Time FromMicros(int64_t us) {

@@ -115,6 +115,37 @@ class Transaction {
   virtual absl::Status InsertAudit(const AuditRecord& event) = 0;
   virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(
       int64_t after_id, int limit, const std::string& subject_prefix) = 0;
+  // Rewrites an event's fields, seal, prev_hash and hash in place
+  // (anonymising, and the one-time sealing of older events); never its id,
+  // time or action.
+  virtual absl::Status RewriteAudit(const AuditRecord& event) = 0;
+  // Events whose actor, subject or detail contains any of `needles`.
+  virtual absl::StatusOr<std::vector<AuditRecord>> ListAuditMentioning(
+      const std::vector<std::string>& needles) = 0;
+
+  // Visits (schema 8).
+  virtual absl::StatusOr<int64_t> InsertVisit(const VisitRecord& v) = 0;
+  virtual absl::StatusOr<std::optional<VisitRecord>> FindVisit(int64_t id) = 0;
+  virtual absl::StatusOr<std::optional<VisitRecord>> FindVisitOfReservation(
+      int64_t reservation_id) = 0;
+  // Visits that start in [from, to), oldest first.
+  virtual absl::StatusOr<std::vector<VisitRecord>> ListVisits(
+      absl::Time from, absl::Time to) = 0;
+  virtual absl::Status DeleteVisit(int64_t id) = 0;
+
+  // Privacy (schema 8). Removes the person's name, login, card, secrets,
+  // sessions and notes from every table but the audit chain; keeps the ids
+  // that the figures count.
+  virtual absl::Status ScrubUser(const ScrubRequest& request) = 0;
+  virtual absl::StatusOr<std::optional<absl::Time>> AnonymisedAt(
+      int64_t user_id) = 0;
+  // The last sign of the person: a login, a booking, a job, a briefing, or
+  // the account's creation.
+  virtual absl::StatusOr<absl::Time> LastActivity(int64_t user_id) = 0;
+  // Accounts not yet anonymised, without the staff role, whose last
+  // activity was before `t`.
+  virtual absl::StatusOr<std::vector<int64_t>> ListInactiveUsers(
+      absl::Time t) = 0;
 };
 
 // The body of one write: runs inside a write transaction.
@@ -132,6 +163,10 @@ class Store {
 
   // Online, consistent copy of the whole database into `dest_path`.
   virtual absl::Status Backup(const std::string& dest_path) = 0;
+
+  // Rewrites the database file so that nothing deleted survives in it or in
+  // its WAL (VACUUM, then a checkpoint that truncates the WAL).
+  virtual absl::Status Compact() = 0;
 
   // Runs `body` against a consistent snapshot; writes are not allowed.
   virtual absl::Status Read(

@@ -33,6 +33,7 @@ class TroubledStore : public store::Store {
   absl::Status Backup(const std::string& dest) override {
     return real_.Backup(dest);
   }
+  absl::Status Compact() override { return real_.Compact(); }
 
   std::atomic<int> fail_next_{0};
   std::atomic<int> attempts_{0};

@@ -86,7 +86,9 @@ TEST_F(AuditLogTest, ARewrittenHashIsCaughtByTheNextEvent) {
                   })
                   .ok());
   e.detail = "forged";
-  Tamper("UPDATE audit_events SET detail = 'forged', hash = '" +
+  audit::Seal(e);  // a new seal for the forged text, and a new hash
+  Tamper("UPDATE audit_events SET detail = 'forged', seal_salts = '" +
+         e.seal_salts + "', seal_digests = '" + e.seal_digests + "', hash = '" +
          audit::HashOf(e) + "' WHERE id = 2");
   auto result = Verify();
   EXPECT_FALSE(result.ok);

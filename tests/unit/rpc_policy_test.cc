@@ -14,8 +14,10 @@
 #include "werkbank/v1/jobs.pb.h"
 #include "werkbank/v1/machines.pb.h"
 #include "werkbank/v1/monitor.pb.h"
+#include "werkbank/v1/privacy.pb.h"
 #include "werkbank/v1/reports.pb.h"
 #include "werkbank/v1/trainings.pb.h"
+#include "werkbank/v1/visits.pb.h"
 
 namespace werkbank::api {
 namespace {
@@ -31,6 +33,8 @@ TEST(RpcPolicy, EveryMethodHasARuleAndEveryRuleAMethod) {
       v1::AuditEvent::descriptor()->file(),
       v1::UsageReport::descriptor()->file(),
       v1::BackupChunk::descriptor()->file(),
+      v1::Visit::descriptor()->file(),
+      v1::PersonalData::descriptor()->file(),
   };
   std::set<std::string> methods;
   for (const auto* file : files) {
@@ -41,7 +45,7 @@ TEST(RpcPolicy, EveryMethodHasARuleAndEveryRuleAMethod) {
       }
     }
   }
-  EXPECT_EQ(methods.size(), 45u);
+  EXPECT_EQ(methods.size(), 52u);
   for (const auto& m : methods) {
     EXPECT_TRUE(RpcRules().contains(m)) << m << " has no access rule";
   }
