@@ -1,12 +1,14 @@
 // Simulated Marlin; see marlin_sim.h.
 #include "marlin_sim.h"
 
+#include <cmath>
 #include <cstdlib>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "drivers/gcode/line.h"
 
 namespace werkbank::sim {
 
@@ -201,17 +203,42 @@ void MarlinSim::Execute(const std::string& command) {
     waiting_bed_ = true;
     return;
   }
-  if (!ShouldDropOk()) Ok();
+  const absl::Duration move = MoveTime(command);
+  if (!ShouldDropOk()) Ok(move);
 }
 
-void MarlinSim::Ok() {
-  if (line_time_ <= absl::ZeroDuration()) {
+absl::Duration MarlinSim::MoveTime(const std::string& command) {
+  if (!quirks_.motion_time) return absl::ZeroDuration();
+  const gcode::Line parsed = gcode::ParseLine(command, 0);
+  if (parsed.command != "G0" && parsed.command != "G1") {
+    return absl::ZeroDuration();
+  }
+  if (auto f = parsed.Get('F')) feed_ = *f;
+  static const char kAxis[] = "XYZ";
+  std::array<double, 3> delta = {0, 0, 0};
+  for (size_t k = 0; k < 3; ++k) {
+    if (auto v = parsed.Get(kAxis[k])) {
+      delta[k] = *v - pos_[k];
+      pos_[k] = *v;
+    }
+  }
+  const double length = std::sqrt(delta[0] * delta[0] + delta[1] * delta[1] +
+                                  delta[2] * delta[2]);
+  if (length <= 0) return absl::ZeroDuration();
+  return absl::Seconds(gcode::MotionTime(quirks_.kinematics)
+                           .Alone(delta, length,
+                                  parsed.command == "G0" ? 0 : feed_) /
+                       quirks_.time_scale);
+}
+
+void MarlinSim::Ok(absl::Duration extra) {
+  if (line_time_ <= absl::ZeroDuration() && extra <= absl::ZeroDuration()) {
     Send("ok\n");
     return;
   }
   const absl::Time start =
       pending_oks_.empty() ? absl::Now() : pending_oks_.back();
-  pending_oks_.push_back(start + line_time_);
+  pending_oks_.push_back(start + line_time_ + extra);
 }
 
 void MarlinSim::OnTick() {

@@ -160,6 +160,11 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_by_last ON login_failures(last_failure_at);
 )sql"},
+    // 6 -> 7: how long a job really ran (held time left out), beside its
+    // estimate; NULL until it ends.
+    {R"sql(
+ALTER TABLE jobs ADD COLUMN run_seconds REAL;
+)sql"},
 };
 
 }  // namespace
