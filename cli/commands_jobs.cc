@@ -34,11 +34,10 @@ std::string EstimateVsRun(const v1::Job& j) {
   if (j.has_run_seconds()) {
     absl::StrAppend(&out, ", ran ", MinSec(j.run_seconds()));
     if (j.estimated_seconds() > 0) {
-      absl::StrAppend(&out, absl::StrFormat(" (%+.0f%%)",
-                                            (j.run_seconds() /
-                                                 j.estimated_seconds() -
-                                             1) *
-                                                100));
+      absl::StrAppend(
+          &out,
+          absl::StrFormat(" (%+.0f%%)",
+                          (j.run_seconds() / j.estimated_seconds() - 1) * 100));
     }
   }
   return out;

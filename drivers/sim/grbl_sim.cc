@@ -246,13 +246,11 @@ void GrblSim::Execute(const std::string& line) {
   if (moves) {
     planner_.push_back(line);
     // An arc counts as its chord: the sim's tests cut straight lines.
-    const double length =
-        std::sqrt(delta[0] * delta[0] + delta[1] * delta[1] +
-                  delta[2] * delta[2]);
-    const double seconds =
-        gcode::MotionTime(options_.kinematics)
-            .Alone(delta, length, rapid_ ? 0 : feed_) /
-        options_.time_scale;
+    const double length = std::sqrt(delta[0] * delta[0] + delta[1] * delta[1] +
+                                    delta[2] * delta[2]);
+    const double seconds = gcode::MotionTime(options_.kinematics)
+                               .Alone(delta, length, rapid_ ? 0 : feed_) /
+                           options_.time_scale;
     block_times_.push_back(options_.motion_time ? absl::Seconds(seconds)
                                                 : options_.block_time);
   }

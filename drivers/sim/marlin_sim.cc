@@ -225,10 +225,10 @@ absl::Duration MarlinSim::MoveTime(const std::string& command) {
   const double length = std::sqrt(delta[0] * delta[0] + delta[1] * delta[1] +
                                   delta[2] * delta[2]);
   if (length <= 0) return absl::ZeroDuration();
-  return absl::Seconds(gcode::MotionTime(quirks_.kinematics)
-                           .Alone(delta, length,
-                                  parsed.command == "G0" ? 0 : feed_) /
-                       quirks_.time_scale);
+  return absl::Seconds(
+      gcode::MotionTime(quirks_.kinematics)
+          .Alone(delta, length, parsed.command == "G0" ? 0 : feed_) /
+      quirks_.time_scale);
 }
 
 void MarlinSim::Ok(absl::Duration extra) {

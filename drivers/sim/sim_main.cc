@@ -23,11 +23,11 @@
 // USB serial adapter; "replug" gives it a new device behind the same link.
 #include <signal.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <array>
 #include <memory>
 #include <optional>
 #include <string>

@@ -12,14 +12,14 @@
 #include <set>
 #include <sstream>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "checker.h"
-#include "interlock_names.h"
 #include "date/tz.h"
 #include "drivers/gcode/analysis.h"
 #include "drivers/gcode/line.h"
+#include "interlock_names.h"
 #include "machine_limits.h"
 #include "numbers.h"
 
@@ -33,8 +33,8 @@ class CollectErrors : public google::protobuf::io::ErrorCollector {
   explicit CollectErrors(absl::string_view source) : source_(source) {}
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    errors.push_back(absl::StrCat(source_, ":", line + 1, ":", column + 1,
-                                  ": ", message, Hint(message)));
+    errors.push_back(absl::StrCat(source_, ":", line + 1, ":", column + 1, ": ",
+                                  message, Hint(message)));
   }
   void AddWarning(int line, google::protobuf::io::ColumnNumber column,
                   const std::string& message) override {
@@ -336,7 +336,8 @@ void CheckMachines(Checker& c, v1::Config& cfg,
                         {"hold_before_end_minutes", std::nullopt, 0, 1440}});
       const bool confirmed_only =
           il.kind() == Il::EXTRACTION || il.kind() == Il::AIR_ASSIST;
-      if (il.source().empty()) il.set_source(confirmed_only ? "user" : "sensor");
+      if (il.source().empty())
+        il.set_source(confirmed_only ? "user" : "sensor");
       if (il.source() != "sensor" && il.source() != "user") {
         c.Error(il, "source", "use \"sensor\" or \"user\"");
       }

@@ -22,12 +22,10 @@ gcode::MachineLimits LimitsOf(const v1::MachineConfig& m,
   // Each motion figure: the config's, else what the firmware reported, else
   // the firmware's factory default.
   const bool grbl = m.protocol() == "grbl";
-  const std::array<double, 3> rates = {grbl ? 500.0 : 18000.0,
-                                       grbl ? 500.0 : 18000.0,
-                                       grbl ? 500.0 : 300.0};
-  const std::array<double, 3> accels = {grbl ? 10.0 : 3000.0,
-                                        grbl ? 10.0 : 3000.0,
-                                        grbl ? 10.0 : 100.0};
+  const std::array<double, 3> rates = {
+      grbl ? 500.0 : 18000.0, grbl ? 500.0 : 18000.0, grbl ? 500.0 : 300.0};
+  const std::array<double, 3> accels = {
+      grbl ? 10.0 : 3000.0, grbl ? 10.0 : 3000.0, grbl ? 10.0 : 100.0};
   const v1::Motion& motion = m.motion();
   const v1::Axes& r = motion.max_rate_mm_min();
   const v1::Axes& a = motion.acceleration_mm_s2();
@@ -37,8 +35,7 @@ gcode::MachineLimits LimitsOf(const v1::MachineConfig& m,
   const double accel[3] = {a.x(), a.y(), a.z()};
   for (size_t k = 0; k < 3; ++k) {
     l.motion.max_rate_mm_min[k] =
-        rate_set[k] ? rate[k]
-                    : reported.max_rate_mm_min[k].value_or(rates[k]);
+        rate_set[k] ? rate[k] : reported.max_rate_mm_min[k].value_or(rates[k]);
     l.motion.acceleration_mm_s2[k] =
         accel_set[k] ? accel[k]
                      : reported.acceleration_mm_s2[k].value_or(accels[k]);

@@ -253,15 +253,16 @@ void MachineController::EndJob(store::JobState state,
   if (!job_) return;
   const absl::Time now = clock_.Now();
   const absl::Duration held =
-      job_->held + (state_ == State::kPaused ? now - since_ : absl::ZeroDuration());
-  last_job_end_ = JobUpdate{job_->job_id,     state, reason,
-                            job_->lines_done, false, now};
-  last_job_end_->run_seconds =
-      absl::ToDoubleSeconds(std::max(absl::ZeroDuration(), now - job_->started - held));
+      job_->held +
+      (state_ == State::kPaused ? now - since_ : absl::ZeroDuration());
+  last_job_end_ =
+      JobUpdate{job_->job_id, state, reason, job_->lines_done, false, now};
+  last_job_end_->run_seconds = absl::ToDoubleSeconds(
+      std::max(absl::ZeroDuration(), now - job_->started - held));
   if (record_job_) {
-    last_record_ = records_.Enqueue(
-        absl::StrCat("job ", job_->job_id, " progress"),
-        record_job_(*last_job_end_));
+    last_record_ =
+        records_.Enqueue(absl::StrCat("job ", job_->job_id, " progress"),
+                         record_job_(*last_job_end_));
   }
   job_.reset();
   heaters_lowered_ = false;

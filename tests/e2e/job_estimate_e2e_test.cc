@@ -35,8 +35,8 @@ class EstimateE2E : public MachineE2E {
 
 TEST_F(EstimateE2E, ALaserJobRunsWithinAFifthOfItsEstimate) {
   laser_motion_ = "";  // the daemon reads the rates from `$$`
-  laser_sim_args_ = {"--motion-time",  "--time-scale", absl::StrCat(kTimeScale),
-                     "--max-rate",     "6000,6000,600", "--acceleration",
+  laser_sim_args_ = {"--motion-time", "--time-scale",  absl::StrCat(kTimeScale),
+                     "--max-rate",    "6000,6000,600", "--acceleration",
                      "500,500,50"};
   StartLab();
   // Back and forth across 20 mm at 50 mm/s, stepping 0.1 mm: a raster.

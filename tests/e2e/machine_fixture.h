@@ -31,20 +31,30 @@ class MachineE2E : public LabE2E {
   // `extra_config` is appended to the lab's config (more classes, machines).
   void StartLab(int presence_seconds = 0, int laser_block_us = 3000,
                 const std::string& extra_config = "") {
-    std::vector<std::string> laser_args = {
-        BinPath("werkbank-sim"),  "grbl",
-        "--block-us",             std::to_string(laser_block_us),
-        "--state-file",           dir_.File("laser.state"),
-        "--control-file",         dir_.File("laser.ctl"),
-        "--link",                 dir_.File("laser.dev")};
+    std::vector<std::string> laser_args = {BinPath("werkbank-sim"),
+                                           "grbl",
+                                           "--block-us",
+                                           std::to_string(laser_block_us),
+                                           "--state-file",
+                                           dir_.File("laser.state"),
+                                           "--control-file",
+                                           dir_.File("laser.ctl"),
+                                           "--link",
+                                           dir_.File("laser.dev")};
     laser_args.insert(laser_args.end(), laser_sim_args_.begin(),
                       laser_sim_args_.end());
     laser_ = std::make_unique<Background>(laser_args, dir_.File("laser.out"),
                                           dir_.File("laser.err"));
-    std::vector<std::string> printer_args = {
-        BinPath("werkbank-sim"), "marlin", "--line-us", "5000",
-        "--state-file", dir_.File("printer.state"), "--control-file",
-        dir_.File("printer.ctl"), "--link", dir_.File("printer.dev")};
+    std::vector<std::string> printer_args = {BinPath("werkbank-sim"),
+                                             "marlin",
+                                             "--line-us",
+                                             "5000",
+                                             "--state-file",
+                                             dir_.File("printer.state"),
+                                             "--control-file",
+                                             dir_.File("printer.ctl"),
+                                             "--link",
+                                             dir_.File("printer.dev")};
     printer_args.insert(printer_args.end(), printer_sim_args_.begin(),
                         printer_sim_args_.end());
     printer_ = std::make_unique<Background>(

@@ -207,9 +207,8 @@ TEST_F(InterlockE2E, TheEndOfTheReservationHoldsALaserJob) {
   // The daemon's time is one second into a minute: the one-minute booking
   // has 59 s left, which the job's estimate (~13 s) fits.
   const absl::Time now = absl::Now();
-  clock_shift_ = absl::FromUnixSeconds(absl::ToUnixSeconds(now) / 60 * 60 +
-                                       61) -
-                 now;
+  clock_shift_ =
+      absl::FromUnixSeconds(absl::ToUnixSeconds(now) / 60 * 60 + 61) - now;
   daemon_->ShiftClock(clock_shift_);
   absl::SleepFor(absl::Milliseconds(50));  // the daemon reads it in 10 ms
   BookNowAndCheckIn(pia_, "laser-1", absl::Minutes(1));

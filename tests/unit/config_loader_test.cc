@@ -232,7 +232,8 @@ machines { id: "l1" machine_class: "laser" protocol: "grbl" port: "sim:grbl"
   EXPECT_THAT(std::string(quoted.status().message()),
               HasSubstr("written without quotes, e.g. kind: DOOR"));
 
-  auto missing = ParseConfig(head + "  interlocks { action: ESTOP } }\n", "lab");
+  auto missing =
+      ParseConfig(head + "  interlocks { action: ESTOP } }\n", "lab");
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(std::string(missing.status().message()),
               HasSubstr("machines[0].interlocks[0].kind: name what the "
