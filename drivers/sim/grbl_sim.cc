@@ -244,15 +244,18 @@ void GrblSim::Execute(const std::string& line) {
     }
   }
   if (moves) {
-    planner_.push_back(line);
     // An arc counts as its chord: the sim's tests cut straight lines.
     const double length = std::sqrt(delta[0] * delta[0] + delta[1] * delta[1] +
                                     delta[2] * delta[2]);
     const double seconds = gcode::MotionTime(options_.kinematics)
                                .Alone(delta, length, rapid_ ? 0 : feed_) /
                            options_.time_scale;
-    block_times_.push_back(options_.motion_time ? absl::Seconds(seconds)
-                                                : options_.block_time);
+    const absl::Duration block_time =
+        options_.motion_time ? absl::Seconds(seconds) : options_.block_time;
+    // A block that reaches an empty planner starts moving now.
+    if (planner_.empty()) next_block_ = absl::Now() + block_time;
+    planner_.push_back(line);
+    block_times_.push_back(block_time);
   }
   Send("ok\r\n");
 }
@@ -286,16 +289,12 @@ void GrblSim::SendStatus() {
 void GrblSim::OnTick() {
   MutexLock lock(&sim_mu_);
   const absl::Time now = absl::Now();
-  // next_block_: when the front block is done.
-  if (planner_.empty() || held_) {
-    next_block_ =
-        now + (block_times_.empty() ? options_.block_time : block_times_[0]);
-  }
+  // next_block_: when the front block is done. A held block starts over.
+  if (held_ && !planner_.empty()) next_block_ = now + block_times_.front();
   while (!held_ && !planner_.empty() && now >= next_block_) {
     planner_.pop_front();
     block_times_.pop_front();
-    next_block_ +=
-        block_times_.empty() ? options_.block_time : block_times_.front();
+    if (!planner_.empty()) next_block_ += block_times_.front();
   }
   ProcessLines();
 }
