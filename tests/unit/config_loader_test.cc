@@ -215,7 +215,7 @@ machines { id: "l1" machine_class: "laser" protocol: "grbl" port: "sim:grbl"
   auto kind = ParseConfig(head + "  interlocks { kind: DOR } }\n", "lab");
   ASSERT_FALSE(kind.ok());
   EXPECT_THAT(std::string(kind.status().message()),
-              HasSubstr("lab:5:22: Unknown enumeration value of \"DOR\""));
+              HasSubstr("lab:5:26: Unknown enumeration value of \"DOR\""));
   EXPECT_THAT(std::string(kind.status().message()),
               HasSubstr("one of DOOR, EXTRACTION, AIR_ASSIST, PRESENCE, "
                         "THERMAL, RESERVATION, EMERGENCY_STOP"));
