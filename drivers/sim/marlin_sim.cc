@@ -1,6 +1,7 @@
 // Simulated Marlin; see marlin_sim.h.
 #include "marlin_sim.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -11,6 +12,11 @@
 #include "drivers/gcode/line.h"
 
 namespace werkbank::sim {
+namespace {
+
+constexpr size_t kPlannerBlocks = 16;  // Marlin's BLOCK_BUFFER_SIZE
+
+}  // namespace
 
 std::unique_ptr<MarlinSim> MarlinSim::Create(absl::Duration line_time,
                                              MarlinQuirks quirks) {
@@ -30,6 +36,8 @@ void MarlinSim::Reset(bool banner) {
   pending_.clear();
   lines_.clear();
   pending_oks_.clear();
+  move_ends_.clear();
+  motion_end_ = absl::InfinitePast();
   waiting_heat_ = waiting_bed_ = false;
   autoreport_ = false;
   hotend_target_ = 0;
@@ -204,7 +212,23 @@ void MarlinSim::Execute(const std::string& command) {
     return;
   }
   const absl::Duration move = MoveTime(command);
-  if (!ShouldDropOk()) Ok(move);
+  if (move <= absl::ZeroDuration()) {
+    if (!ShouldDropOk()) Ok();
+    return;
+  }
+  // Marlin answers a move once its planner (16 blocks) has room for it; the
+  // moves run one after another.
+  const absl::Time now = absl::Now();
+  motion_end_ = std::max(now, motion_end_) + move;
+  move_ends_.push_back(motion_end_);
+  absl::Time room = now;
+  if (move_ends_.size() > kPlannerBlocks) {
+    room = move_ends_.front();
+    move_ends_.pop_front();
+  }
+  if (ShouldDropOk()) return;
+  if (!pending_oks_.empty()) room = std::max(room, pending_oks_.back());
+  pending_oks_.push_back(room + line_time_);
 }
 
 absl::Duration MarlinSim::MoveTime(const std::string& command) {
@@ -231,14 +255,14 @@ absl::Duration MarlinSim::MoveTime(const std::string& command) {
       quirks_.time_scale);
 }
 
-void MarlinSim::Ok(absl::Duration extra) {
-  if (line_time_ <= absl::ZeroDuration() && extra <= absl::ZeroDuration()) {
+void MarlinSim::Ok() {
+  if (line_time_ <= absl::ZeroDuration()) {
     Send("ok\n");
     return;
   }
   const absl::Time start =
       pending_oks_.empty() ? absl::Now() : pending_oks_.back();
-  pending_oks_.push_back(start + line_time_ + extra);
+  pending_oks_.push_back(start + line_time_);
 }
 
 void MarlinSim::OnTick() {

@@ -14,9 +14,9 @@ namespace werkbank::sim {
 
 // The ways real printers' firmwares differ from Marlin 2; each has a test.
 struct MarlinQuirks {
-  // Each move's ok comes once it is done: standstill to standstill at its
-  // feed rate with these rates and accelerations (Marlin's factory values),
-  // divided by `time_scale`.
+  // Each move takes its time, standstill to standstill at its feed rate with
+  // these rates and accelerations (Marlin's factory values), divided by
+  // `time_scale`; its ok comes once the 16-block planner has room for it.
   bool motion_time = false;
   gcode::Kinematics kinematics = {
       {18000, 18000, 300}, {3000, 3000, 100}, 0.013, 16};
@@ -65,9 +65,7 @@ class MarlinSim : public FirmwareSim {
 
  private:
   MarlinSim() = default;
-  // `extra`: how long the command takes beyond the line time (a move).
-  void Ok(absl::Duration extra = absl::ZeroDuration())
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  void Ok() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
   // How long a G0/G1 takes (motion_time); zero for anything else.
   absl::Duration MoveTime(const std::string& command)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
@@ -103,6 +101,10 @@ class MarlinSim : public FirmwareSim {
   bool autoreport_ ABSL_GUARDED_BY(sim_mu_) = false;
   std::array<double, 3> pos_ ABSL_GUARDED_BY(sim_mu_) = {0, 0, 0};
   double feed_ ABSL_GUARDED_BY(sim_mu_) = 0;  // mm/min
+  // motion_time: when the last planned move ends, and the ends of the moves
+  // in the planner.
+  absl::Time motion_end_ ABSL_GUARDED_BY(sim_mu_) = absl::InfinitePast();
+  std::deque<absl::Time> move_ends_ ABSL_GUARDED_BY(sim_mu_);
   absl::Time next_report_ ABSL_GUARDED_BY(sim_mu_) = absl::InfinitePast();
 };
 

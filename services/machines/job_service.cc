@@ -114,6 +114,7 @@ void JobService::WithLiveProgress(store::JobRecord& job) {
     job.lines_done = now.last_job_end->lines_done;
     job.finished_at = now.last_job_end->at;
     job.end_reason = now.last_job_end->reason;
+    job.run_seconds = now.last_job_end->run_seconds;
   }
 }
 
