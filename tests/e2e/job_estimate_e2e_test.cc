@@ -7,12 +7,14 @@
 // GRBL reported in `$$`, which GRBL's factory values would miss fivefold.
 #include <gmock/gmock.h>
 
+#include <iostream>
+
 #include "machine_fixture.h"
 
 namespace werkbank::testing {
 namespace {
 
-constexpr double kTimeScale = 30;
+constexpr double kTimeScale = 15;
 
 class EstimateE2E : public MachineE2E {
  protected:
@@ -49,6 +51,8 @@ TEST_F(EstimateE2E, ALaserJobRunsWithinAFifthOfItsEstimate) {
   const v1::Job job = Run("laser-1", program, {"extraction"});
   ASSERT_TRUE(job.has_run_seconds());
   const double machine_seconds = job.run_seconds() * kTimeScale;
+  std::cout << "estimated " << job.estimated_seconds() << " s, ran "
+            << machine_seconds << " s at machine speed\n";
   EXPECT_GT(job.estimated_seconds(), 100);  // 300 moves of 0.5 s
   EXPECT_NEAR(machine_seconds, job.estimated_seconds(),
               0.2 * job.estimated_seconds())
@@ -69,6 +73,8 @@ TEST_F(EstimateE2E, APrintRunsWithinAFifthOfItsEstimate) {
   const v1::Job job = Run("printer-1", program, {});
   ASSERT_TRUE(job.has_run_seconds());
   const double machine_seconds = job.run_seconds() * kTimeScale;
+  std::cout << "estimated " << job.estimated_seconds() << " s, ran "
+            << machine_seconds << " s at machine speed\n";
   EXPECT_GT(job.estimated_seconds(), 100);  // 300 moves of 0.43 s
   EXPECT_NEAR(machine_seconds, job.estimated_seconds(),
               0.2 * job.estimated_seconds())
