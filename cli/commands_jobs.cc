@@ -22,6 +22,27 @@ std::string JobStateName(v1::JobState s) {
   return name;
 }
 
+// "1:05" for 65 s.
+std::string MinSec(double seconds) {
+  const int s = static_cast<int>(seconds + 0.5);
+  return absl::StrFormat("%d:%02d", s / 60, s % 60);
+}
+
+// The estimate and, once it ended, the run it is measured against.
+std::string EstimateVsRun(const v1::Job& j) {
+  std::string out = absl::StrCat("estimated ", MinSec(j.estimated_seconds()));
+  if (j.has_run_seconds()) {
+    absl::StrAppend(&out, ", ran ", MinSec(j.run_seconds()));
+    if (j.estimated_seconds() > 0) {
+      absl::StrAppend(
+          &out,
+          absl::StrFormat(" (%+.0f%%)",
+                          (j.run_seconds() / j.estimated_seconds() - 1) * 100));
+    }
+  }
+  return out;
+}
+
 int PrintJob(const v1::Job& j) {
   std::cout << "job " << j.id() << " (" << j.file_name() << ") on "
             << j.machine_id() << ": " << JobStateName(j.state());
@@ -37,7 +58,7 @@ int PrintJob(const v1::Job& j) {
                                  p.bbox_max(0) - p.bbox_min(0),
                                  p.bbox_max(1) - p.bbox_min(1));
   }
-  std::cout << "\n";
+  std::cout << "\n  time: " << EstimateVsRun(j) << "\n";
   for (const auto& v : p.violations()) {
     std::cout << "  line " << v.line() << " [" << v.rule()
               << "]: " << v.message() << "\n";
@@ -208,11 +229,14 @@ int CmdJobs(Cli& cli) {
   return cli.Call(
       &v1::Jobs::Stub::ListJobs, *stub, req,
       [](const v1::ListJobsResponse& resp) {
-        Table t({"ID", "MACHINE", "OWNER", "FILE", "STATE", "PREFLIGHT"});
+        Table t({"ID", "MACHINE", "OWNER", "FILE", "STATE", "PREFLIGHT",
+                 "ESTIMATE", "RAN"});
         for (const auto& j : resp.jobs()) {
           t.Add({std::to_string(j.id()), j.machine_id(), j.owner_login(),
                  j.file_name(), JobStateName(j.state()),
-                 j.preflight().passed() ? "passed" : "failed"});
+                 j.preflight().passed() ? "passed" : "failed",
+                 MinSec(j.estimated_seconds()),
+                 j.has_run_seconds() ? MinSec(j.run_seconds()) : "-"});
         }
         t.Print();
         return kOk;

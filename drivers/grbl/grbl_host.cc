@@ -4,9 +4,37 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace werkbank::grbl {
+namespace {
+
+// `$110=15000.000` and its kin from `$$`: the rates the time estimate uses.
+// False for any other line.
+bool ReadMotionSetting(absl::string_view line, stream::MotionSettings& m) {
+  if (!absl::StartsWith(line, "$")) return false;
+  const size_t eq = line.find('=');
+  int number = 0;
+  double value = 0;
+  if (eq == absl::string_view::npos ||
+      !absl::SimpleAtoi(line.substr(1, eq - 1), &number) ||
+      !absl::SimpleAtod(line.substr(eq + 1), &value) || value <= 0) {
+    return false;
+  }
+  if (number == 11) {
+    m.junction_deviation_mm = value;
+  } else if (number >= 110 && number <= 112) {
+    m.max_rate_mm_min[static_cast<size_t>(number - 110)] = value;
+  } else if (number >= 120 && number <= 122) {
+    m.acceleration_mm_s2[static_cast<size_t>(number - 120)] = value;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 GrblHost::GrblHost(GrblOptions options) : options_(options) {}
 
@@ -193,6 +221,7 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
     laser_mode_ = line == "$32=1";
     return;
   }
+  if (ReadMotionSetting(line, motion_)) return;
   const std::optional<int> error = ParseError(line);
   if (line == "ok" || error) {
     if (in_flight_.empty()) return;

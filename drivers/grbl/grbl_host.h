@@ -82,6 +82,7 @@ class GrblHost : public stream::HostProtocol {
   int64_t lines_total() const override { return total_; }
   const std::optional<Status>& status() const { return status_; }
   std::optional<bool> laser_mode() const { return laser_mode_; }
+  stream::MotionSettings motion_settings() const override { return motion_; }
 
  private:
   enum class Phase { kReset, kSettings, kReady };
@@ -128,6 +129,7 @@ class GrblHost : public stream::HostProtocol {
   bool status_pending_ = false;
   std::optional<Status> status_;
   std::optional<bool> laser_mode_;
+  stream::MotionSettings motion_;  // from `$$`
   stream::Outcome outcome_ = stream::Outcome::kIdle;
   std::string reason_;
 };

@@ -1,6 +1,7 @@
 // Simulated GRBL 1.1; see grbl_sim.h.
 #include "grbl_sim.h"
 
+#include <cmath>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -52,6 +53,7 @@ void GrblSim::RaiseAlarm(int n) {
   alarm_ = true;
   rx_.clear();
   planner_.clear();
+  block_times_.clear();
   laser_ = false;
   Send(absl::StrCat("ALARM:", n, "\r\n"));
 }
@@ -99,6 +101,7 @@ void GrblSim::SoftReset(bool realtime) {
   }
   rx_.clear();
   planner_.clear();
+  block_times_.clear();
   held_ = false;
   laser_ = false;
   power_ = 0;
@@ -159,7 +162,11 @@ void GrblSim::ProcessLines() {
     if (ShouldCorrupt()) Corrupt(line);
     Execute(line);
   }
-  if (options_.block_time == absl::ZeroDuration() && !held_) planner_.clear();
+  if (options_.block_time == absl::ZeroDuration() && !options_.motion_time &&
+      !held_) {
+    planner_.clear();
+    block_times_.clear();
+  }
 }
 
 void GrblSim::Execute(const std::string& line) {
@@ -169,8 +176,15 @@ void GrblSim::Execute(const std::string& line) {
   }
   if (line[0] == '$') {
     if (line == "$$") {
-      Send(absl::StrCat("$0=10\r\n$1=25\r\n$22=1\r\n$30=1000\r\n$31=0\r\n$32=",
-                        options_.laser_mode ? 1 : 0, "\r\nok\r\n"));
+      const gcode::Kinematics& k = options_.kinematics;
+      Send(absl::StrFormat(
+          "$0=10\r\n$1=25\r\n$11=%.3f\r\n$22=1\r\n$30=1000\r\n$31=0\r\n"
+          "$32=%d\r\n$110=%.3f\r\n$111=%.3f\r\n$112=%.3f\r\n$120=%.3f\r\n"
+          "$121=%.3f\r\n$122=%.3f\r\nok\r\n",
+          k.junction_deviation_mm, options_.laser_mode ? 1 : 0,
+          k.max_rate_mm_min[0], k.max_rate_mm_min[1], k.max_rate_mm_min[2],
+          k.acceleration_mm_s2[0], k.acceleration_mm_s2[1],
+          k.acceleration_mm_s2[2]));
     } else if (line == "$C") {
       if (!check_ && alarm_) {
         Send("error:8\r\n");  // check mode only from Idle
@@ -213,15 +227,36 @@ void GrblSim::Execute(const std::string& line) {
       parsed.command == "M30")
     laser_ = false;
   if (auto s = parsed.Get('S')) power_ = *s;
+  if (auto f = parsed.Get('F')) feed_ = *f;
+  if (parsed.command == "G0") rapid_ = true;
+  if (parsed.command == "G1" || parsed.command == "G2" ||
+      parsed.command == "G3")
+    rapid_ = false;
   static const char kAxis[] = "XYZ";
   bool moves = false;
+  std::array<double, 3> delta = {0, 0, 0};
   for (int k = 0; k < 3; ++k) {
     if (auto v = parsed.Get(kAxis[k])) {
-      pos_[static_cast<size_t>(k)] = *v;
+      const size_t axis = static_cast<size_t>(k);
+      delta[axis] = *v - pos_[axis];
+      pos_[axis] = *v;
       moves = true;
     }
   }
-  if (moves) planner_.push_back(line);
+  if (moves) {
+    // An arc counts as its chord: the sim's tests cut straight lines.
+    const double length = std::sqrt(delta[0] * delta[0] + delta[1] * delta[1] +
+                                    delta[2] * delta[2]);
+    const double seconds = gcode::MotionTime(options_.kinematics)
+                               .Alone(delta, length, rapid_ ? 0 : feed_) /
+                           options_.time_scale;
+    const absl::Duration block_time =
+        options_.motion_time ? absl::Seconds(seconds) : options_.block_time;
+    // A block that reaches an empty planner starts moving now.
+    if (planner_.empty()) next_block_ = absl::Now() + block_time;
+    planner_.push_back(line);
+    block_times_.push_back(block_time);
+  }
   Send("ok\r\n");
 }
 
@@ -254,10 +289,12 @@ void GrblSim::SendStatus() {
 void GrblSim::OnTick() {
   MutexLock lock(&sim_mu_);
   const absl::Time now = absl::Now();
-  if (planner_.empty() || held_) next_block_ = now + options_.block_time;
+  // next_block_: when the front block is done. A held block starts over.
+  if (held_ && !planner_.empty()) next_block_ = now + block_times_.front();
   while (!held_ && !planner_.empty() && now >= next_block_) {
     planner_.pop_front();
-    next_block_ += options_.block_time;
+    block_times_.pop_front();
+    if (!planner_.empty()) next_block_ += block_times_.front();
   }
   ProcessLines();
 }

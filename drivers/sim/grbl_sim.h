@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "base/mutex.h"
+#include "drivers/gcode/motion_time.h"
 #include "firmware_sim.h"
 
 namespace werkbank::sim {
@@ -20,6 +21,13 @@ struct GrblSimOptions {
   size_t planner_blocks = 15;
   absl::Duration block_time = absl::ZeroDuration();  // per motion block
   bool laser_mode = true;                            // $32
+  // $110-$112, $120-$122 and $11, reported in `$$` (GRBL's factory values).
+  gcode::Kinematics kinematics = {{500, 500, 500}, {10, 10, 10}, 0.01, 16};
+  // Each block takes as long as its move does, from standstill to standstill
+  // at its feed rate and the acceleration above, divided by `time_scale`
+  // (instead of `block_time`).
+  bool motion_time = false;
+  double time_scale = 1;
 };
 
 class GrblSim : public FirmwareSim {
@@ -58,7 +66,11 @@ class GrblSim : public FirmwareSim {
   Mutex sim_mu_;
   std::string rx_ ABSL_GUARDED_BY(sim_mu_);
   std::deque<std::string> planner_ ABSL_GUARDED_BY(sim_mu_);
+  // How long each planned block takes (motion_time), front first.
+  std::deque<absl::Duration> block_times_ ABSL_GUARDED_BY(sim_mu_);
   absl::Time next_block_ ABSL_GUARDED_BY(sim_mu_) = absl::InfinitePast();
+  bool rapid_ ABSL_GUARDED_BY(sim_mu_) = true;  // G0 (else G1/G2/G3)
+  double feed_ ABSL_GUARDED_BY(sim_mu_) = 0;    // F, mm/min
   std::string state_ ABSL_GUARDED_BY(sim_mu_) = "Idle";
   bool held_ ABSL_GUARDED_BY(sim_mu_) = false;
   absl::Time held_at_ ABSL_GUARDED_BY(sim_mu_);

@@ -1,14 +1,22 @@
 // Simulated Marlin; see marlin_sim.h.
 #include "marlin_sim.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "drivers/gcode/line.h"
 
 namespace werkbank::sim {
+namespace {
+
+constexpr size_t kPlannerBlocks = 16;  // Marlin's BLOCK_BUFFER_SIZE
+
+}  // namespace
 
 std::unique_ptr<MarlinSim> MarlinSim::Create(absl::Duration line_time,
                                              MarlinQuirks quirks) {
@@ -28,6 +36,8 @@ void MarlinSim::Reset(bool banner) {
   pending_.clear();
   lines_.clear();
   pending_oks_.clear();
+  move_ends_.clear();
+  motion_end_ = absl::InfinitePast();
   waiting_heat_ = waiting_bed_ = false;
   autoreport_ = false;
   hotend_target_ = 0;
@@ -201,7 +211,48 @@ void MarlinSim::Execute(const std::string& command) {
     waiting_bed_ = true;
     return;
   }
-  if (!ShouldDropOk()) Ok();
+  const absl::Duration move = MoveTime(command);
+  if (move <= absl::ZeroDuration()) {
+    if (!ShouldDropOk()) Ok();
+    return;
+  }
+  // Marlin answers a move once its planner (16 blocks) has room for it; the
+  // moves run one after another.
+  const absl::Time now = absl::Now();
+  motion_end_ = std::max(now, motion_end_) + move;
+  move_ends_.push_back(motion_end_);
+  absl::Time room = now;
+  if (move_ends_.size() > kPlannerBlocks) {
+    room = move_ends_.front();
+    move_ends_.pop_front();
+  }
+  if (ShouldDropOk()) return;
+  if (!pending_oks_.empty()) room = std::max(room, pending_oks_.back());
+  pending_oks_.push_back(room + line_time_);
+}
+
+absl::Duration MarlinSim::MoveTime(const std::string& command) {
+  if (!quirks_.motion_time) return absl::ZeroDuration();
+  const gcode::Line parsed = gcode::ParseLine(command, 0);
+  if (parsed.command != "G0" && parsed.command != "G1") {
+    return absl::ZeroDuration();
+  }
+  if (auto f = parsed.Get('F')) feed_ = *f;
+  static const char kAxis[] = "XYZ";
+  std::array<double, 3> delta = {0, 0, 0};
+  for (size_t k = 0; k < 3; ++k) {
+    if (auto v = parsed.Get(kAxis[k])) {
+      delta[k] = *v - pos_[k];
+      pos_[k] = *v;
+    }
+  }
+  const double length = std::sqrt(delta[0] * delta[0] + delta[1] * delta[1] +
+                                  delta[2] * delta[2]);
+  if (length <= 0) return absl::ZeroDuration();
+  return absl::Seconds(
+      gcode::MotionTime(quirks_.kinematics)
+          .Alone(delta, length, parsed.command == "G0" ? 0 : feed_) /
+      quirks_.time_scale);
 }
 
 void MarlinSim::Ok() {

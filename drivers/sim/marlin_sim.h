@@ -7,12 +7,20 @@
 #include <deque>
 #include <memory>
 
+#include "drivers/gcode/motion_time.h"
 #include "firmware_sim.h"
 
 namespace werkbank::sim {
 
 // The ways real printers' firmwares differ from Marlin 2; each has a test.
 struct MarlinQuirks {
+  // Each move takes its time, standstill to standstill at its feed rate with
+  // these rates and accelerations (Marlin's factory values), divided by
+  // `time_scale`; its ok comes once the 16-block planner has room for it.
+  bool motion_time = false;
+  gcode::Kinematics kinematics = {
+      {18000, 18000, 300}, {3000, 3000, 100}, 0.013, 16};
+  double time_scale = 1;
   // "Error: Checksum mismatch" / "Error: expected line 1 got 492" instead of
   // Marlin 2's wording and case.
   bool other_error_wording = false;
@@ -58,6 +66,9 @@ class MarlinSim : public FirmwareSim {
  private:
   MarlinSim() = default;
   void Ok() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  // How long a G0/G1 takes (motion_time); zero for anything else.
+  absl::Duration MoveTime(const std::string& command)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
   void OnLine(std::string line) ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
   void Execute(const std::string& command)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
@@ -88,6 +99,12 @@ class MarlinSim : public FirmwareSim {
   double hotend_ ABSL_GUARDED_BY(sim_mu_) = 20;
   double bed_ ABSL_GUARDED_BY(sim_mu_) = 20;
   bool autoreport_ ABSL_GUARDED_BY(sim_mu_) = false;
+  std::array<double, 3> pos_ ABSL_GUARDED_BY(sim_mu_) = {0, 0, 0};
+  double feed_ ABSL_GUARDED_BY(sim_mu_) = 0;  // mm/min
+  // motion_time: when the last planned move ends, and the ends of the moves
+  // in the planner.
+  absl::Time motion_end_ ABSL_GUARDED_BY(sim_mu_) = absl::InfinitePast();
+  std::deque<absl::Time> move_ends_ ABSL_GUARDED_BY(sim_mu_);
   absl::Time next_report_ ABSL_GUARDED_BY(sim_mu_) = absl::InfinitePast();
 };
 

@@ -6,7 +6,13 @@
 //                [--block-us N] [--line-us N] [--no-laser-mode] [--state-file
 //                PATH]
 //                [--control-file PATH] [--link PATH]
+//                [--motion-time] [--time-scale N] [--max-rate X,Y,Z]
+//                [--acceleration X,Y,Z]
 //
+// With --motion-time each move takes as long as the firmware's motion would
+// (its feed rate, distance and acceleration; --max-rate in mm/min and
+// --acceleration in mm/s² are the machine's, reported by GRBL in `$$`),
+// divided by --time-scale.
 // With --state-file it rewrites PATH (laser, hotend target, state, accepted
 // lines and the last few of them) every 50 ms, so that a test can see what the
 // machine does. With
@@ -17,16 +23,20 @@
 // USB serial adapter; "replug" gives it a new device behind the same link.
 #include <signal.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "grbl_sim.h"
 #include "marlin_sim.h"
@@ -40,7 +50,9 @@ int Usage() {
   std::cerr << "usage: werkbank-sim marlin|grbl [--corrupt FRACTION] "
                "[--drop-ok FRACTION]\n"
                "                    [--block-us N] [--no-laser-mode] "
-               "[--state-file PATH]\n";
+               "[--state-file PATH]\n"
+               "                    [--motion-time] [--time-scale N] "
+               "[--max-rate X,Y,Z] [--acceleration X,Y,Z]\n";
   return 2;
 }
 
@@ -53,6 +65,19 @@ int main(int argc, char** argv) {
   werkbank::sim::GrblSimOptions grbl;
   std::string state_file, control_file, link;
   absl::Duration line_time;  // Marlin: time per command
+  werkbank::sim::MarlinQuirks marlin_quirks;
+  std::optional<std::array<double, 3>> max_rate, acceleration;
+  // "X,Y,Z" into three positive numbers.
+  auto axes = [](const char* text) -> std::optional<std::array<double, 3>> {
+    std::vector<std::string> parts = absl::StrSplit(text, ',');
+    std::array<double, 3> out{};
+    if (parts.size() != 3) return std::nullopt;
+    for (size_t k = 0; k < 3; ++k) {
+      if (!absl::SimpleAtod(parts[k], &out[k]) || out[k] <= 0)
+        return std::nullopt;
+    }
+    return out;
+  };
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](double& out) {
@@ -67,6 +92,14 @@ int main(int argc, char** argv) {
       grbl.block_time = absl::Microseconds(v);
     } else if (a == "--line-us" && value(v)) {
       line_time = absl::Microseconds(v);
+    } else if (a == "--motion-time") {
+      grbl.motion_time = marlin_quirks.motion_time = true;
+    } else if (a == "--time-scale" && value(v) && v > 0) {
+      grbl.time_scale = marlin_quirks.time_scale = v;
+    } else if (a == "--max-rate" && i + 1 < argc &&
+               (max_rate = axes(argv[++i]))) {
+    } else if (a == "--acceleration" && i + 1 < argc &&
+               (acceleration = axes(argv[++i]))) {
     } else if (a == "--no-laser-mode") {
       grbl.laser_mode = false;
     } else if (a == "--state-file" && i + 1 < argc) {
@@ -80,6 +113,14 @@ int main(int argc, char** argv) {
     }
   }
   if (kind != "marlin" && kind != "grbl") return Usage();
+  if (max_rate) {
+    grbl.kinematics.max_rate_mm_min = marlin_quirks.kinematics.max_rate_mm_min =
+        *max_rate;
+  }
+  if (acceleration) {
+    grbl.kinematics.acceleration_mm_s2 =
+        marlin_quirks.kinematics.acceleration_mm_s2 = *acceleration;
+  }
   std::unique_ptr<werkbank::sim::MarlinSim> marlin;
   std::unique_ptr<werkbank::sim::GrblSim> laser;
   werkbank::sim::FirmwareSim* sim = nullptr;
@@ -90,7 +131,7 @@ int main(int argc, char** argv) {
     laser.reset();
     sim = nullptr;
     if (kind == "marlin") {
-      marlin = werkbank::sim::MarlinSim::Create(line_time);
+      marlin = werkbank::sim::MarlinSim::Create(line_time, marlin_quirks);
       sim = marlin.get();
     } else {
       laser = werkbank::sim::GrblSim::Create(grbl);

@@ -47,6 +47,14 @@ struct Temperatures {
   double hotend = 0, hotend_target = 0, bed = 0, bed_target = 0;
 };
 
+// How fast the machine moves, as its firmware reports it (GRBL's $110-$112
+// in mm/min, $120-$122 in mm/s², $11 in mm); unset where it said nothing.
+struct MotionSettings {
+  std::array<std::optional<double>, 3> max_rate_mm_min;
+  std::array<std::optional<double>, 3> acceleration_mm_s2;
+  std::optional<double> junction_deviation_mm;
+};
+
 // One error of a dry run: the 0-based line index and what the firmware said.
 using CheckError = std::pair<int64_t, std::string>;
 
@@ -108,6 +116,8 @@ class HostProtocol {
   // or before the first report.
   virtual std::optional<bool> door_open() const { return std::nullopt; }
   virtual std::array<double, 3> position() const { return {0, 0, 0}; }
+  // The rates the firmware reported at connect; empty where it has none.
+  virtual MotionSettings motion_settings() const { return {}; }
 
   // Heaters off while a held job waits, and back to the job's own targets
   // (waiting for them) before it continues. Only with capabilities().heaters.

@@ -197,6 +197,8 @@ v1::Job ToProto(const machines::JobView& j) {
   if (j.record.finished_at)
     *p.mutable_finished_at() = ToProto(*j.record.finished_at);
   p.set_end_reason(j.record.end_reason);
+  p.set_estimated_seconds(j.record.estimated_seconds);
+  if (j.record.run_seconds) p.set_run_seconds(*j.record.run_seconds);
   return p;
 }
 

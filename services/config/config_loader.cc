@@ -12,12 +12,14 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "checker.h"
 #include "date/tz.h"
 #include "drivers/gcode/analysis.h"
 #include "drivers/gcode/line.h"
+#include "interlock_names.h"
 #include "machine_limits.h"
 #include "numbers.h"
 
@@ -31,8 +33,8 @@ class CollectErrors : public google::protobuf::io::ErrorCollector {
   explicit CollectErrors(absl::string_view source) : source_(source) {}
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    errors.push_back(
-        absl::StrCat(source_, ":", line + 1, ":", column + 1, ": ", message));
+    errors.push_back(absl::StrCat(source_, ":", line + 1, ":", column + 1, ": ",
+                                  message, Hint(message)));
   }
   void AddWarning(int line, google::protobuf::io::ColumnNumber column,
                   const std::string& message) override {
@@ -41,6 +43,25 @@ class CollectErrors : public google::protobuf::io::ErrorCollector {
   std::vector<std::string> errors;
 
  private:
+  // The parser names a wrong enum value but not the valid ones; older
+  // configs wrote interlocks as quoted strings.
+  static std::string Hint(const std::string& message) {
+    if (absl::StrContains(message, "Unknown enumeration value")) {
+      if (absl::StrContains(message, "field \"kind\"")) {
+        return absl::StrCat(" (an interlock's kind is one of ",
+                            InterlockKindChoices(), ")");
+      }
+      if (absl::StrContains(message, "field \"action\"")) {
+        return absl::StrCat(" (an interlock's action is one of ",
+                            InterlockActionChoices(), ")");
+      }
+    }
+    if (absl::StrContains(message, "Expected integer or identifier")) {
+      return " (enum values are written without quotes, e.g. kind: DOOR "
+             "action: HOLD)";
+    }
+    return "";
+  }
   std::string source_;
 };
 
@@ -228,36 +249,29 @@ void CheckLimits(Checker& c, v1::MachineConfig& m) {
 // Motion settings: the firmware's factory defaults for what is not written
 // (GRBL 1.1's $110-$112 and $120-$122, Marlin 2's M203 and M201); a rate or
 // an acceleration of 0 is refused.
+// Motion figures stay unset where the config gives none: the machine's own
+// (GRBL's `$$`) or the firmware's factory defaults fill them in (LimitsOf).
 void CheckMotion(Checker& c, v1::MachineConfig& m) {
-  const bool grbl = m.protocol() == "grbl";
   v1::Motion& motion = *m.mutable_motion();
   Checker::Scope scope(c, m, "motion", -1);
   ApplyNumberRules(c, motion,
-                   {{"junction_deviation_mm", grbl ? 0.01 : 0.013, 0.001, 5}});
-  const double rates[3] = {grbl ? 500.0 : 18000.0, grbl ? 500.0 : 18000.0,
-                           grbl ? 500.0 : 300.0};
-  const double accels[3] = {grbl ? 10.0 : 3000.0, grbl ? 10.0 : 3000.0,
-                            grbl ? 10.0 : 100.0};
+                   {{"junction_deviation_mm", std::nullopt, 0.001, 5}});
   {
     Checker::Scope axes(c, motion, "max_rate_mm_min", -1);
     ApplyNumberRules(c, *motion.mutable_max_rate_mm_min(),
-                     {{"x", rates[0], 1, 1e6},
-                      {"y", rates[1], 1, 1e6},
-                      {"z", rates[2], 1, 1e6}});
+                     {{"x", std::nullopt, 1, 1e6},
+                      {"y", std::nullopt, 1, 1e6},
+                      {"z", std::nullopt, 1, 1e6}});
   }
   Checker::Scope axes(c, motion, "acceleration_mm_s2", -1);
   ApplyNumberRules(c, *motion.mutable_acceleration_mm_s2(),
-                   {{"x", accels[0], 0.1, 1e6},
-                    {"y", accels[1], 0.1, 1e6},
-                    {"z", accels[2], 0.1, 1e6}});
+                   {{"x", std::nullopt, 0.1, 1e6},
+                    {"y", std::nullopt, 0.1, 1e6},
+                    {"z", std::nullopt, 0.1, 1e6}});
 }
 
 void CheckMachines(Checker& c, v1::Config& cfg,
                    const std::set<std::string>& classes) {
-  static const std::set<std::string> kInterlocks = {
-      "door",    "extraction",  "air_assist",    "presence",
-      "thermal", "reservation", "emergency_stop"};
-  static const std::set<std::string> kActions = {"hold", "abort", "estop"};
   std::set<std::string> ids;
   for (int i = 0; i < cfg.machines_size(); ++i) {
     v1::MachineConfig& m = *cfg.mutable_machines(i);
@@ -307,43 +321,36 @@ void CheckMachines(Checker& c, v1::Config& cfg,
     for (int k = 0; k < m.interlocks_size(); ++k) {
       v1::InterlockConfig& il = *m.mutable_interlocks(k);
       Checker::Scope ils(c, m, "interlocks", k);
-      if (!kInterlocks.contains(il.kind())) {
+      using Il = v1::InterlockConfig;
+      if (il.kind() == Il::KIND_UNSPECIFIED) {
         c.Error(il, "kind",
-                absl::StrCat("\"", il.kind(),
-                             "\" is not an interlock; use one of: ",
-                             absl::StrJoin(kInterlocks, ", ")));
+                absl::StrCat("name what the interlock watches: kind: one of ",
+                             InterlockKindChoices()));
       }
-      if (il.action().empty()) il.set_action("hold");
-      ApplyNumberRules(
-          c, il,
-          {{"presence_interval_seconds",
-            il.kind() == "presence" ? std::optional<double>(120) : std::nullopt,
-            1, 3600},
-           {"hold_before_end_minutes", std::nullopt, 0, 1440}});
-      if (!kActions.contains(il.action())) {
-        c.Error(il, "action",
-                absl::StrCat("\"", il.action(),
-                             "\" is not an action; use hold, abort or estop"));
-      }
-      if (il.source().empty()) {
-        il.set_source(il.kind() == "extraction" || il.kind() == "air_assist"
-                          ? "user"
-                          : "sensor");
-      }
+      if (il.action() == Il::ACTION_UNSPECIFIED) il.set_action(Il::HOLD);
+      ApplyNumberRules(c, il,
+                       {{"presence_interval_seconds",
+                         il.kind() == Il::PRESENCE ? std::optional<double>(120)
+                                                   : std::nullopt,
+                         1, 3600},
+                        {"hold_before_end_minutes", std::nullopt, 0, 1440}});
+      const bool confirmed_only =
+          il.kind() == Il::EXTRACTION || il.kind() == Il::AIR_ASSIST;
+      if (il.source().empty())
+        il.set_source(confirmed_only ? "user" : "sensor");
       if (il.source() != "sensor" && il.source() != "user") {
         c.Error(il, "source", "use \"sensor\" or \"user\"");
       }
       // What werkbank can actually check: the door through GRBL's door pin;
       // extraction and air assist only by the user's confirmation (GRBL has
       // no input for them). A config that promises more is refused.
-      if ((il.kind() == "extraction" || il.kind() == "air_assist") &&
-          il.source() == "sensor") {
+      if (confirmed_only && il.source() == "sensor") {
         c.Error(il, "source",
                 "werkbank cannot read an extraction or air-assist sensor yet; "
                 "use source: "
                 "\"user\" (confirmed at job start)");
       }
-      if (il.kind() == "door" &&
+      if (il.kind() == Il::DOOR &&
           (il.source() != "sensor" || m.protocol() != "grbl")) {
         c.Error(il, "kind",
                 "the door interlock reads GRBL's door pin: it needs protocol "

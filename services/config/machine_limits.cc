@@ -3,7 +3,8 @@
 
 namespace werkbank::config {
 
-gcode::MachineLimits LimitsOf(const v1::MachineConfig& m) {
+gcode::MachineLimits LimitsOf(const v1::MachineConfig& m,
+                              const stream::MotionSettings& reported) {
   gcode::MachineLimits l;
   l.flavor =
       m.protocol() == "grbl" ? gcode::Flavor::kGrbl : gcode::Flavor::kMarlin;
@@ -18,20 +19,31 @@ gcode::MachineLimits LimitsOf(const v1::MachineConfig& m) {
   if (lim.has_max_beam_on_move_seconds()) {
     l.max_beam_on_move_seconds = lim.max_beam_on_move_seconds();
   }
-  // The config loader fills in every motion field (the firmware's factory
-  // defaults where the config says nothing).
+  // Each motion figure: the config's, else what the firmware reported, else
+  // the firmware's factory default.
+  const bool grbl = m.protocol() == "grbl";
+  const std::array<double, 3> rates = {
+      grbl ? 500.0 : 18000.0, grbl ? 500.0 : 18000.0, grbl ? 500.0 : 300.0};
+  const std::array<double, 3> accels = {
+      grbl ? 10.0 : 3000.0, grbl ? 10.0 : 3000.0, grbl ? 10.0 : 100.0};
   const v1::Motion& motion = m.motion();
-  if (motion.has_max_rate_mm_min()) {
-    const v1::Axes& r = motion.max_rate_mm_min();
-    l.motion.max_rate_mm_min = {r.x(), r.y(), r.z()};
+  const v1::Axes& r = motion.max_rate_mm_min();
+  const v1::Axes& a = motion.acceleration_mm_s2();
+  const bool rate_set[3] = {r.has_x(), r.has_y(), r.has_z()};
+  const double rate[3] = {r.x(), r.y(), r.z()};
+  const bool accel_set[3] = {a.has_x(), a.has_y(), a.has_z()};
+  const double accel[3] = {a.x(), a.y(), a.z()};
+  for (size_t k = 0; k < 3; ++k) {
+    l.motion.max_rate_mm_min[k] =
+        rate_set[k] ? rate[k] : reported.max_rate_mm_min[k].value_or(rates[k]);
+    l.motion.acceleration_mm_s2[k] =
+        accel_set[k] ? accel[k]
+                     : reported.acceleration_mm_s2[k].value_or(accels[k]);
   }
-  if (motion.has_acceleration_mm_s2()) {
-    const v1::Axes& a = motion.acceleration_mm_s2();
-    l.motion.acceleration_mm_s2 = {a.x(), a.y(), a.z()};
-  }
-  if (motion.has_junction_deviation_mm()) {
-    l.motion.junction_deviation_mm = motion.junction_deviation_mm();
-  }
+  l.motion.junction_deviation_mm =
+      motion.has_junction_deviation_mm()
+          ? motion.junction_deviation_mm()
+          : reported.junction_deviation_mm.value_or(grbl ? 0.01 : 0.013);
   l.forbidden.insert(m.limits().forbidden_commands().begin(),
                      m.limits().forbidden_commands().end());
   return l;

@@ -5,11 +5,15 @@
 #define WERKBANK_SERVICES_CONFIG_MACHINE_LIMITS_H_
 
 #include "drivers/gcode/analysis.h"
+#include "drivers/stream/host_protocol.h"
 #include "werkbank/v1/config.pb.h"
 
 namespace werkbank::config {
 
-gcode::MachineLimits LimitsOf(const v1::MachineConfig& machine);
+// The motion figures the config leaves out come from what the firmware
+// reported (`reported`, e.g. GRBL's `$$`), then from its factory defaults.
+gcode::MachineLimits LimitsOf(const v1::MachineConfig& machine,
+                              const stream::MotionSettings& reported = {});
 
 }  // namespace werkbank::config
 

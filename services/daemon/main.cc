@@ -39,6 +39,9 @@
 #include "services/store/write_queue.h"
 #include "services/visits/visit_log.h"
 #include "system_clock.h"
+#ifdef WERKBANK_SHIFTED_CLOCK
+#include "shifted_clock.h"
+#endif
 #include "tls_identity.h"
 
 namespace werkbank::daemon {
@@ -190,7 +193,11 @@ int Run(int argc, char** argv) {
     return 2;
   }
 
+#ifdef WERKBANK_SHIFTED_CLOCK
+  ShiftedClock clock(flags.state_dir);  // test builds only: shifted_clock.h
+#else
   SystemClock clock;
+#endif
   access::Accounts accounts(**store, clock, config->accounts());
   access::Trainings trainings(**store, clock, *config);
   booking::BookingService bookings(**store, clock, *config, *hours);

@@ -114,6 +114,7 @@ void JobService::WithLiveProgress(store::JobRecord& job) {
     job.lines_done = now.last_job_end->lines_done;
     job.finished_at = now.last_job_end->at;
     job.end_reason = now.last_job_end->reason;
+    job.run_seconds = now.last_job_end->run_seconds;
   }
 }
 
@@ -147,7 +148,15 @@ absl::StatusOr<std::unique_ptr<ProgramUpload>> JobService::BeginUpload(
         "you have ", pending, " uploaded jobs that have not run; the limit is ",
         config_.jobs().max_pending_jobs_per_user()));
   }
-  return ProgramUpload::Create(jobs_dir_, config::LimitsOf(*machine),
+  // The estimate uses the rates the machine reported where the config gives
+  // none.
+  stream::MotionSettings reported;
+  if (machines_ != nullptr) {
+    if (auto c = machines_->Find(machine_id); c.ok()) {
+      reported = (*c)->ReportedMotion();
+    }
+  }
+  return ProgramUpload::Create(jobs_dir_, config::LimitsOf(*machine, reported),
                                config_.jobs().max_upload_bytes());
 }
 
@@ -412,8 +421,10 @@ store::WriteBody JobService::RecordOf(const JobUpdate& update) {
     store::JobRecord r = **job;
     r.state = update.state;
     r.lines_done = update.lines_done;
+    if (update.run_seconds) r.run_seconds = update.run_seconds;
     if (update.started) {
       r.started_at = update.at;
+      r.run_seconds.reset();
       r.finished_at.reset();
       r.end_reason.clear();
     }

@@ -8,9 +8,12 @@
 #include "absl/time/clock.h"
 #include "base/mutex.h"
 #include "services/audit/audit_log.h"
+#include "services/config/interlock_names.h"
 
 namespace werkbank::machines {
 namespace {
+
+using Il = v1::InterlockConfig;
 
 constexpr absl::Duration kTick = absl::Milliseconds(50);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
@@ -146,20 +149,24 @@ absl::Status MachineController::Decide(
 void MachineController::Transition(State to, const std::string& actor,
                                    const std::string& why) {
   if (to == state_) return;
+  if (state_ == State::kPaused && job_) job_->held += clock_.Now() - since_;
   Audit(actor, "machine.state",
         absl::StrCat(StateName(state_), " -> ", StateName(to), ": ", why));
   state_ = to;
   since_ = clock_.Now();
 }
 
-std::string MachineController::InterlockAction(const std::string& kind) const {
+v1::InterlockConfig::Action MachineController::InterlockAction(
+    v1::InterlockConfig::Kind kind) const {
   for (const auto& il : config_.interlocks()) {
-    if (il.kind() == kind) return il.action();
+    if (il.kind() == kind && il.action() != Il::ACTION_UNSPECIFIED) {
+      return il.action();
+    }
   }
-  return kind == "emergency_stop" ? "estop" : "hold";
+  return kind == Il::EMERGENCY_STOP ? Il::ESTOP : Il::HOLD;
 }
 
-bool MachineController::HasInterlock(const std::string& kind) const {
+bool MachineController::HasInterlock(v1::InterlockConfig::Kind kind) const {
   for (const auto& il : config_.interlocks()) {
     if (il.kind() == kind) return true;
   }
@@ -244,9 +251,19 @@ void MachineController::DropLink(const std::string& reason) {
 void MachineController::EndJob(store::JobState state,
                                const std::string& reason) {
   if (!job_) return;
-  RecordJob(state, reason);
-  last_job_end_ = JobUpdate{job_->job_id,     state, reason,
-                            job_->lines_done, false, clock_.Now()};
+  const absl::Time now = clock_.Now();
+  const absl::Duration held =
+      job_->held +
+      (state_ == State::kPaused ? now - since_ : absl::ZeroDuration());
+  last_job_end_ =
+      JobUpdate{job_->job_id, state, reason, job_->lines_done, false, now};
+  last_job_end_->run_seconds = absl::ToDoubleSeconds(
+      std::max(absl::ZeroDuration(), now - job_->started - held));
+  if (record_job_) {
+    last_record_ =
+        records_.Enqueue(absl::StrCat("job ", job_->job_id, " progress"),
+                         record_job_(*last_job_end_));
+  }
   job_.reset();
   heaters_lowered_ = false;
   end_warning_sent_ = false;
@@ -290,24 +307,23 @@ void MachineController::CheckFirmwareAlarm() {
 // configuration asks for); where the config says abort or estop, the
 // controller goes on to that through the one trip path.
 void MachineController::CheckDoor() {
-  if (!job_ || door_escalated_ || !HasInterlock("door")) return;
-  const std::string action = InterlockAction("door");
-  if (action == "hold") return;
+  if (!job_ || door_escalated_ || !HasInterlock(Il::DOOR)) return;
+  if (InterlockAction(Il::DOOR) == Il::HOLD) return;
   if (!DoorOpen(link_.get()).value_or(false)) return;
   door_escalated_ = true;
-  Trip("door", "the door is open");
+  Trip(Il::DOOR, "the door is open");
 }
 
 void MachineController::CheckThermal(absl::Time now) {
   stream::Temperatures t;
   bool active = false;
-  if (link_ && HasInterlock("thermal") && state_ == State::kRunning) {
+  if (link_ && HasInterlock(Il::THERMAL) && state_ == State::kRunning) {
     link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
       active = p.capabilities().heaters;
       t = p.temperatures();
     });
   }
-  if (auto trip = thermal_.Check(now, t, active)) Trip("thermal", *trip);
+  if (auto trip = thermal_.Check(now, t, active)) Trip(Il::THERMAL, *trip);
 }
 
 void MachineController::FollowJob(absl::Time now) {
@@ -378,23 +394,27 @@ void MachineController::FollowJob(absl::Time now) {
   }
 }
 
-void MachineController::Trip(const std::string& kind,
+void MachineController::Trip(v1::InterlockConfig::Kind kind,
                              const std::string& reason) {
   if (!link_) return;
-  const std::string action = InterlockAction(kind);
+  const Il::Action action = InterlockAction(kind);
   // Invariant 2: the stop goes on the wire first; recording it waits for the
   // database, which the machine must not.
-  if (action == "estop") {
-    link_->EmergencyStop(reason);
-  } else if (action == "abort") {
-    link_->WriteNow([&](stream::HostProtocol& p) { return p.Cancel(reason); });
-  } else {
-    link_->WriteNow([&](stream::HostProtocol& p) {
-      return p.Hold(reason, kind == "door");
-    });
+  switch (action) {
+    case Il::ESTOP:
+      link_->EmergencyStop(reason);
+      break;
+    case Il::ABORT:
+      link_->WriteNow(
+          [&](stream::HostProtocol& p) { return p.Cancel(reason); });
+      break;
+    default:
+      link_->WriteNow([&](stream::HostProtocol& p) {
+        return p.Hold(reason, kind == Il::DOOR);
+      });
   }
-  Audit("system", absl::StrCat("interlock.", kind),
-        absl::StrCat(reason, "; action: ", action));
+  Audit("system", absl::StrCat("interlock.", config::InterlockName(kind)),
+        absl::StrCat(reason, "; action: ", config::ActionName(action)));
 }
 
 void MachineController::CheckTimeInterlocks(absl::Time now) {
@@ -416,20 +436,20 @@ void MachineController::CheckTimeInterlocks(absl::Time now) {
         Audit("system", "job.warning", job_->message);
       }
       if (state_ == State::kRunning && now >= unlock_->until) {
-        Trip("reservation", "the reservation has ended");
+        Trip(Il::RESERVATION, "the reservation has ended");
       }
     }
   }
-  if (state_ == State::kRunning && HasInterlock("presence")) {
+  if (state_ == State::kRunning && HasInterlock(Il::PRESENCE)) {
     int interval = 120;
     for (const auto& il : config_.interlocks()) {
-      if (il.kind() == "presence" && il.presence_interval_seconds() > 0) {
+      if (il.kind() == Il::PRESENCE && il.presence_interval_seconds() > 0) {
         interval = il.presence_interval_seconds();
       }
     }
     if (now - last_presence_ > absl::Seconds(interval)) {
       last_presence_ = now;  // one trip per missed confirmation
-      Trip("presence",
+      Trip(Il::PRESENCE,
            absl::StrCat("nobody confirmed presence for ", interval, " s"));
     }
   }
@@ -442,6 +462,16 @@ bool MachineController::MayRunJobs(const access::Actor& actor) const {
          std::find(unlock_->participant_ids.begin(),
                    unlock_->participant_ids.end(),
                    actor.user_id) != unlock_->participant_ids.end();
+}
+
+stream::MotionSettings MachineController::ReportedMotion() {
+  MutexLock lock(&mu_);
+  stream::MotionSettings m;
+  if (link_) {
+    link_->WithProtocol(
+        [&](stream::HostProtocol& p, absl::Time) { m = p.motion_settings(); });
+  }
+  return m;
 }
 
 MachineSnapshot MachineController::Snapshot() {
@@ -475,11 +505,11 @@ MachineSnapshot MachineController::Snapshot() {
     });
   }
   for (const auto& il : config_.interlocks()) {
-    InterlockView v{il.kind(), true, ""};
-    if (il.kind() == "door") {
+    InterlockView v{config::InterlockName(il.kind()), true, ""};
+    if (il.kind() == Il::DOOR) {
       v.satisfied = !door_open;
       v.detail = door_open ? "open" : "closed";
-    } else if (il.kind() == "presence" && state_ == State::kRunning) {
+    } else if (il.kind() == Il::PRESENCE && state_ == State::kRunning) {
       const int interval = il.presence_interval_seconds() > 0
                                ? il.presence_interval_seconds()
                                : 120;
@@ -699,7 +729,7 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
     // Interlocks that must hold before the first byte.
     const std::optional<bool> door_open = DoorOpen(link_.get());
     for (const auto& il : config_.interlocks()) {
-      if (il.kind() == "door" && il.source() == "sensor") {
+      if (il.kind() == Il::DOOR && il.source() == "sensor") {
         if (!door_open.has_value() && DoorInput()) {
           return absl::UnavailableError(
               "the door state is not known yet; try again in a moment");
@@ -709,13 +739,13 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
               "the door is open; close it before starting");
         }
       }
+      const std::string name = config::InterlockName(il.kind());
       if (il.source() == "user" &&
           std::find(job.confirmed_interlocks.begin(),
                     job.confirmed_interlocks.end(),
-                    il.kind()) == job.confirmed_interlocks.end()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("confirm that the ", il.kind(),
-                         " is on: add --confirm ", il.kind()));
+                    name) == job.confirmed_interlocks.end()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "confirm that the ", name, " is on: add --confirm ", name));
       }
     }
     std::vector<std::string> script(config_.scripts().start().begin(),
@@ -968,7 +998,7 @@ void MachineController::Withdraw(
       // starts.
       unlock_->until = std::min(unlock_->until, clock_.Now());
       if (IsLaser() && state_ == State::kRunning) {
-        Trip("reservation", why);
+        Trip(Il::RESERVATION, why);
         FollowJob(clock_.Now());  // held now, not at the next tick
       }
       Audit("system", "machine.lock_pending", why);

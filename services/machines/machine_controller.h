@@ -80,6 +80,7 @@ struct JobProgress {
   double estimated_seconds = 0;
   std::string state;  // "running", "paused"
   std::string message;
+  absl::Duration held;  // paused so far, for the run time
 };
 
 // A change in a job's run, for its record: started, progress, held,
@@ -91,6 +92,8 @@ struct JobUpdate {
   int64_t lines_done = 0;
   bool started = false;  // the run began just now
   absl::Time at;
+  // Set when it ended: how long it ran, held time left out.
+  std::optional<double> run_seconds;
 };
 
 struct MachineSnapshot {
@@ -137,6 +140,9 @@ class MachineController {
 
   const v1::MachineConfig& config() const { return config_; }
   MachineSnapshot Snapshot();
+  // How fast the machine moves as its firmware reported it at connect
+  // (GRBL's `$$`); empty while it is offline.
+  stream::MotionSettings ReportedMotion() ABSL_LOCKS_EXCLUDED(mu_);
 
   absl::Status Unlock(const access::Actor& actor, const UnlockGrant& grant);
   absl::Status Lock(const access::Actor& actor, const std::string& why);
@@ -188,7 +194,7 @@ class MachineController {
   // Host-side thermal check (ThermalMonitor) for machines with heaters.
   void CheckThermal(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sends the configured action of interlock `kind` ahead of the queue.
-  void Trip(const std::string& kind, const std::string& reason)
+  void Trip(v1::InterlockConfig::Kind kind, const std::string& reason)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Transition(State to, const std::string& actor, const std::string& why)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -210,8 +216,9 @@ class MachineController {
   void EndJob(store::JobState state, const std::string& reason)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void DropLink(const std::string& reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  std::string InterlockAction(const std::string& kind) const;
-  bool HasInterlock(const std::string& kind) const;
+  v1::InterlockConfig::Action InterlockAction(
+      v1::InterlockConfig::Kind kind) const;
+  bool HasInterlock(v1::InterlockConfig::Kind kind) const;
   bool MayRunJobs(const access::Actor& actor) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

@@ -147,6 +147,8 @@ struct JobRecord {
   std::string preflight;  // werkbank.v1.PreflightReport, binary
   int64_t line_count = 0;
   double estimated_seconds = 0;
+  // How long it ran, held time left out; set when it ends.
+  std::optional<double> run_seconds;
   absl::Time created_at;
   std::optional<absl::Time> started_at;
   std::optional<absl::Time> finished_at;

@@ -160,7 +160,12 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_by_last ON login_failures(last_failure_at);
 )sql"},
-    // 8 (the next after the last above): privacy and visits. Users remember
+    // 6 -> 7: how long a job really ran (held time left out), beside its
+    // estimate; NULL until it ends.
+    {R"sql(
+ALTER TABLE jobs ADD COLUMN run_seconds REAL;
+)sql"},
+    // 7 -> 8: privacy and visits. Users remember
     // when they were anonymised; audit events carry a seal per personal
     // field (see audit/audit_log.h; werkbankd re-seals older events at
     // start); visits of groups, nobody named.

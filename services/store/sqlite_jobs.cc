@@ -8,11 +8,20 @@
 namespace werkbank::store {
 namespace {
 
+void BindOptionalDouble(SQLite::Statement& q, int index,
+                        std::optional<double> v) {
+  if (v) {
+    q.bind(index, *v);
+  } else {
+    q.bind(index);  // NULL
+  }
+}
+
 constexpr const char* kJobColumns =
     "id, machine_id, owner_id, file_name, sha256, size_bytes, state, "
     "preflight, "
     "line_count, estimated_seconds, created_at, started_at, finished_at, "
-    "end_reason, lines_done";
+    "end_reason, lines_done, run_seconds";
 
 JobRecord ReadJob(SQLite::Statement& q) {
   JobRecord j;
@@ -31,6 +40,7 @@ JobRecord ReadJob(SQLite::Statement& q) {
   j.finished_at = OptionalTime(q, 12);
   j.end_reason = q.getColumn(13).getString();
   j.lines_done = q.getColumn(14).getInt64();
+  if (!q.getColumn(15).isNull()) j.run_seconds = q.getColumn(15).getDouble();
   return j;
 }
 
@@ -40,7 +50,7 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertJob(const JobRecord& j) {
   if (auto s = CheckWritable(); !s.ok()) return s;
   CachedStatement q = statements_.Prepare(
       absl::StrCat("INSERT INTO jobs (", kJobColumns,
-                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   q.bind(1, j.machine_id);
   q.bind(2, j.owner_id);
   q.bind(3, j.file_name);
@@ -55,6 +65,7 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertJob(const JobRecord& j) {
   BindOptionalTime(q, 12, j.finished_at);
   q.bind(13, j.end_reason);
   q.bind(14, j.lines_done);
+  BindOptionalDouble(q, 15, j.run_seconds);
   q.exec();
   return db_.getLastInsertRowid();
 }
@@ -63,13 +74,14 @@ absl::Status SqliteTransaction::UpdateJob(const JobRecord& j) {
   if (auto s = CheckWritable(); !s.ok()) return s;
   CachedStatement q = statements_.Prepare(
       "UPDATE jobs SET state = ?, started_at = ?, finished_at = ?, "
-      "end_reason = ?, lines_done = ? WHERE id = ?");
+      "end_reason = ?, lines_done = ?, run_seconds = ? WHERE id = ?");
   q.bind(1, static_cast<int>(j.state));
   BindOptionalTime(q, 2, j.started_at);
   BindOptionalTime(q, 3, j.finished_at);
   q.bind(4, j.end_reason);
   q.bind(5, j.lines_done);
-  q.bind(6, j.id);
+  BindOptionalDouble(q, 6, j.run_seconds);
+  q.bind(7, j.id);
   if (q.exec() != 1) return absl::NotFoundError(absl::StrCat("no job ", j.id));
   return absl::OkStatus();
 }

@@ -197,6 +197,8 @@ TEST_F(CliE2E, AnUploadWithDryRunShowsWhatTheLaserSays) {
   RunResult ok = Cli({"job", "upload", "laser-1", good, "--dry-run"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_THAT(ok.out, HasSubstr("preflight passed"));
+  EXPECT_THAT(ok.out, HasSubstr("time: estimated 0:"));  // not yet run
+  EXPECT_THAT(ok.out, Not(HasSubstr(", ran ")));
   EXPECT_THAT(ok.out, HasSubstr("dry run on laser-1: the machine accepted "
                                 "every line in check mode ($C); nothing moved "
                                 "and the beam stayed off"));

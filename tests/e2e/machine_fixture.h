@@ -31,19 +31,34 @@ class MachineE2E : public LabE2E {
   // `extra_config` is appended to the lab's config (more classes, machines).
   void StartLab(int presence_seconds = 0, int laser_block_us = 3000,
                 const std::string& extra_config = "") {
-    laser_ = std::make_unique<Background>(
-        std::vector<std::string>{BinPath("werkbank-sim"), "grbl", "--block-us",
-                                 std::to_string(laser_block_us), "--state-file",
-                                 dir_.File("laser.state"), "--control-file",
-                                 dir_.File("laser.ctl"), "--link",
-                                 dir_.File("laser.dev")},
-        dir_.File("laser.out"), dir_.File("laser.err"));
+    std::vector<std::string> laser_args = {BinPath("werkbank-sim"),
+                                           "grbl",
+                                           "--block-us",
+                                           std::to_string(laser_block_us),
+                                           "--state-file",
+                                           dir_.File("laser.state"),
+                                           "--control-file",
+                                           dir_.File("laser.ctl"),
+                                           "--link",
+                                           dir_.File("laser.dev")};
+    laser_args.insert(laser_args.end(), laser_sim_args_.begin(),
+                      laser_sim_args_.end());
+    laser_ = std::make_unique<Background>(laser_args, dir_.File("laser.out"),
+                                          dir_.File("laser.err"));
+    std::vector<std::string> printer_args = {BinPath("werkbank-sim"),
+                                             "marlin",
+                                             "--line-us",
+                                             "5000",
+                                             "--state-file",
+                                             dir_.File("printer.state"),
+                                             "--control-file",
+                                             dir_.File("printer.ctl"),
+                                             "--link",
+                                             dir_.File("printer.dev")};
+    printer_args.insert(printer_args.end(), printer_sim_args_.begin(),
+                        printer_sim_args_.end());
     printer_ = std::make_unique<Background>(
-        std::vector<std::string>{
-            BinPath("werkbank-sim"), "marlin", "--line-us", "5000",
-            "--state-file", dir_.File("printer.state"), "--control-file",
-            dir_.File("printer.ctl"), "--link", dir_.File("printer.dev")},
-        dir_.File("printer.out"), dir_.File("printer.err"));
+        printer_args, dir_.File("printer.out"), dir_.File("printer.err"));
     for (int i = 0;
          i < 200 && !(std::filesystem::exists(dir_.File("laser.dev")) &&
                       std::filesystem::exists(dir_.File("printer.dev")));
@@ -62,14 +77,14 @@ machines {
         dir_.File("laser.dev"), R"("
   envelope { x_mm: 600 y_mm: 400 }
   limits { max_laser_power: 1000 laser_m4_only: true }
-  motion { max_rate_mm_min { x: 15000 y: 15000 z: 600 }
-           acceleration_mm_s2 { x: 1500 y: 1500 z: 100 } }
-  interlocks { kind: "door" action: ")",
-        laser_door_action_, R"(" source: "sensor" }
-  interlocks { kind: "extraction" action: "hold" source: "user" }
+  )",
+        laser_motion_, R"(
+  interlocks { kind: DOOR action: )",
+        laser_door_action_, R"( source: "sensor" }
+  interlocks { kind: EXTRACTION action: HOLD source: "user" }
 )",
         presence_seconds > 0
-            ? absl::StrCat("  interlocks { kind: \"presence\" action: \"hold\" "
+            ? absl::StrCat("  interlocks { kind: PRESENCE action: HOLD "
                            "presence_interval_seconds: ",
                            presence_seconds, " }\n")
             : "",
@@ -79,14 +94,15 @@ machines {
         dir_.File("printer.dev"), R"("
   envelope { x_mm: 250 y_mm: 210 z_mm: 210 }
   limits { max_hotend_c: 280 max_bed_c: 110 }
-  interlocks { kind: "thermal" action: "estop" }
+  interlocks { kind: THERMAL action: ESTOP }
 )",
         printer_scripts_, "\n", printer_config_, R"(
 }
 )",
         extra_config);
-    StartDaemonAndLogIn(
-        {.config_text = config_, .state_dir = dir_.File("state")});
+    StartDaemonAndLogIn({.config_text = config_,
+                         .state_dir = dir_.File("state"),
+                         .binary = daemon_binary_});
     if (HasFatalFailure()) return;
     pia_ = NewUser("pia", {"participant"});
     bob_ = NewUser("bob", {"participant"});
@@ -99,8 +115,9 @@ machines {
   // Starts werkbankd again on the same state directory (after a kill or a
   // stop); the tokens of the logged-in users stay valid.
   void StartDaemon() {
-    daemon_ = Daemon::Start(
-        {.config_text = config_, .state_dir = dir_.File("state")});
+    daemon_ = Daemon::Start({.config_text = config_,
+                             .state_dir = dir_.File("state"),
+                             .binary = daemon_binary_});
     ASSERT_TRUE(daemon_);
     ch_ = daemon_->Channel();
   }
@@ -137,8 +154,8 @@ machines {
                             const std::string& machine,
                             absl::Duration length = absl::Hours(1)) {
     auto stub = v1::Bookings::NewStub(ch_);
-    const absl::Time start =
-        absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()) / 60 * 60);
+    const absl::Time start = absl::FromUnixSeconds(
+        absl::ToUnixSeconds(absl::Now() + clock_shift_) / 60 * 60);
     v1::CreateReservationRequest req;
     req.set_machine_id(machine);
     *req.mutable_time()->mutable_start() = Ts(start);
@@ -335,8 +352,18 @@ machines {
   std::string printer_scripts_;
   // More fields of the printer's block (e.g. its response timeouts).
   std::string printer_config_;
-  // What the laser's door interlock does: "hold", "abort" or "estop".
-  std::string laser_door_action_ = "hold";
+  // What the laser's door interlock does: HOLD, ABORT or ESTOP.
+  std::string laser_door_action_ = "HOLD";
+  // The laser's `motion { … }` block; empty: the rates GRBL reports.
+  std::string laser_motion_ =
+      "motion { max_rate_mm_min { x: 15000 y: 15000 z: 600 }\n"
+      "         acceleration_mm_s2 { x: 1500 y: 1500 z: 100 } }";
+  // More arguments for the simulators (they override the earlier ones).
+  std::vector<std::string> laser_sim_args_, printer_sim_args_;
+  // "werkbankd-shifted-clock" for a test that moves the daemon's clock.
+  std::string daemon_binary_ = "werkbankd";
+  // How far that clock is ahead of the real one (Daemon::ShiftClock).
+  absl::Duration clock_shift_;
   std::unique_ptr<Background> laser_, printer_;
   std::string pia_, bob_, tom_;
 };

@@ -199,13 +199,18 @@ TEST_F(InterlockE2E, AHeaterThatDriftsAwayStopsThePrinter) {
 }
 
 // The reservation window: a laser job does not run past the end of its
-// reservation; it is held, and cannot be resumed after the end.
+// reservation; it is held, and cannot be resumed after the end. The daemon's
+// clock is moved past the end instead of waiting for it.
 TEST_F(InterlockE2E, TheEndOfTheReservationHoldsALaserJob) {
+  daemon_binary_ = "werkbankd-shifted-clock";
   StartLab(/*presence_seconds=*/0, /*laser_block_us=*/500000);
-  // Book the current minute with at least 40 s of it left: the job's
-  // estimate (~13 s) must fit, its real run (~100 s here) must not.
-  while (absl::ToUnixSeconds(absl::Now()) % 60 > 20)
-    absl::SleepFor(absl::Milliseconds(200));
+  // The daemon's time is one second into a minute: the one-minute booking
+  // has 59 s left, which the job's estimate (~13 s) fits.
+  const absl::Time now = absl::Now();
+  clock_shift_ =
+      absl::FromUnixSeconds(absl::ToUnixSeconds(now) / 60 * 60 + 61) - now;
+  daemon_->ShiftClock(clock_shift_);
+  absl::SleepFor(absl::Milliseconds(50));  // the daemon reads it in 10 ms
   BookNowAndCheckIn(pia_, "laser-1", absl::Minutes(1));
   ASSERT_TRUE(Unlock(pia_, "laser-1").ok());
   const v1::Job job =
@@ -214,8 +219,11 @@ TEST_F(InterlockE2E, TheEndOfTheReservationHoldsALaserJob) {
   ASSERT_TRUE(started.ok()) << started.error_message();
   ASSERT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "1"; },
                         absl::Seconds(5)));
+  EXPECT_EQ(GetMachine("laser-1").state(), v1::MACHINE_STATE_RUNNING);
+  // The minute ends while the job runs.
+  daemon_->ShiftClock(clock_shift_ + absl::Minutes(1));
   ASSERT_TRUE(
-      WaitForState("laser-1", v1::MACHINE_STATE_PAUSED, absl::Seconds(70)));
+      WaitForState("laser-1", v1::MACHINE_STATE_PAUSED, absl::Seconds(5)));
   EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "0"; },
                         absl::Seconds(1)));
   EXPECT_THAT(AuditActions(),

@@ -267,7 +267,7 @@ TEST_F(SequenceE2E, ACancelledReservationLetsAPrintFinishThenLocks) {
 // Bug 6: the door interlock does what the config says. "abort" cancels the
 // cut; "estop" stops the laser and faults it; "hold" (default) pauses it.
 TEST_F(SequenceE2E, TheDoorActionAbortCancelsTheCut) {
-  laser_door_action_ = "abort";
+  laser_door_action_ = "ABORT";
   StartLab();
   const int64_t id = StartCutAs(pia_, 3000);
   Control("laser", "door open");
@@ -287,7 +287,7 @@ TEST_F(SequenceE2E, TheDoorActionAbortCancelsTheCut) {
 }
 
 TEST_F(SequenceE2E, TheDoorActionEstopFaultsTheLaser) {
-  laser_door_action_ = "estop";
+  laser_door_action_ = "ESTOP";
   StartLab();
   const int64_t id = StartCutAs(pia_, 3000);
   Control("laser", "door open");

@@ -25,7 +25,7 @@ std::unique_ptr<Daemon> Daemon::Start(const DaemonOptions& options) {
       options.state_dir.empty() ? d->temp_->File("state") : options.state_dir;
   d->out_path_ = d->temp_->File("werkbankd.out");
   d->err_path_ = d->temp_->File("werkbankd.err");
-  std::vector<std::string> argv = {BinPath("werkbankd"), "--state-dir",
+  std::vector<std::string> argv = {BinPath(options.binary), "--state-dir",
                                    d->state_dir_, "--listen", options.listen};
   if (!options.config_text.empty()) {
     d->config_path_ = d->temp_->File("werkbank.textproto");
@@ -89,6 +89,13 @@ std::shared_ptr<grpc::Channel> Daemon::Channel() const {
 int Daemon::Stop() { return process_->Stop(SIGTERM); }
 
 void Daemon::Signal(int sig) { ::kill(process_->pid(), sig); }
+
+void Daemon::ShiftClock(absl::Duration offset) {
+  // Written aside and renamed, so the daemon never reads half a number.
+  const std::string path = state_dir_ + "/clock-offset-seconds";
+  std::ofstream(path + ".new") << absl::ToDoubleSeconds(offset) << "\n";
+  std::filesystem::rename(path + ".new", path);
+}
 
 void Daemon::Kill() { process_->Stop(SIGKILL); }
 

@@ -25,6 +25,9 @@ struct DaemonOptions {
   std::string listen = "127.0.0.1:0";
   std::vector<std::string> extra_args;
   std::map<std::string, std::string> env;
+  // "werkbankd-shifted-clock": a daemon whose clock the test moves with
+  // Daemon::ShiftClock (services/daemon/shifted_clock.h).
+  std::string binary = "werkbankd";
 };
 
 class Daemon {
@@ -46,6 +49,9 @@ class Daemon {
 
   // The config file written for this daemon ("" for the demo lab).
   const std::string& config_path() const { return config_path_; }
+  // Moves a werkbankd-shifted-clock's time `offset` ahead of the real one
+  // (it reads the offset within 10 ms).
+  void ShiftClock(absl::Duration offset);
   // Sends `sig` without waiting (e.g. SIGHUP).
   void Signal(int sig);
 

@@ -77,7 +77,7 @@ opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
 machine_classes { name: "laser" booking { slot_minutes: 0 } }
 machines { id: "laser-1" machine_class: "laser" protocol: "grbl" port: "sim:grbl"
   baud: 0
-  interlocks { kind: "presence" presence_interval_seconds: 0 } }
+  interlocks { kind: PRESENCE presence_interval_seconds: 0 } }
 backups { keep: 0 }
 accounts { token_ttl_seconds: 0 }
 )",
@@ -90,7 +90,7 @@ accounts { token_ttl_seconds: 0 }
   EXPECT_THAT(msg, HasSubstr("(leave it out for the default, 30)"));
   EXPECT_THAT(msg, HasSubstr("lab.textproto:5:3: machines[0].baud: must be "
                              "between"));
-  EXPECT_THAT(msg, HasSubstr("lab.textproto:6:33: machines[0].interlocks[0]."
+  EXPECT_THAT(msg, HasSubstr("lab.textproto:6:31: machines[0].interlocks[0]."
                              "presence_interval_seconds: must be between 1"));
   EXPECT_THAT(msg, HasSubstr("lab.textproto:7:11: backups.keep: must be "
                              "between 1"));
@@ -190,9 +190,9 @@ TEST(ConfigLoader, InterlocksThatCannotBeCheckedAreRefused) {
 opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
 machine_classes { name: "laser" }
 machines { id: "l1" machine_class: "laser" protocol: "grbl" port: "sim:grbl"
-  interlocks { kind: "extraction" source: "sensor" } }
+  interlocks { kind: EXTRACTION source: "sensor" } }
 machines { id: "p1" machine_class: "laser" protocol: "marlin" port: "sim:marlin"
-  interlocks { kind: "door" } }
+  interlocks { kind: DOOR } }
 )",
                          "lab");
   ASSERT_FALSE(cfg.ok());
@@ -201,6 +201,49 @@ machines { id: "p1" machine_class: "laser" protocol: "marlin" port: "sim:marlin"
                              "cannot read an extraction"));
   EXPECT_THAT(msg, HasSubstr("machines[1].interlocks[0].kind: the door "
                              "interlock reads GRBL's door pin"));
+}
+
+// Interlocks are enums: a misspelt kind or action, or a kind left out, is
+// refused at its line with the values that would be valid; an action left
+// out holds.
+TEST(ConfigLoader, InterlockKindAndActionAreCheckedByName) {
+  const std::string head = R"(time_zone: "UTC"
+opening_hours { days: [MONDAY] open: "09:00" close: "18:00" }
+machine_classes { name: "laser" }
+machines { id: "l1" machine_class: "laser" protocol: "grbl" port: "sim:grbl"
+)";
+  auto kind = ParseConfig(head + "  interlocks { kind: DOR } }\n", "lab");
+  ASSERT_FALSE(kind.ok());
+  EXPECT_THAT(std::string(kind.status().message()),
+              HasSubstr("lab:5:26: Unknown enumeration value of \"DOR\""));
+  EXPECT_THAT(std::string(kind.status().message()),
+              HasSubstr("one of DOOR, EXTRACTION, AIR_ASSIST, PRESENCE, "
+                        "THERMAL, RESERVATION, EMERGENCY_STOP"));
+
+  auto action = ParseConfig(
+      head + "  interlocks { kind: DOOR action: PAUSE } }\n", "lab");
+  ASSERT_FALSE(action.ok());
+  EXPECT_THAT(std::string(action.status().message()),
+              HasSubstr("an interlock's action is one of HOLD, ABORT, ESTOP"));
+
+  auto quoted = ParseConfig(
+      head + "  interlocks { kind: \"door\" action: \"hold\" } }\n", "lab");
+  ASSERT_FALSE(quoted.ok());
+  EXPECT_THAT(std::string(quoted.status().message()),
+              HasSubstr("written without quotes, e.g. kind: DOOR"));
+
+  auto missing =
+      ParseConfig(head + "  interlocks { action: ESTOP } }\n", "lab");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(std::string(missing.status().message()),
+              HasSubstr("machines[0].interlocks[0].kind: name what the "
+                        "interlock watches: kind: one of DOOR,"));
+
+  auto defaulted = ParseConfig(head + "  interlocks { kind: DOOR } }\n", "lab");
+  ASSERT_TRUE(defaulted.ok()) << defaulted.status();
+  EXPECT_EQ(defaulted->machines(0).interlocks(0).action(),
+            v1::InterlockConfig::HOLD);
+  EXPECT_EQ(defaulted->machines(0).interlocks(0).source(), "sensor");
 }
 
 TEST(ConfigLoader, ScriptsTheFirmwareCannotTakeAreRefused) {
