@@ -53,7 +53,9 @@ class SqliteStore : public Store {
   int64_t commits() ABSL_LOCKS_EXCLUDED(queue_mu_);
 
  private:
-  // One caller's Write(), queued for the group that will commit it.
+  // One caller's Write(), queued for the group that will commit it. Its
+  // fields after `body` are under queue_mu_ (the analysis cannot name the
+  // store's mutex from here).
   struct PendingWrite {
     const std::function<absl::Status(Transaction&)>* body;
     absl::Status status;
