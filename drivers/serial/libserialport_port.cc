@@ -45,7 +45,8 @@ class LibSerialPort : public SerialPort {
     sp_free_port(port_);
   }
 
-  absl::Status Write(absl::string_view data, absl::Duration timeout) override {
+  absl::Status Write(absl::string_view data, absl::Duration timeout) override
+      ABSL_LOCKS_EXCLUDED(write_mu_) {
     MutexLock lock(&write_mu_);
     const absl::Time deadline = absl::Now() + timeout;
     size_t done = 0;
@@ -82,6 +83,7 @@ class LibSerialPort : public SerialPort {
  private:
   sp_port* port_;
   std::string path_;
+  // One writer at a time: the bytes of two writes never interleave.
   Mutex write_mu_;
 };
 

@@ -50,7 +50,8 @@ class TermiosPort : public SerialPort {
   TermiosPort(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   ~TermiosPort() override { ::close(fd_); }
 
-  absl::Status Write(absl::string_view data, absl::Duration timeout) override {
+  absl::Status Write(absl::string_view data, absl::Duration timeout) override
+      ABSL_LOCKS_EXCLUDED(write_mu_) {
     MutexLock lock(&write_mu_);
     const absl::Time deadline = absl::Now() + timeout;
     size_t done = 0;
@@ -102,6 +103,7 @@ class TermiosPort : public SerialPort {
 
   int fd_;
   std::string path_;
+  // One writer at a time: the bytes of two writes never interleave.
   Mutex write_mu_;
 };
 

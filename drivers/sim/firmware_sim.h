@@ -30,16 +30,16 @@ class FirmwareSim {
   // The device path for the host, e.g. /dev/pts/7.
   const std::string& device() const { return pty_->slave_path(); }
 
-  void SetFaults(const Faults& faults);
+  void SetFaults(const Faults& faults) ABSL_LOCKS_EXCLUDED(mu_);
   // Stops answering (the host must notice by itself).
   void SetSilent(bool silent);
   // Closes the pseudo-terminal: the device disappears.
   void Disconnect();
 
   // Commands accepted for execution, in order.
-  std::vector<std::string> Accepted();
+  std::vector<std::string> Accepted() ABSL_LOCKS_EXCLUDED(mu_);
   // Every byte received, in order, for wire-order checks.
-  std::string Received();
+  std::string Received() ABSL_LOCKS_EXCLUDED(mu_);
 
  protected:
   FirmwareSim() = default;
@@ -52,13 +52,13 @@ class FirmwareSim {
   // Called about every 10 ms for status or temperature reports.
   virtual void OnTick() {}
   void Send(absl::string_view text);
-  void Accept(const std::string& command);
-  bool ShouldCorrupt();
-  bool ShouldDropOk();
-  void Corrupt(std::string& line);
+  void Accept(const std::string& command) ABSL_LOCKS_EXCLUDED(mu_);
+  bool ShouldCorrupt() ABSL_LOCKS_EXCLUDED(mu_);
+  bool ShouldDropOk() ABSL_LOCKS_EXCLUDED(mu_);
+  void Corrupt(std::string& line) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  void Loop();
+  void Loop() ABSL_LOCKS_EXCLUDED(mu_);
 
   std::optional<serial::Pty> pty_;
   std::atomic<bool> stop_{false};

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+#include "absl/base/thread_annotations.h"
 #include "base/mutex.h"
 #include "drivers/gcode/motion_time.h"
 #include "firmware_sim.h"
@@ -35,32 +36,35 @@ class GrblSim : public FirmwareSim {
   static std::unique_ptr<GrblSim> Create(GrblSimOptions options = {});
   ~GrblSim() override;
 
-  void SetDoorOpen(bool open);
+  void SetDoorOpen(bool open) ABSL_LOCKS_EXCLUDED(sim_mu_);
   // Raises ALARM:n, as a hard limit switch would.
-  void RaiseAlarm(int n);
+  void RaiseAlarm(int n) ABSL_LOCKS_EXCLUDED(sim_mu_);
   // Resets as a power glitch would: buffers cleared, banner sent.
-  void Reset();
+  void Reset() ABSL_LOCKS_EXCLUDED(sim_mu_);
 
   // From the first status report that showed the door open to the arrival
   // of the host's 0x84: how fast the host reacts. nullopt until both happened.
-  std::optional<absl::Duration> DoorReactionTime();
+  std::optional<absl::Duration> DoorReactionTime() ABSL_LOCKS_EXCLUDED(sim_mu_);
 
-  bool overflowed();    // the host sent more than the buffer holds
-  bool laser_on();      // M3/M4 with S > 0 and not held
-  std::string state();  // "Idle", "Run", "Hold", "Door", "Alarm", "Check"
+  // The host sent more than the buffer holds.
+  bool overflowed() ABSL_LOCKS_EXCLUDED(sim_mu_);
+  // M3/M4 with S > 0 and not held.
+  bool laser_on() ABSL_LOCKS_EXCLUDED(sim_mu_);
+  // "Idle", "Run", "Hold", "Door", "Alarm", "Check".
+  std::string state() ABSL_LOCKS_EXCLUDED(sim_mu_);
 
  protected:
-  void OnBytes(absl::string_view bytes) override;
-  void OnTick() override;
+  void OnBytes(absl::string_view bytes) override ABSL_LOCKS_EXCLUDED(sim_mu_);
+  void OnTick() override ABSL_LOCKS_EXCLUDED(sim_mu_);
 
  private:
   explicit GrblSim(GrblSimOptions options) : options_(options) {}
-  void Realtime(char c);
-  void ProcessLines();
-  void Execute(const std::string& line);
-  void SendStatus();
+  void Realtime(char c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  void ProcessLines() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  void Execute(const std::string& line) ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  void SendStatus() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
   // `realtime`: the host's 0x18, which raises ALARM:3 in motion.
-  void SoftReset(bool realtime);
+  void SoftReset(bool realtime) ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
 
   GrblSimOptions options_;
   Mutex sim_mu_;

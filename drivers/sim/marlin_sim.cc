@@ -105,12 +105,13 @@ void MarlinSim::ProcessLines() {
 void MarlinSim::OnLine(std::string line) {
   if (ShouldCorrupt()) Corrupt(line);
   const bool other = quirks_.other_error_wording;
-  auto resend = [&](const std::string& marlin_why,
-                    const std::string& other_why) {
+  // Every resend below answers before last_n_ moves on.
+  auto resend = [&, last_n = last_n_](const std::string& marlin_why,
+                                      const std::string& other_why) {
     std::string out = other ? absl::StrCat("Error: ", other_why, "\n")
                             : absl::StrCat("Error:", marlin_why,
-                                           ", Last Line: ", last_n_, "\n");
-    absl::StrAppend(&out, "Resend: ", last_n_ + 1, "\n");
+                                           ", Last Line: ", last_n, "\n");
+    absl::StrAppend(&out, "Resend: ", last_n + 1, "\n");
     if (!quirks_.no_ok_after_resend) out += "ok\n";
     Send(out);
   };

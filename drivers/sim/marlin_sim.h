@@ -7,6 +7,8 @@
 #include <deque>
 #include <memory>
 
+#include "absl/base/thread_annotations.h"
+#include "base/mutex.h"
 #include "drivers/gcode/motion_time.h"
 #include "firmware_sim.h"
 
@@ -49,7 +51,7 @@ class MarlinSim : public FirmwareSim {
 
   // Resets as the firmware does (line numbers from 0, heaters off, buffers
   // empty); with `banner`, it says `start`, as most boards do.
-  void Reset(bool banner = true);
+  void Reset(bool banner = true) ABSL_LOCKS_EXCLUDED(sim_mu_);
   // The hotend stops heating; Marlin's thermal protection halts the printer.
   void ThermalRunaway();
   // The heater cartridge fails quietly: the hotend cools, the firmware says
@@ -60,8 +62,8 @@ class MarlinSim : public FirmwareSim {
   double bed_target();
 
  protected:
-  void OnBytes(absl::string_view bytes) override;
-  void OnTick() override;
+  void OnBytes(absl::string_view bytes) override ABSL_LOCKS_EXCLUDED(sim_mu_);
+  void OnTick() override ABSL_LOCKS_EXCLUDED(sim_mu_);
 
  private:
   MarlinSim() = default;

@@ -26,32 +26,34 @@ class Streamer {
            std::unique_ptr<HostProtocol> protocol);
   ~Streamer();  // stops the I/O thread
 
-  void StartJob(std::unique_ptr<LineSource> lines);
-  void StartJob(std::vector<std::string> lines) {
+  void StartJob(std::unique_ptr<LineSource> lines) ABSL_LOCKS_EXCLUDED(mu_);
+  void StartJob(std::vector<std::string> lines) ABSL_LOCKS_EXCLUDED(mu_) {
     StartJob(VectorSource(std::move(lines)));
   }
   // Waits until the job is no longer running (or `timeout`); returns the
   // outcome.
-  Outcome Wait(absl::Duration timeout);
+  Outcome Wait(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
   // Waits until the protocol has nothing queued or unanswered (or
   // `timeout`); true when drained.
-  bool WaitDrained(absl::Duration timeout);
+  bool WaitDrained(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
   // Writes the protocol's stop bytes ahead of any further line.
-  void EmergencyStop(const std::string& reason);
+  void EmergencyStop(const std::string& reason) ABSL_LOCKS_EXCLUDED(mu_);
   // Runs `f` under the lock and writes the bytes it returns at once, ahead
   // of any further line: cancel, safe state.
-  void WriteNow(const std::function<std::string(HostProtocol&)>& f);
+  void WriteNow(const std::function<std::string(HostProtocol&)>& f)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Runs `f` on the protocol under the streamer's lock, e.g. to hold or
   // resume a GRBL job; what it makes Poll() return goes out next.
-  void WithProtocol(const std::function<void(HostProtocol&, absl::Time)>& f);
+  void WithProtocol(const std::function<void(HostProtocol&, absl::Time)>& f)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
-  Outcome outcome();
-  std::string reason();
-  int64_t lines_acknowledged();
+  Outcome outcome() ABSL_LOCKS_EXCLUDED(mu_);
+  std::string reason() ABSL_LOCKS_EXCLUDED(mu_);
+  int64_t lines_acknowledged() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  void Loop();
+  void Loop() ABSL_LOCKS_EXCLUDED(mu_);
 
   std::unique_ptr<serial::SerialPort> port_;
   Mutex mu_;

@@ -20,13 +20,11 @@ absl::StatusOr<HashGate::Turn> HashGate::Enter() {
   if (running_ >= limits_.running) {
     if (waiting_ >= limits_.waiting) return absl::UnavailableError(kBusy);
     ++waiting_;
-    const bool got = mu_.AwaitWithDeadline(
-        absl::Condition(
-            +[](HashGate* g) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-              return g->running_ < g->limits_.running;
-            },
-            this),
-        absl::Now() + limits_.max_wait);
+    auto turn_free = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return running_ < limits_.running;
+    };
+    const bool got = mu_.AwaitWithDeadline(absl::Condition(&turn_free),
+                                           absl::Now() + limits_.max_wait);
     --waiting_;
     if (!got) return absl::UnavailableError(kBusy);
   }

@@ -41,10 +41,10 @@ class HashGate {
 
   // A turn, after waiting up to max_wait; UNAVAILABLE ("busy, try again")
   // when the queue is full or the wait runs out.
-  absl::StatusOr<Turn> Enter();
+  absl::StatusOr<Turn> Enter() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  void Leave();
+  void Leave() ABSL_LOCKS_EXCLUDED(mu_);
 
   const Limits limits_;
   Mutex mu_;

@@ -122,13 +122,10 @@ void StreamLimits::CheckerLoop() {
   while (true) {
     {
       MutexLock lock(&mu_);
-      mu_.AwaitWithDeadline(
-          absl::Condition(
-              +[](StreamLimits* l) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                return l->check_now_ || l->stopping_;
-              },
-              this),
-          absl::Now() + kCheckEvery);
+      auto due = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return check_now_ || stopping_;
+      };
+      mu_.AwaitWithDeadline(absl::Condition(&due), absl::Now() + kCheckEvery);
       if (stopping_) return;
       check_now_ = false;
     }

@@ -44,7 +44,7 @@ class StreamLimits {
   StreamLimits(int per_user, const access::Accounts* accounts, int total = 96,
                absl::Duration idle = absl::Seconds(30));
   static constexpr int kStaffReserve = 16;
-  ~StreamLimits();
+  ~StreamLimits() ABSL_LOCKS_EXCLUDED(mu_);
 
   // An open stream; closing it (destruction) frees its place.
   class Slot {
@@ -61,11 +61,12 @@ class StreamLimits {
     // Waits up to `d`. OK once it has passed; earlier, why the stream must
     // end: UNAUTHENTICATED (the session ended) or PERMISSION_DENIED (the
     // roles changed).
-    absl::Status WaitFor(absl::Duration d) const;
+    absl::Status WaitFor(absl::Duration d) const
+        ABSL_LOCKS_EXCLUDED(limits_->mu_);
     // Without waiting: OK, or why the stream must end.
-    absl::Status ended() const;
+    absl::Status ended() const ABSL_LOCKS_EXCLUDED(limits_->mu_);
     // The client sent something: the idle deadline starts again.
-    void Touch() const;
+    void Touch() const ABSL_LOCKS_EXCLUDED(limits_->mu_);
 
    private:
     friend class StreamLimits;
@@ -80,13 +81,14 @@ class StreamLimits {
   // handler waiting for the client cannot be woken otherwise); else it is
   // woken, and cancelled only if it has not closed by the next check.
   absl::StatusOr<Slot> Open(const access::Actor& actor,
-                            grpc::ServerContextBase* ctx, bool cancel_at_once);
+                            grpc::ServerContextBase* ctx, bool cancel_at_once)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Checks every open stream's session now, not at the next round: after a
   // logout, revocation, a password or role change, disabling an account.
-  void CheckNow();
+  void CheckNow() ABSL_LOCKS_EXCLUDED(mu_);
 
-  int open(int64_t user_id);
+  int open(int64_t user_id) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Stream {
@@ -98,10 +100,10 @@ class StreamLimits {
     bool cancelled = false;  // guarded by StreamLimits::mu_
   };
 
-  void Close(const std::shared_ptr<Stream>& stream);
-  void CheckerLoop();
+  void Close(const std::shared_ptr<Stream>& stream) ABSL_LOCKS_EXCLUDED(mu_);
+  void CheckerLoop() ABSL_LOCKS_EXCLUDED(mu_);
   // One round: every stream's session, then the ends and cancellations.
-  void CheckAll();
+  void CheckAll() ABSL_LOCKS_EXCLUDED(mu_);
 
   const int per_user_;
   const int total_;

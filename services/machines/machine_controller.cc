@@ -357,12 +357,14 @@ void MachineController::FollowJob(absl::Time now) {
       if (!heaters_lowered_ &&
           now - paused_at_ >=
               absl::Minutes(jobs_.paused_heaters_off_minutes())) {
+        bool lowered = false;
         link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
           if (!p.capabilities().heaters) return;
-          heaters_lowered_ = true;
+          lowered = true;
           p.LowerHeaters();
         });
-        if (!heaters_lowered_) return;
+        if (!lowered) return;
+        heaters_lowered_ = true;
         Audit("system", "job.heaters_off",
               absl::StrCat("job ", job_->job_id, " paused too long"));
       }
@@ -534,7 +536,7 @@ MachineSnapshot MachineController::Snapshot() {
 
 absl::Status MachineController::Unlock(const access::Actor& actor,
                                        const UnlockGrant& grant) {
-  return Decide([&]() -> absl::Status {
+  return Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     switch (state_) {
       case State::kBlocked:
         return absl::FailedPreconditionError(absl::StrCat(
@@ -577,7 +579,7 @@ absl::Status MachineController::Unlock(const access::Actor& actor,
 
 absl::Status MachineController::Lock(const access::Actor& actor,
                                      const std::string& why) {
-  return Decide([&]() -> absl::Status {
+  return Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     if (state_ == State::kRunning || state_ == State::kPaused) {
       return absl::FailedPreconditionError(absl::StrCat(
           config_.id(), " is running job ", job_->job_id, "; cancel it first"));
@@ -615,7 +617,7 @@ void MachineController::SessionEnded(const std::string& token_hash) {
 
 absl::Status MachineController::Block(const access::Actor& actor,
                                       const std::string& reason) {
-  return Decide([&]() -> absl::Status {
+  return Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     if (state_ == State::kRunning || state_ == State::kPaused) {
       return absl::FailedPreconditionError(absl::StrCat(
           config_.id(), " is running a job; stop or cancel it first"));
@@ -634,7 +636,7 @@ absl::Status MachineController::Block(const access::Actor& actor,
 }
 
 absl::Status MachineController::Unblock(const access::Actor& actor) {
-  return Decide([&]() -> absl::Status {
+  return Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     if (state_ != State::kBlocked) {
       return absl::FailedPreconditionError(
           absl::StrCat(config_.id(), " is not blocked"));
@@ -653,7 +655,7 @@ absl::Status MachineController::Unblock(const access::Actor& actor) {
 
 absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
                                                  const std::string& note) {
-  return Decide([&]() -> absl::Status {
+  return Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     if (state_ != State::kFault) {
       return absl::FailedPreconditionError(
           absl::StrCat(config_.id(), " is not in fault"));
@@ -676,7 +678,7 @@ absl::Status MachineController::AcknowledgeFault(const access::Actor& actor,
 
 absl::Status MachineController::StartJob(const access::Actor& actor,
                                          JobStart job) {
-  return Decide([&]() -> absl::Status {
+  return Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     const absl::Time now = clock_.Now();
     switch (state_) {
       case State::kBlocked:
@@ -774,7 +776,7 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
 
 absl::Status MachineController::Pause(const access::Actor& actor,
                                       int64_t job_id) {
-  return Decide([&]() -> absl::Status {
+  return Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     if (!job_ || job_->job_id != job_id || state_ != State::kRunning) {
       return absl::FailedPreconditionError(
           absl::StrCat("job ", job_id, " is not running"));
@@ -791,7 +793,7 @@ absl::Status MachineController::Pause(const access::Actor& actor,
 
 absl::Status MachineController::Resume(const access::Actor& actor,
                                        int64_t job_id) {
-  return Decide([&]() -> absl::Status {
+  return Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     if (!job_ || job_->job_id != job_id || state_ != State::kPaused) {
       return absl::FailedPreconditionError(
           absl::StrCat("job ", job_id, " is not paused"));
@@ -828,9 +830,10 @@ absl::Status MachineController::Resume(const access::Actor& actor,
           "the database does not take records at the moment (locked or "
           "failing); the job resumes once it does; try again shortly");
     }
+    const bool restore_heaters = heaters_lowered_;
     link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
       // Heat up again to the job's own targets before the first move.
-      if (heaters_lowered_) p.RestoreHeaters();
+      if (restore_heaters) p.RestoreHeaters();
       p.Resume();
     });
     heaters_lowered_ = false;
@@ -849,7 +852,7 @@ absl::Status MachineController::Resume(const access::Actor& actor,
 absl::Status MachineController::Cancel(const access::Actor& actor,
                                        int64_t job_id,
                                        const std::string& reason) {
-  return Decide([&]() -> absl::Status {
+  return Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     if (!job_ || job_->job_id != job_id) {
       return absl::FailedPreconditionError(
           absl::StrCat("job ", job_id, " is not running"));
@@ -868,7 +871,7 @@ absl::Status MachineController::Cancel(const access::Actor& actor,
 absl::Status MachineController::EmergencyStop(const access::Actor& actor,
                                               const std::string& reason) {
   return Decide(
-      [&]() -> absl::Status {
+      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
         const bool user = unlock_ && unlock_->user_id == actor.user_id;
         const bool owner = job_ && job_->owner_login == actor.login;
         if (!actor.IsStaff() && !user && !owner) {
@@ -981,6 +984,7 @@ void MachineController::SafeStop(const std::string& why) {
   }
   // Outside the lock: the I/O thread sends what the driver queued.
   if (!link->WaitDrained(kSafeStateWait)) {
+    MutexLock lock(&mu_);
     Audit("system", "machine.safe_state_unconfirmed",
           "the machine did not confirm its safe state in time");
   }
@@ -990,7 +994,7 @@ void MachineController::Withdraw(
     const std::function<bool(const UnlockGrant&)>& rests_on,
     const std::string& why) {
   // Staff who withdrew it get their answer once the lock is recorded.
-  (void)Decide([&]() -> absl::Status {
+  (void)Decide([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
     if (!unlock_ || !rests_on(*unlock_)) return absl::OkStatus();
     if (job_ && (state_ == State::kRunning || state_ == State::kPaused)) {
       // A print may finish, as at the reservation's end; a laser is held and

@@ -133,39 +133,49 @@ class MachineController {
   MachineController(const v1::MachineConfig& config, const v1::JobsConfig& jobs,
                     Connector connect, store::WriteQueue& records,
                     const Clock& clock, JobRecorder record_job);
-  ~MachineController();
+  ~MachineController() ABSL_LOCKS_EXCLUDED(mu_);
 
   // Starts the supervisor thread. `blocked` restores a maintenance block.
-  void Start(std::optional<std::string> blocked);
+  void Start(std::optional<std::string> blocked) ABSL_LOCKS_EXCLUDED(mu_);
 
   const v1::MachineConfig& config() const { return config_; }
-  MachineSnapshot Snapshot();
+  MachineSnapshot Snapshot() ABSL_LOCKS_EXCLUDED(mu_);
   // How fast the machine moves as its firmware reported it at connect
   // (GRBL's `$$`); empty while it is offline.
   stream::MotionSettings ReportedMotion() ABSL_LOCKS_EXCLUDED(mu_);
 
-  absl::Status Unlock(const access::Actor& actor, const UnlockGrant& grant);
-  absl::Status Lock(const access::Actor& actor, const std::string& why);
-  absl::Status Block(const access::Actor& actor, const std::string& reason);
-  absl::Status Unblock(const access::Actor& actor);
+  absl::Status Unlock(const access::Actor& actor, const UnlockGrant& grant)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Lock(const access::Actor& actor, const std::string& why)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Block(const access::Actor& actor, const std::string& reason)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Unblock(const access::Actor& actor) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status AcknowledgeFault(const access::Actor& actor,
-                                const std::string& note);
+                                const std::string& note)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // The machine must be unlocked for `actor` (or a workshop they attend),
   // inside the unlock's time, idle and with every interlock satisfied.
-  absl::Status StartJob(const access::Actor& actor, JobStart job);
-  absl::Status Pause(const access::Actor& actor, int64_t job_id);
-  absl::Status Resume(const access::Actor& actor, int64_t job_id);
+  absl::Status StartJob(const access::Actor& actor, JobStart job)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Pause(const access::Actor& actor, int64_t job_id)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Resume(const access::Actor& actor, int64_t job_id)
+      ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status Cancel(const access::Actor& actor, int64_t job_id,
-                      const std::string& reason);
+                      const std::string& reason) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status EmergencyStop(const access::Actor& actor,
-                             const std::string& reason);
-  absl::Status ConfirmPresence(const access::Actor& actor);
+                             const std::string& reason)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status ConfirmPresence(const access::Actor& actor)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // GRBL only: streams `lines` in `$C` check mode — nothing moves, the laser
   // stays off — and returns GRBL's errors as (line index, message). The
   // machine must be connected and idle.
   absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DryRun(
-      const std::vector<std::string>& lines, absl::Duration timeout);
+      const std::vector<std::string>& lines, absl::Duration timeout)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // The daemon stops (SIGTERM): the machine goes into its safe state, a job
   // ends as interrupted, and this waits (bounded) until the firmware took it.
   void SafeStop(const std::string& why) ABSL_LOCKS_EXCLUDED(mu_);
@@ -175,13 +185,13 @@ class MachineController {
   void Withdraw(const std::function<bool(const UnlockGrant&)>& rests_on,
                 const std::string& why) ABSL_LOCKS_EXCLUDED(mu_);
   // The session that unlocked the machine ended (logout): lock it.
-  void SessionEnded(const std::string& token_hash);
+  void SessionEnded(const std::string& token_hash) ABSL_LOCKS_EXCLUDED(mu_);
   // Every session of this user ended (revoked by staff, or the account was
   // disabled): lock what the user had unlocked.
-  void UserSessionsEnded(int64_t user_id);
+  void UserSessionsEnded(int64_t user_id) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  void Loop();
+  void Loop() ABSL_LOCKS_EXCLUDED(mu_);
   void Tick(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TryConnect(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FollowConnect(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -19,12 +19,6 @@ bool DatabaseTrouble(const absl::Status& s) {
          absl::IsDeadlineExceeded(s);
 }
 
-struct DoneThrough {
-  const WriteQueue::Ticket* done;
-  WriteQueue::Ticket wanted;
-  bool operator()() const { return *done >= wanted; }
-};
-
 }  // namespace
 
 WriteQueue::WriteQueue(Store& store, Options options)
@@ -50,7 +44,9 @@ WriteQueue::Ticket WriteQueue::Enqueue(std::string what, WriteBody body) {
 
 absl::Status WriteQueue::WaitDurable(Ticket ticket, absl::Duration timeout) {
   MutexLock lock(&mu_);
-  const DoneThrough done{&done_through_, ticket};
+  auto done = [this, ticket]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return done_through_ >= ticket;
+  };
   if (!mu_.AwaitWithDeadline(absl::Condition(&done), absl::Now() + timeout)) {
     return absl::DeadlineExceededError(
         "the database is busy; the record is kept in order and will be "
@@ -90,11 +86,10 @@ void WriteQueue::Loop() {
     {
       MutexLock lock(&mu_);
       if (batch.empty()) {
-        mu_.Await(absl::Condition(
-            +[](WriteQueue* q) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-              return !q->queue_.empty() || q->stop_;
-            },
-            this));
+        auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return !queue_.empty() || stop_;
+        };
+        mu_.Await(absl::Condition(&has_work));
         if (queue_.empty()) return;  // stopping, and everything is written
         while (!queue_.empty() && batch.size() < kMaxBatch) {
           batch.push_back(std::move(queue_.front()));

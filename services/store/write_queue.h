@@ -43,26 +43,27 @@ class WriteQueue {
   };
 
   WriteQueue(Store& store, Options options);
-  ~WriteQueue();
+  ~WriteQueue() ABSL_LOCKS_EXCLUDED(mu_);
   WriteQueue(const WriteQueue&) = delete;
   WriteQueue& operator=(const WriteQueue&) = delete;
 
   // Queues `body` and returns at once, never waiting for the database.
   // `what` names the write in reports.
-  Ticket Enqueue(std::string what, WriteBody body);
+  Ticket Enqueue(std::string what, WriteBody body) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Waits until the write `ticket` and every one queued before it are
   // durable. DEADLINE_EXCEEDED if `timeout` passes first (the write stays
   // queued); the body's own error if it was dropped.
-  absl::Status WaitDurable(Ticket ticket, absl::Duration timeout);
+  absl::Status WaitDurable(Ticket ticket, absl::Duration timeout)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Writes still waiting, and writes made durable so far (for tests, the
   // benchmark and the daemon's status).
-  size_t pending();
-  int64_t written();
+  size_t pending() ABSL_LOCKS_EXCLUDED(mu_);
+  int64_t written() ABSL_LOCKS_EXCLUDED(mu_);
   // True while the database refuses the queue's writes (from the first
   // failure until a write gets through again).
-  bool stalled();
+  bool stalled() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Entry {
@@ -71,12 +72,12 @@ class WriteQueue {
     WriteBody body;
   };
 
-  void Loop();
+  void Loop() ABSL_LOCKS_EXCLUDED(mu_);
   // Writes `batch` in one transaction. Returns false when the database
   // failed (retry the batch); true when it is done, the entries the bodies
   // refused having been dropped.
   bool WriteBatch(std::deque<Entry>& batch, int64_t* written,
-                  absl::Status* trouble);
+                  absl::Status* trouble) ABSL_LOCKS_EXCLUDED(mu_);
   void Report(const std::string& message);
 
   Store& store_;

@@ -15,11 +15,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
+#include "base/mutex.h"
 #include "machine_fixture.h"
 
 namespace werkbank::testing {
@@ -48,10 +49,12 @@ int Rounds() {
 
 // What the clients were told; the database must agree after every crash.
 struct Ledger {
-  std::mutex mu;
-  std::set<int64_t> booked;     // acknowledged, no cancellation acknowledged
-  std::set<int64_t> cancelled;  // cancellation acknowledged
-  int64_t creates = 0, cancels = 0;
+  Mutex mu;
+  // Acknowledged, no cancellation acknowledged.
+  std::set<int64_t> booked ABSL_GUARDED_BY(mu);
+  std::set<int64_t> cancelled ABSL_GUARDED_BY(mu);  // cancellation acknowledged
+  int64_t creates ABSL_GUARDED_BY(mu) = 0;
+  int64_t cancels ABSL_GUARDED_BY(mu) = 0;
 };
 
 class CrashLoop : public MachineE2E {
@@ -101,7 +104,7 @@ class CrashLoop : public MachineE2E {
       if (!stub->CreateReservation(ctx.get(), req, &made).ok()) continue;
       const int64_t id = made.reservations(0).id();
       {
-        std::lock_guard<std::mutex> lock(ledger_.mu);
+        MutexLock lock(&ledger_.mu);
         ledger_.booked.insert(id);
         ++ledger_.creates;
       }
@@ -111,7 +114,7 @@ class CrashLoop : public MachineE2E {
       v1::Reservation out;
       auto cctx = Authed(load_tokens_[client]);
       const grpc::Status s = stub->CancelReservation(cctx.get(), cancel, &out);
-      std::lock_guard<std::mutex> lock(ledger_.mu);
+      MutexLock lock(&ledger_.mu);
       // Without an answer the cancellation may or may not be stored.
       ledger_.booked.erase(id);
       if (s.ok()) {
@@ -195,7 +198,7 @@ class CrashLoop : public MachineE2E {
       }
     }
     {
-      std::lock_guard<std::mutex> lock(ledger_.mu);
+      MutexLock lock(&ledger_.mu);
       for (int64_t id : ledger_.booked) {
         EXPECT_EQ(state_of[id], v1::RESERVATION_STATE_BOOKED)
             << "acknowledged booking " << id;
@@ -259,6 +262,7 @@ TEST_F(CrashLoop, KilledAtRandomItLosesNothingAndResumesNothing) {
     }
   }
   std::sort(to_safe_ms.begin(), to_safe_ms.end());
+  MutexLock lock(&ledger_.mu);
   std::printf(
       "crash loop: %d kill -9s during booking load and running jobs; %lld "
       "bookings and %lld cancellations acknowledged, all stored; no overlaps; "

@@ -6,10 +6,10 @@
 
 #include <atomic>
 #include <map>
-#include <mutex>
 #include <random>
 #include <thread>
 
+#include "base/mutex.h"
 #include "domain_fixture.h"
 #include "services/audit/audit_log.h"
 
@@ -28,8 +28,8 @@ TEST_F(BookingConcurrency, EverySlotGoesToOnePersonAtMost) {
   }
   // Saturday 09:00-18:00: 18 half-hour slots on each of two lasers.
   const absl::Time opening = Local("2026-03-28 09:00");
-  std::mutex mu;
-  std::map<int64_t, int> acknowledged;  // reservation -> person
+  Mutex mu;
+  std::map<int64_t, int> acknowledged;  // reservation -> person, under mu
   std::atomic<int> refused_taken{0}, refused_quota{0}, other_errors{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < kPeople; ++i) {
@@ -41,7 +41,7 @@ TEST_F(BookingConcurrency, EverySlotGoesToOnePersonAtMost) {
         auto made = Book(people[i], rng() % 2 ? "laser-1" : "laser-2", start,
                          start + absl::Minutes(30));
         if (made.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
+          MutexLock lock(&mu);
           acknowledged[made->front().record.id] = i;
         } else if (absl::IsAlreadyExists(made.status())) {
           ++refused_taken;
