@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +88,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void ReadHeader() {
     header_.emplace();
     header_->header_limit(kHeaderLimit);
+    // Body limits depend on the route; they are checked once it is known.
+    // (Beast 1.74 takes an unset limit as 0 for a Content-Length body.)
+    header_->body_limit(std::numeric_limits<std::uint64_t>::max());
     Lowest().expires_after(Chrono(first_request_ ? ctx_.options.header_timeout
                                                  : ctx_.options.idle_timeout));
     first_request_ = false;
@@ -152,11 +156,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                               absl::StrCat("Content-Type must be ", want,
                                            " (JSON only), not \"", type, "\""));
     }
+    if (auto length = header_->content_length();
+        length &&
+        *length > static_cast<uint64_t>(ctx_.options.max_request_bytes)) {
+      return RefuseBeforeBody(
+          grpc::StatusCode::RESOURCE_EXHAUSTED, http::status::payload_too_large,
+          absl::StrCat("the request body is larger than ",
+                       ctx_.options.max_request_bytes, " bytes"));
+    }
     ReadBody();
   }
 
   void ReadBody() {
     body_.emplace(std::move(*header_));
+    // Counts a chunked body's bytes (a length was checked in OnHeader).
     body_->body_limit(static_cast<uint64_t>(ctx_.options.max_request_bytes));
     Lowest().expires_after(Chrono(ctx_.options.header_timeout));
     http::async_read(
@@ -399,7 +412,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     upload_.emplace(std::move(*header_));
     // The jobs service enforces the upload limit on the streamed bytes
     // (a chunked body has no length to check above).
-    upload_->body_limit(boost::none);
+    upload_->body_limit(std::numeric_limits<std::uint64_t>::max());
     upload_chunk_.resize(kUploadChunk);
     call_->Write(*header);
   }
