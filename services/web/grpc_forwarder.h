@@ -37,6 +37,9 @@ class ForwardedCall
   void Write(const std::string& wire);
   // The request stream is complete.
   void WritesDone();
+  // After a failed write (the server ended the call): releases the call
+  // so that on_done brings the server's status.
+  void StopWriting() { ReleaseHold(); }
   // Ends the call (the client left, or the daemon stops); on_done follows
   // with CANCELLED unless the call had already ended. Safe to repeat.
   void Cancel();

@@ -235,13 +235,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void OnCallDone(const grpc::Status& status) {
     call_.reset();
     if (streaming_) return EndStream(status);
+    AnswerCall(status);
+  }
+
+  void AnswerCall(const grpc::Status& status) {
     if (uploading_) {
       uploading_ = false;
       --ctx_.streams;
-      // A refused upload leaves body bytes unread: the connection closes.
+      // A refused upload leaves body bytes unread: the connection closes
+      // once they are drained (by the body read still waiting, if any).
       if (!upload_->is_done()) {
         keep_alive_ = false;
-        drain_ = true;
+        drain_ = !upload_read_pending_;
       }
     }
     if (!status.ok()) {
@@ -419,11 +424,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void OnUploadWritten(bool ok) {
     if (!uploading_ || !call_) return;
-    if (!ok) return;  // the call ended; OnCallDone says why
+    // The call ended: no more writes, and OnCallDone follows with why.
+    if (!ok) return call_->StopWriting();
     if (upload_->is_done()) return call_->WritesDone();
     upload_->get().body().data = upload_chunk_.data();
     upload_->get().body().size = upload_chunk_.size();
     Lowest().expires_after(Chrono(ctx_.options.upload_idle));
+    upload_read_pending_ = true;
     http::async_read(stream_, buffer_, *upload_,
                      [self = Self()](beast::error_code ec, size_t) {
                        self->OnUploadRead(ec);
@@ -431,6 +438,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   void OnUploadRead(beast::error_code ec) {
+    upload_read_pending_ = false;
+    if (!uploading_) {
+      // Answered while this read waited: drop the rest of the body.
+      if (ec && ec != http::error::need_buffer) return Close();
+      draining_ = true;
+      Lowest().expires_after(kDrainTime);
+      drain_buf_.resize(kUploadChunk);
+      return DrainMore();
+    }
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
       // The client left or sent nothing for upload_idle_seconds.
@@ -497,6 +513,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     http::async_write(stream_, *res,
                       [self = Self(), res](beast::error_code ec, size_t) {
                         if (!ec && self->drain_) return self->Drain();
+                        if (self->draining_ || self->upload_read_pending_) {
+                          return;  // the reader closes
+                        }
                         if (ec || !self->keep_alive_) return self->Close();
                         self->ReadHeader();
                       });
@@ -551,6 +570,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   // time and memory, then closes.
   void Drain() {
     drain_ = false;
+    draining_ = true;
     Lowest().expires_after(kDrainTime);
     drain_buf_.resize(kUploadChunk);
     DrainMore();
@@ -591,6 +611,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   bool keep_alive_ = true;
   bool closed_ = false;
   bool drain_ = false;
+  bool draining_ = false;
   std::string drain_buf_;
   uint64_t drained_ = 0;
   std::string path_;
@@ -613,6 +634,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   // An upload in progress.
   bool uploading_ = false;
+  bool upload_read_pending_ = false;
   std::optional<http::request_parser<http::buffer_body>> upload_;
   std::string upload_chunk_;
 };
