@@ -19,7 +19,10 @@
 #include "services/daemon/system_clock.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
+#include "services/privacy/anonymiser.h"
+#include "services/reports/impact_report.h"
 #include "services/reports/usage_report.h"
+#include "services/visits/visit_log.h"
 #include "services/store/sqlite_store.h"
 #include "services/store/write_queue.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
@@ -67,6 +70,9 @@ struct ApiWorld::Parts {
   std::unique_ptr<machines::MachineManager> machines;
   std::unique_ptr<reports::UsageReports> reports;
   std::unique_ptr<api::StreamLimits> streams;
+  std::unique_ptr<visits::VisitLog> visits;
+  std::unique_ptr<privacy::Anonymiser> anonymiser;
+  std::unique_ptr<reports::ImpactReports> impact;
   std::unique_ptr<api::Domain> domain;
   std::unique_ptr<api::ApiServer> server;
   ~Parts() {
@@ -127,9 +133,15 @@ ApiWorld::ApiWorld() : parts_(std::make_unique<Parts>()) {
       p.config.server().max_streams_per_user(), p.accounts.get(),
       p.config.server().max_streams_total(),
       absl::Seconds(p.config.server().upload_idle_seconds()));
+  p.visits = std::make_unique<visits::VisitLog>(*p.store, p.clock, p.config);
+  p.anonymiser =
+      std::make_unique<privacy::Anonymiser>(*p.store, p.clock, p.config);
+  p.impact =
+      std::make_unique<reports::ImpactReports>(*p.store, p.clock, p.config);
   p.domain = std::make_unique<api::Domain>(api::Domain{
       p.config, p.clock, *p.store, *p.accounts, *p.trainings, *p.bookings,
-      *p.machines, *p.jobs, *p.reports, *p.streams, p.dir});
+      *p.machines, *p.jobs, *p.reports, *p.streams, p.dir, *p.visits,
+      *p.anonymiser, *p.impact});
   api::ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.plaintext = true;

@@ -36,12 +36,18 @@ std::vector<const MethodDescriptor*> Methods() {
   std::vector<const MethodDescriptor*> out;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const char* name : {"Accounts", "Trainings", "Bookings", "Machines",
-                           "Jobs", "Monitor", "Audit", "Reports", "Admin"}) {
+                           "Jobs", "Monitor", "Audit", "Reports", "Admin",
+                           "Visits", "Privacy"}) {
     const auto* service =
         pool->FindServiceByName(absl::StrCat("werkbank.v1.", name));
     if (service == nullptr) Fail(absl::StrCat("no service ", name));
-    for (int m = 0; m < service->method_count(); ++m)
+    for (int m = 0; m < service->method_count(); ++m) {
+      // Anonymising one of the world's callers would take its login for
+      // good, and the next input could not log it in again; privacy_test
+      // and privacy_e2e_test cover that call.
+      if (service->method(m)->name() == "AnonymiseUser") continue;
       out.push_back(service->method(m));
+    }
   }
   return out;
 }

@@ -33,12 +33,18 @@ std::unique_ptr<Daemon> Daemon::Start(const DaemonOptions& options) {
     argv.push_back("--config");
     argv.push_back(d->config_path_);
   }
+  if (!options.web_listen.empty()) {
+    argv.push_back("--web-listen");
+    argv.push_back(options.web_listen);
+  }
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   d->process_ = std::make_unique<Background>(argv, d->out_path_, d->err_path_,
                                              options.env);
 
   // Wait for the "serving ... on HOST:PORT" line.
   static const std::regex kServing(R"(serving .* on (\S+):(\d+) )");
+  // Printed before the serving line.
+  static const std::regex kWeb(R"(web app on https?://\S+:(\d+)/)");
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -47,6 +53,7 @@ std::unique_ptr<Daemon> Daemon::Start(const DaemonOptions& options) {
     if (std::regex_search(out, m, kServing)) {
       d->port_ = std::stoi(m[2]);
       d->address_ = m[1].str() + ":" + m[2].str();
+      if (std::regex_search(out, m, kWeb)) d->web_port_ = std::stoi(m[1]);
       return d;
     }
     if (!d->process_->Running()) break;

@@ -23,6 +23,8 @@ struct DaemonOptions {
   std::string config_text;  // empty: the embedded demo lab
   std::string state_dir;    // empty: a fresh temporary one
   std::string listen = "127.0.0.1:0";
+  // The web app and HTTP API; empty: the config's web.listen.
+  std::string web_listen = "127.0.0.1:0";
   std::vector<std::string> extra_args;
   std::map<std::string, std::string> env;
   // "werkbankd-shifted-clock": a daemon whose clock the test moves with
@@ -39,6 +41,8 @@ class Daemon {
 
   const std::string& address() const { return address_; }
   int port() const { return port_; }
+  // The HTTP listener's port (0 when web.disabled).
+  int web_port() const { return web_port_; }
   const std::string& state_dir() const { return state_dir_; }
   std::string cert_pem() const;
   std::string admin_password() const;  // from initial-admin-password
@@ -71,6 +75,7 @@ class Daemon {
   std::string address_;
   std::string config_path_;
   int port_ = 0;
+  int web_port_ = 0;
 };
 
 // A context that carries `token` as a bearer token and a 30 s deadline.
