@@ -49,4 +49,4 @@ export const machineStateName = (s: MachineState) => t(machineStates[s] ?? "stat
 export const jobStateName = (s: JobState) => t(jobStates[s] ?? "state_unknown");
 export const reservationStateName = (s: ReservationState) => t(reservationStates[s] ?? "state_unknown");
 export const interlockName = (k: InterlockKind) => t(interlocks[k] ?? "state_unknown");
-export const machineStateClass = (s: MachineState) => `state state-${MachineState[s]?.toLowerCase() ?? "unknown"}`;
+export const machineStateClass = (s: MachineState) => `state state-${(MachineState[s] ?? "UNSPECIFIED").toLowerCase()}`;
