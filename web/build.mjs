@@ -80,8 +80,9 @@ async function bundle() {
     .replace("%APP_JS%", js)
     .replace("%APP_CSS%", css);
   fs.writeFileSync(path.join(outDir, "index.html"), html);
+  fs.copyFileSync(path.join(webDir, "src", "favicon.svg"), path.join(outDir, "favicon.svg"));
   let gzipTotal = 0;
-  for (const f of [js, css, "index.html"]) {
+  for (const f of [js, css, "index.html", "favicon.svg"]) {
     const gz = zlib.gzipSync(fs.readFileSync(path.join(outDir, f)), { level: 9 });
     fs.writeFileSync(path.join(outDir, f + ".gz"), gz);
     gzipTotal += gz.length;
