@@ -10,13 +10,13 @@ export type Lang = "de" | "en";
 const tables: Record<Lang, Record<Key, string>> = { de, en };
 
 function initialLang(): Lang {
-  const saved = localStorage.getItem("werkbank.lang");
+  const saved = globalThis.localStorage?.getItem("werkbank.lang");
   if (saved === "de" || saved === "en") return saved;
-  return navigator.language.toLowerCase().startsWith("de") ? "de" : "en";
+  return (globalThis.navigator?.language ?? "en").toLowerCase().startsWith("de") ? "de" : "en";
 }
 
 let current: Lang = initialLang();
-document.documentElement.lang = current;
+if (globalThis.document) document.documentElement.lang = current;
 const listeners = new Set<() => void>();
 
 export function lang(): Lang {
