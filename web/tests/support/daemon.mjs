@@ -11,7 +11,8 @@ const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..",
 export const buildDir = path.resolve(process.env.WERKBANK_BUILD_DIR ?? path.join(repoDir, "build"));
 const binDir = process.env.WERKBANK_BIN_DIR ?? path.join(buildDir, "bin");
 
-export async function startDaemon() {
+// `tls`: serve over TLS with the daemon's own certificate, as in the lab.
+export async function startDaemon({ tls = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "werkbank-web-test-"));
   const config = path.join(dir, "lab.textproto");
   const demo = fs.readFileSync(path.join(repoDir, "config", "demo.textproto"), "utf8");
@@ -20,7 +21,7 @@ export async function startDaemon() {
   const log = fs.openSync(path.join(dir, "werkbankd.log"), "w");
   const child = spawn(
     path.join(binDir, "werkbankd"),
-    ["--config", config, "--state-dir", state, "--listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0", "--plaintext"],
+    ["--config", config, "--state-dir", state, "--listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0", ...(tls ? [] : ["--plaintext"])],
     { stdio: ["ignore", log, log] },
   );
   const logText = () => fs.readFileSync(path.join(dir, "werkbankd.log"), "utf8");
@@ -38,6 +39,7 @@ export async function startDaemon() {
   return {
     origin,
     adminPassword,
+    pid: child.pid,
     log: logText,
     async stop() {
       if (!exited) {
