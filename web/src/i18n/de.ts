@@ -61,6 +61,7 @@ export const de: Record<keyof typeof en, string> = {
   stopped: "{machine} wurde angehalten.",
   confirm_presence: "Ich bin an der Maschine",
   presence_confirmed: "Anwesenheit bestätigt.",
+  presence_left: "Bestätigen innerhalb von {n} s",
   upload_title: "Programm hochladen",
   upload_drop_hint: "G-Code-Datei hierher ziehen oder auswählen.",
   choose_file: "Datei auswählen",

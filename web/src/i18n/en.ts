@@ -59,6 +59,7 @@ export const en = {
   stopped: "{machine} was stopped.",
   confirm_presence: "I am at the machine",
   presence_confirmed: "Presence confirmed.",
+  presence_left: "Confirm within {n} s",
   upload_title: "Upload a program",
   upload_drop_hint: "Drop a G-code file here, or choose one.",
   choose_file: "Choose file",
