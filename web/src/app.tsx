@@ -14,6 +14,7 @@ import { LoginPage } from "./login/login_page";
 import { MachinePage } from "./machine/machine_page";
 import { AuditPage } from "./staff/audit_page";
 import { DashboardPage } from "./staff/dashboard_page";
+import { ImpactPage } from "./staff/impact_page";
 import { UsersPage } from "./staff/users_page";
 import { BriefingPage } from "./trainer/briefing_page";
 
@@ -51,6 +52,7 @@ export function App() {
           {isStaff(user) && <a href="#/staff">{t("nav_dashboard")}</a>}
           {isStaff(user) && <a href="#/users">{t("nav_users")}</a>}
           {isStaff(user) && <a href="#/audit">{t("nav_audit")}</a>}
+          {isStaff(user) && <a href="#/impact">{t("nav_impact")}</a>}
         </nav>
         <div class="session">
           <label>
@@ -84,6 +86,8 @@ function Page({ route, user, lab }: { route: string[]; user: User; lab: LabInfo 
       return staffOnly(<DashboardPage lab={lab} />);
     case "users":
       return staffOnly(<UsersPage />);
+    case "impact":
+      return staffOnly(<ImpactPage />);
     case "audit":
       return staffOnly(<AuditPage lab={lab} />);
     default:

@@ -143,7 +143,7 @@ test("an unqualified participant is refused with the reason and cannot reach sta
   await status(page, "error", "not qualified");
 
   assert.equal(await page.getByRole("link", { name: "Dashboard" }).count(), 0);
-  for (const route of ["staff", "users", "audit"]) {
+  for (const route of ["staff", "users", "audit", "impact"]) {
     await page.goto(`${daemon.origin}/#/${route}`);
     await page.getByText("This page is for staff only.").waitFor();
     assert.equal(await page.locator(".dashboard, table").count(), 0);
@@ -198,7 +198,7 @@ test("every page in English and German: no missing strings, no serious axe findi
     await page.locator('input[name="password"]').fill(daemon.adminPassword);
     await page.locator('button[type="submit"]').click();
     await page.locator("header nav").waitFor();
-    for (const route of ["lab", "calendar", "machine/laser-1", "trainer", "staff", "users", "audit"]) {
+    for (const route of ["lab", "calendar", "machine/laser-1", "trainer", "staff", "users", "audit", "impact"]) {
       await page.goto(`${daemon.origin}/#/${route}`);
       await page.locator("main h1").waitFor();
       await page.waitForTimeout(300);

@@ -1,6 +1,7 @@
 // Downloads the user's bookings as an RFC 5545 calendar file.
 import { useState } from "preact/hooks";
 import { errorMessage, reports } from "../api/client";
+import { downloadText } from "../common/download";
 import { t } from "../i18n/i18n";
 
 export function IcsDownload() {
@@ -8,12 +9,7 @@ export function IcsDownload() {
   const download = async () => {
     try {
       const { ics } = await reports.exportCalendar({});
-      const url = URL.createObjectURL(new Blob([ics], { type: "text/calendar" }));
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = "werkbank.ics";
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      downloadText(ics, "werkbank.ics", "text/calendar");
     } catch (err) {
       setError(errorMessage(err));
     }

@@ -50,3 +50,17 @@ export const jobStateName = (s: JobState) => t(jobStates[s] ?? "state_unknown");
 export const reservationStateName = (s: ReservationState) => t(reservationStates[s] ?? "state_unknown");
 export const interlockName = (k: InterlockKind) => t(interlocks[k] ?? "state_unknown");
 export const machineStateClass = (s: MachineState) => `state state-${(MachineState[s] ?? "UNSPECIFIED").toLowerCase()}`;
+
+// Titles of the usage report's dimensions; unknown ones show their name.
+const dimensions: Record<string, Key> = {
+  machine_hours: "dim_machine_hours",
+  machine_hours_by_group: "dim_machine_hours_by_group",
+  jobs: "dim_jobs",
+  no_shows: "dim_no_shows",
+  bookings_by_group: "dim_bookings_by_group",
+  bookings_by_weekday_hour: "dim_bookings_by_weekday_hour",
+  people_by_group: "dim_people_by_group",
+  people: "dim_people",
+  briefings: "dim_briefings",
+};
+export const dimensionName = (d: string) => (dimensions[d] ? t(dimensions[d]) : d);
