@@ -81,7 +81,7 @@ function Page({ route, user, lab }: { route: string[]; user: User; lab: LabInfo 
     case "machine":
       return <MachinePage id={route[1] ?? ""} lab={lab} />;
     case "trainer":
-      return isTrainer(user) ? <BriefingPage lab={lab} /> : <Forbidden />;
+      return isTrainer(user) ? <BriefingPage lab={lab} me={user.login} /> : <Forbidden />;
     case "staff":
       return staffOnly(<DashboardPage lab={lab} />);
     case "users":

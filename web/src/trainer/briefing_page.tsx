@@ -7,13 +7,15 @@ import type { User } from "../gen/werkbank/v1/accounts_pb";
 import type { LabInfo } from "../gen/werkbank/v1/bookings_pb";
 import { Role } from "../gen/werkbank/v1/common_pb";
 import { t } from "../i18n/i18n";
+import { GrantedList } from "./granted_list";
 
-export function BriefingPage({ lab }: { lab: LabInfo }) {
+export function BriefingPage({ lab, me }: { lab: LabInfo; me: string }) {
   const [users, setUsers] = useState<User[]>([]);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [machineClass, setMachineClass] = useState(lab.classes[0]?.name ?? "");
   const [note, setNote] = useState("");
   const [status, setStatus] = useState<Status>(null);
+  const [recorded, setRecorded] = useState(0);
 
   useEffect(() => {
     accounts.listUsers({}).then((r) => setUsers(r.users.filter((u) => u.roles.includes(Role.PARTICIPANT))), (e) => setStatus({ kind: "error", text: errorMessage(e) }));
@@ -25,6 +27,7 @@ export function BriefingPage({ lab }: { lab: LabInfo }) {
       const b = await trainings.recordBriefing({ machineClass, participantLogins: [...picked], note });
       setStatus({ kind: "ok", text: t("briefing_recorded", { n: b.participantLogins.length, who: b.participantLogins.join(", ") }) });
       setPicked(new Set());
+      setRecorded((n) => n + 1);
     } catch (err) {
       setStatus({ kind: "error", text: errorMessage(err) });
     }
@@ -64,6 +67,7 @@ export function BriefingPage({ lab }: { lab: LabInfo }) {
         <button type="submit" class="primary" disabled={picked.size === 0}>{t("record_briefing")}</button>
       </form>
       <StatusLine status={status} />
+      <GrantedList lab={lab} me={me} reload={recorded} onStatus={setStatus} />
     </section>
   );
 }
