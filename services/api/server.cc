@@ -111,6 +111,13 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   return server;
 }
 
+std::shared_ptr<grpc::Channel> ApiServer::InProcessChannel() {
+  grpc::ChannelArguments args;
+  // As large as the server sends (a backup's chunks).
+  args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  return server_->InProcessChannel(args);
+}
+
 ApiServer::~ApiServer() {
   if (server_) Shutdown(absl::Seconds(1));
 }

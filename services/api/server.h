@@ -32,6 +32,10 @@ class ApiServer {
   // The port actually bound.
   int port() const { return port_; }
 
+  // A channel into this server that skips the network: the web server
+  // forwards its calls through it, so that they meet the same services.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+
   // Stops accepting calls and waits up to `grace` for running ones.
   void Shutdown(absl::Duration grace);
 

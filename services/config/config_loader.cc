@@ -381,6 +381,24 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
                       {"max_streams_total", 96, 24, 192},
                       {"upload_idle_seconds", 30, 1, 3600}});
   }
+  if (cfg.web().listen().empty()) cfg.mutable_web()->set_listen("0.0.0.0:8443");
+  if (cfg.web().app_dir().empty()) {
+    cfg.mutable_web()->set_app_dir("/usr/share/werkbank/web");
+  }
+  {
+    Checker::Scope scope(c, cfg, "web", -1);
+    if (cfg.web().listen().rfind(':') == std::string::npos) {
+      c.Error(cfg.web(), "listen",
+              absl::StrCat("\"", cfg.web().listen(),
+                           "\" is not host:port, e.g. \"0.0.0.0:8443\""));
+    }
+    ApplyNumberRules(c, *cfg.mutable_web(),
+                     {{"max_connections", 256, 1, 65536},
+                      {"max_streams", 64, 1, 1024},
+                      {"max_request_bytes", 1 << 20, 1024, 64 << 20},
+                      {"header_timeout_seconds", 10, 1, 300},
+                      {"idle_timeout_seconds", 60, 1, 3600}});
+  }
   {
     // A delay from the first failed login is a choice; a lockout of 0
     // minutes or after 0 failures is not.

@@ -34,6 +34,7 @@
 #include "services/store/backups.h"
 #include "services/store/sqlite_store.h"
 #include "services/store/write_queue.h"
+#include "services/web/web_server.h"
 #include "system_clock.h"
 #include "tls_identity.h"
 
@@ -42,7 +43,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: werkbankd [--config FILE] [--state-dir DIR] [--listen HOST:PORT]\n"
-    "                 [--plaintext] [--check-config]\n"
+    "                 [--web-listen HOST:PORT] [--plaintext] [--check-config]\n"
     "\n"
     "  --config FILE     the lab's config (protobuf text format); without it\n"
     "                    the embedded demo lab is used\n"
@@ -51,6 +52,7 @@ constexpr char kUsage[] =
     "  --listen ADDR     overrides server.listen from the config; port 0 "
     "picks\n"
     "                    a free port\n"
+    "  --web-listen ADDR overrides web.listen (the web app and HTTP API)\n"
     "  --plaintext       serve without TLS; allowed on a loopback address "
     "only\n"
     "  --check-config    print the parsed config with defaults and exit\n";
@@ -59,6 +61,7 @@ struct Flags {
   std::string config_path;
   std::string state_dir = "/var/lib/werkbank";
   std::string listen;
+  std::string web_listen;
   bool plaintext = false;
   bool check_config = false;
 };
@@ -81,6 +84,8 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
       if (!value(f.state_dir)) return false;
     } else if (a == "--listen") {
       if (!value(f.listen)) return false;
+    } else if (a == "--web-listen") {
+      if (!value(f.web_listen)) return false;
     } else if (a == "--plaintext") {
       f.plaintext = true;
     } else if (a == "--check-config") {
@@ -100,6 +105,7 @@ bool ParseFlags(int argc, char** argv, Flags& f) {
 // address it served on, which the new image keeps (even if it was port 0).
 constexpr int kReexec = 100;
 std::string g_served_address;
+std::string g_web_address;
 
 // SIGHUP: the new config is checked first; an invalid one is logged and the
 // old one stays. A valid one is applied by re-executing werkbankd, which
@@ -277,6 +283,39 @@ int Run(int argc, char** argv) {
   std::string host = listen.substr(0, listen.rfind(':'));
   const std::string address = absl::StrCat(host, ":", (*server)->port());
   (void)WritePrivateFile(flags.state_dir + "/werkbankd.addr", address + "\n");
+
+  // The web app and the HTTP API, forwarding to the server just started.
+  std::unique_ptr<web::WebServer> web_server;
+  std::string web_address;
+  if (!config->web().disabled()) {
+    web::WebOptions web;
+    web.listen = flags.web_listen.empty() ? config->web().listen()
+                                          : flags.web_listen;
+    web.plaintext = flags.plaintext;
+    web.cert_pem = options.cert_pem;
+    web.key_pem = options.key_pem;
+    web.app_dir = config->web().app_dir();
+    web.max_connections = config->web().max_connections();
+    web.max_streams = config->web().max_streams();
+    web.max_request_bytes = config->web().max_request_bytes();
+    web.max_upload_bytes = config->jobs().max_upload_bytes();
+    web.header_timeout = absl::Seconds(config->web().header_timeout_seconds());
+    web.idle_timeout = absl::Seconds(config->web().idle_timeout_seconds());
+    web.upload_idle = absl::Seconds(config->server().upload_idle_seconds());
+    auto started = web::WebServer::Start(web, (*server)->InProcessChannel());
+    if (!started.ok()) {
+      Fail(std::string(started.status().message()));
+      (*server)->Shutdown(absl::Seconds(1));
+      machines.SafeStop("the daemon could not start");
+      return 1;
+    }
+    web_server = std::move(*started);
+    web_address = absl::StrCat(web.listen.substr(0, web.listen.rfind(':')),
+                               ":", web_server->port());
+    std::cout << "werkbankd: web app on "
+              << (flags.plaintext ? "http" : "https") << "://" << web_address
+              << "/" << std::endl;
+  }
   std::cout << "werkbankd: serving " << config->lab_name() << " on " << address
             << (flags.plaintext
                     ? " (plaintext, loopback only)"
@@ -325,6 +364,7 @@ int Run(int argc, char** argv) {
     }
   }
   Notify(reload ? "RELOADING=1" : "STOPPING=1");
+  if (web_server) web_server->Shutdown();
   (*server)->Shutdown(absl::Seconds(5));
   if (!reload) {
     // Invariant 8: a stopped daemon leaves no machine running or heating.
@@ -334,6 +374,7 @@ int Run(int argc, char** argv) {
   }
   Log(reload ? "restarting with the new config" : "stopped");
   g_served_address = address;
+  g_web_address = web_address;
   return reload ? kReexec : 0;
 }
 
@@ -355,6 +396,11 @@ int main(int argc, char** argv) {
     auto listen = std::find(args.begin(), args.end(), "--listen");
     if (listen != args.end() && listen + 1 != args.end()) {
       *(listen + 1) = werkbank::daemon::g_served_address;
+    }
+    auto web_listen = std::find(args.begin(), args.end(), "--web-listen");
+    if (web_listen != args.end() && web_listen + 1 != args.end() &&
+        !werkbank::daemon::g_web_address.empty()) {
+      *(web_listen + 1) = werkbank::daemon::g_web_address;
     }
     std::vector<char*> cargs;
     for (auto& a : args) cargs.push_back(a.data());
