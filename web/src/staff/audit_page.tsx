@@ -41,6 +41,7 @@ export function AuditPage({ lab }: { lab: LabInfo }) {
         <button type="button" disabled={events.length < PAGE} onClick={() => setStarts([...starts, events[events.length - 1].id])}>{t("later")}</button>
       </div>
       <StatusLine status={status} />
+      <div class="scroll" tabIndex={0} role="region" aria-label={t("audit_title")}>
       <table>
         <thead>
           <tr><th>#</th><th>{t("time")}</th><th>{t("actor")}</th><th>{t("action")}</th><th>{t("subject")}</th><th>{t("detail")}</th></tr>
@@ -58,6 +59,7 @@ export function AuditPage({ lab }: { lab: LabInfo }) {
           ))}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }

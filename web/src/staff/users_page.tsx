@@ -24,6 +24,7 @@ export function UsersPage() {
     <section>
       <h1>{t("users_title")}</h1>
       <StatusLine status={status} />
+      <div class="scroll" tabIndex={0} role="region" aria-label={t("users_title")}>
       <table>
         <thead>
           <tr><th>{t("login_name")}</th><th>{t("name")}</th><th>{t("roles")}</th><th>{t("card")}</th><th><span class="sr-only">{t("actions")}</span></th></tr>
@@ -40,6 +41,7 @@ export function UsersPage() {
           ))}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }
