@@ -5,7 +5,7 @@
 // on time. Usage: node web/bench/dashboard.mjs [EVENTS] [BROWSERS]
 import fs from "node:fs";
 import { launch, loginAs } from "../tests/support/browser.mjs";
-import { ConnectClient } from "../tests/support/connect.mjs";
+import { ConnectClient, createUser } from "../tests/support/connect.mjs";
 import { startDaemon } from "../tests/support/daemon.mjs";
 import { laserProgram } from "../tests/support/gcode.mjs";
 
@@ -49,14 +49,17 @@ try {
   const up = await fetch(`${daemon.origin}/upload/job?machine_id=laser-1&file_name=bench.gcode&dry_run_on_machine=false`, {
     method: "POST",
     headers: { "Connect-Protocol-Version": "1", Cookie: admin.cookie },
-    body: laserProgram(40000),
+    body: laserProgram(25000),
   }).then((r) => r.json());
+  if (!up.id) throw new Error(`upload refused: ${JSON.stringify(up)}`);
   await admin.call("Jobs", "StartJob", { id: up.id, confirmedInterlocks: ["extraction"] });
   const pages = [page];
+  // One staff account per browser: a person may hold only a few streams.
   for (let i = 1; i < browsers; i++) {
+    const password = await createUser(admin, `staff${i}`, ["ROLE_STAFF"]);
     const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
     const p = await c.newPage();
-    await loginAs(p, daemon.origin, "admin", daemon.adminPassword);
+    await loginAs(p, daemon.origin, `staff${i}`, password);
     await p.goto(`${daemon.origin}/#/staff`);
     pages.push(p);
   }
