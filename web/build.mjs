@@ -55,8 +55,11 @@ function generateClients() {
 
 async function bundle() {
   const esbuild = await import("esbuild");
-  fs.rmSync(outDir, { recursive: true, force: true });
+  // Only the app's own files go: the folder may hold other things.
   fs.mkdirSync(outDir, { recursive: true });
+  for (const f of fs.readdirSync(outDir)) {
+    if (/^(app-\w+\.(js|css)|index\.html|favicon\.svg)(\.gz)?$/.test(f)) fs.rmSync(path.join(outDir, f));
+  }
   const result = await esbuild.build({
     absWorkingDir: webDir,
     entryPoints: { app: "src/main.tsx" },
