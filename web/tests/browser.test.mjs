@@ -132,10 +132,17 @@ test("a trainer records a briefing for three participants", async () => {
   await ctx.close();
 });
 
-test("an unqualified participant is refused with the reason and cannot reach staff pages", async () => {
+test("a participant logs in with card and PIN, is refused unqualified with the reason, and cannot reach staff pages", async () => {
   const ctx = await browser.newContext(phone);
   const page = await ctx.newPage();
-  await loginAs(page, daemon.origin, "bob", pw.bob);
+  // Bob logs in at the kiosk with his card and PIN.
+  await admin.call("Accounts", "SetCard", { login: "bob", cardUid: "04A1B2C3", pin: "4711" });
+  await page.goto(`${daemon.origin}/`);
+  await page.getByRole("tab", { name: "Card and PIN" }).click();
+  await page.getByLabel("Card number (UID)").fill("04A1B2C3");
+  await page.getByLabel("PIN").fill("4711");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Log out" }).waitFor();
   await page.goto(`${daemon.origin}/#/calendar`);
   await page.getByLabel("Machine").selectOption("laser-1");
   await page.locator("button.slot").nth(6).click();
