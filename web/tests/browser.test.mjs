@@ -98,13 +98,20 @@ test("a participant on a phone books, runs a job to the end while staff watch, a
   assert.ok(between.length >= 1 && seen.size >= 2, `dashboard showed ${[...seen].join(", ")}`);
   await page.locator(".percent", { hasText: "100 %" }).waitFor();
 
-  // A long job; staff stop it with one click on the laser's card.
+  // A long job, paused and resumed by its owner; staff stop it with one click on the laser's card.
   await file.setInputFiles({ name: "long.gcode", mimeType: "text/plain", buffer: laserProgram(20000) });
   await page.locator(".preflight.ok").waitFor();
   await page.getByLabel("Extraction is on").check();
   await page.getByRole("button", { name: "Start" }).click();
   await page.getByRole("button", { name: /EMERGENCY STOP/ }).waitFor();
   await laserCard.locator(".percent").waitFor();
+  // The participant pauses and resumes it; only a person resumes.
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.locator(".job-state", { hasText: "paused" }).waitFor();
+  await laserCard.locator(".state", { hasText: "paused" }).waitFor();
+  await page.getByRole("button", { name: "Resume" }).click();
+  await page.locator(".job-state", { hasText: "running" }).waitFor();
+  await laserCard.locator(".state", { hasText: "running" }).waitFor();
   const clicked = Date.now();
   await laserCard.getByRole("button", { name: /EMERGENCY STOP/ }).click();
   await status(staff, "ok", "was stopped");
