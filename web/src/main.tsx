@@ -1,0 +1,6 @@
+// Entry point: mounts the app shell.
+import { render } from "preact";
+import { App } from "./app";
+import "./app.css";
+
+render(<App />, document.getElementById("app")!);

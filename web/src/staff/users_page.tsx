@@ -1,0 +1,47 @@
+// Staff: every account with its roles, and ending someone's sessions.
+import { useEffect, useState } from "preact/hooks";
+import { accounts, errorMessage } from "../api/client";
+import { StatusLine, type Status } from "../common/status";
+import { Role } from "../gen/werkbank/v1/common_pb";
+import type { User } from "../gen/werkbank/v1/accounts_pb";
+import { t } from "../i18n/i18n";
+
+export function UsersPage() {
+  const [users, setUsers] = useState<User[]>([]);
+  const [status, setStatus] = useState<Status>(null);
+  useEffect(() => {
+    accounts.listUsers({ includeDisabled: true }).then((r) => setUsers(r.users), (e) => setStatus({ kind: "error", text: errorMessage(e) }));
+  }, []);
+  const revoke = async (login: string) => {
+    try {
+      const r = await accounts.revokeSessions({ login });
+      setStatus({ kind: "ok", text: t("sessions_revoked", { n: r.revoked, login }) });
+    } catch (err) {
+      setStatus({ kind: "error", text: errorMessage(err) });
+    }
+  };
+  return (
+    <section>
+      <h1>{t("users_title")}</h1>
+      <StatusLine status={status} />
+      <div class="scroll" tabIndex={0} role="region" aria-label={t("users_title")}>
+      <table>
+        <thead>
+          <tr><th>{t("login_name")}</th><th>{t("name")}</th><th>{t("roles")}</th><th>{t("card")}</th><th><span class="sr-only">{t("actions")}</span></th></tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.login} class={u.disabled ? "muted" : ""}>
+              <td>{u.login}</td>
+              <td>{u.displayName}</td>
+              <td>{u.roles.map((r) => Role[r].toLowerCase()).join(", ")}</td>
+              <td>{u.hasCard ? t("yes") : t("no")}</td>
+              <td><button type="button" onClick={() => revoke(u.login)}>{t("revoke_sessions")}</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      </div>
+    </section>
+  );
+}

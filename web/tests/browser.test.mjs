@@ -1,0 +1,224 @@
+// The app in a real browser (Debian's Chromium) against the real werkbankd
+// with the demo lab's simulated laser: a participant on a phone books, is
+// refused an overlapping booking, checks in, unlocks, uploads, sees a
+// preflight violation with its line, runs a good job to the end while staff
+// watch it live, and staff stop the next one with one click. Then roles,
+// logout and revoked sessions, a trainer's briefing, both languages and axe.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { axeViolations, desktop, launch, loginAs, phone } from "./support/browser.mjs";
+import { ConnectClient, createUser } from "./support/connect.mjs";
+import { startDaemon } from "./support/daemon.mjs";
+import { laserProgram, outsideEnvelope, outsideEnvelopeLine } from "./support/gcode.mjs";
+
+let daemon, browser, admin;
+const pw = {};
+
+before(async () => {
+  daemon = await startDaemon();
+  browser = await launch();
+  admin = new ConnectClient(daemon.origin);
+  await admin.login("admin", daemon.adminPassword);
+  pw.paula = await createUser(admin, "paula", ["ROLE_PARTICIPANT"]);
+  pw.bob = await createUser(admin, "bob", ["ROLE_PARTICIPANT"]);
+  pw.tina = await createUser(admin, "tina", ["ROLE_TRAINER"]);
+  pw.sam = await createUser(admin, "sam", ["ROLE_STAFF"]);
+  for (const p of ["p1", "p2", "p3"]) pw[p] = await createUser(admin, p, ["ROLE_PARTICIPANT"]);
+  await admin.call("Trainings", "RecordBriefing", { machineClass: "laser", participantLogins: ["paula"], note: "laser safety" });
+});
+
+after(async () => {
+  await browser?.close();
+  await daemon?.stop();
+});
+
+const status = (page, kind, text) => page.locator(`.status-${kind}`, { hasText: text }).waitFor();
+
+test("a participant on a phone books, runs a job to the end while staff watch, and staff stop the next one", async () => {
+  const phoneCtx = await browser.newContext(phone);
+  const page = await phoneCtx.newPage();
+  await loginAs(page, daemon.origin, "paula", pw.paula);
+
+  await page.goto(`${daemon.origin}/#/calendar`);
+  await page.getByLabel("Machine").selectOption("laser-1");
+  const slots = page.locator("button.slot");
+  await slots.nth(4).waitFor();
+  const labels = await slots.evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
+  const slot = (i) => page.getByRole("button", { name: labels[i], exact: true });
+  const book = async (i, minutes) => {
+    await slot(i).click();
+    await page.getByLabel("Length").selectOption(String(minutes));
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+  };
+
+  // A later slot, then one that reaches into it: the daemon refuses and says why.
+  await book(3, 30);
+  await status(page, "ok", "Booked");
+  await book(2, 60);
+  await status(page, "error", "already booked");
+  // The current slot, checked in.
+  await book(0, 60);
+  await status(page, "ok", "Booked");
+  const mine = page.locator(".reservation", { hasText: labels[0] });
+  await mine.getByRole("button", { name: "Check in" }).click();
+  await status(page, "ok", "Checked in");
+  await mine.getByRole("link", { name: "Go to the machine" }).click();
+
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await status(page, "ok", "Unlocked");
+  const file = page.locator('input[type="file"]');
+  await file.setInputFiles({ name: "outside.gcode", mimeType: "text/plain", buffer: outsideEnvelope });
+  await page.locator(".preflight.failed .violations", { hasText: `Line ${outsideEnvelopeLine}:` }).waitFor();
+  assert.match(await page.locator(".violations").innerText(), /envelope/);
+
+  // Staff open the dashboard before the job starts and never reload it.
+  const staffCtx = await browser.newContext(desktop);
+  const staff = await staffCtx.newPage();
+  await loginAs(staff, daemon.origin, "sam", pw.sam);
+  await staff.goto(`${daemon.origin}/#/staff`);
+  await staff.locator(".live.on").waitFor();
+  const laserCard = staff.locator('[data-machine="laser-1"]');
+
+  await file.setInputFiles({ name: "plate.gcode", mimeType: "text/plain", buffer: laserProgram(1500) });
+  await page.locator(".preflight.ok").waitFor();
+  await page.getByLabel("Extraction is on").check();
+  await page.getByRole("button", { name: "Start" }).click();
+
+  // The dashboard's percentage changes live while the job runs.
+  const seen = new Set();
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const text = await laserCard.locator(".percent").innerText({ timeout: 100 }).catch(() => "");
+    if (text) seen.add(text);
+    if (await page.locator(".job-state", { hasText: "completed" }).count()) break;
+    await staff.waitForTimeout(50);
+  }
+  await page.locator(".job-state", { hasText: "completed" }).waitFor();
+  const between = [...seen].filter((p) => p !== "0 %" && p !== "100 %");
+  assert.ok(between.length >= 1 && seen.size >= 2, `dashboard showed ${[...seen].join(", ")}`);
+  await page.locator(".percent", { hasText: "100 %" }).waitFor();
+
+  // A long job, paused and resumed by its owner; staff stop it with one click on the laser's card.
+  await file.setInputFiles({ name: "long.gcode", mimeType: "text/plain", buffer: laserProgram(20000) });
+  await page.locator(".preflight.ok").waitFor();
+  await page.getByLabel("Extraction is on").check();
+  await page.getByRole("button", { name: "Start" }).click();
+  await page.getByRole("button", { name: /EMERGENCY STOP/ }).waitFor();
+  await laserCard.locator(".percent").waitFor();
+  // The participant pauses and resumes it; only a person resumes.
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.locator(".job-state", { hasText: "paused" }).waitFor();
+  await laserCard.locator(".state", { hasText: "paused" }).waitFor();
+  await page.getByRole("button", { name: "Resume" }).click();
+  await page.locator(".job-state", { hasText: "running" }).waitFor();
+  await laserCard.locator(".state", { hasText: "running" }).waitFor();
+  const clicked = Date.now();
+  await laserCard.getByRole("button", { name: /EMERGENCY STOP/ }).click();
+  await status(staff, "ok", "was stopped");
+  console.log(`# stop click to confirmation on the dashboard: ${Date.now() - clicked} ms`);
+  await laserCard.locator(".state", { hasText: /^(?!running)/ }).waitFor();
+  assert.doesNotMatch(await laserCard.locator(".state").innerText(), /running/);
+  const machine = await admin.call("Machines", "GetMachine", { id: "laser-1" });
+  assert.notEqual(machine.state, "MACHINE_STATE_RUNNING");
+  await page.locator(".job-state", { hasText: /cancelled|failed|interrupted/ }).waitFor();
+  await staffCtx.close();
+  await phoneCtx.close();
+});
+
+test("a trainer records a briefing for three participants", async () => {
+  const ctx = await browser.newContext(desktop);
+  const page = await ctx.newPage();
+  await loginAs(page, daemon.origin, "tina", pw.tina);
+  await page.goto(`${daemon.origin}/#/trainer`);
+  await page.getByLabel("Machine class").selectOption("laser");
+  for (const p of ["p1", "p2", "p3"]) await page.getByLabel(`${p} (${p})`).check();
+  await page.getByRole("button", { name: "Record briefing" }).click();
+  await status(page, "ok", "3 qualified: p1, p2, p3");
+  const quals = await admin.call("Trainings", "ListQualifications", { login: "p2" });
+  assert.equal(quals.qualifications?.[0]?.machineClass, "laser");
+  await ctx.close();
+});
+
+test("a participant logs in with card and PIN, is refused unqualified with the reason, and cannot reach staff pages", async () => {
+  const ctx = await browser.newContext(phone);
+  const page = await ctx.newPage();
+  // Bob logs in at the kiosk with his card and PIN.
+  await admin.call("Accounts", "SetCard", { login: "bob", cardUid: "04A1B2C3", pin: "4711" });
+  await page.goto(`${daemon.origin}/`);
+  await page.getByRole("tab", { name: "Card and PIN" }).click();
+  await page.getByLabel("Card number (UID)").fill("04A1B2C3");
+  await page.getByLabel("PIN").fill("4711");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Log out" }).waitFor();
+  await page.goto(`${daemon.origin}/#/calendar`);
+  await page.getByLabel("Machine").selectOption("laser-1");
+  await page.locator("button.slot").nth(6).click();
+  await page.getByRole("button", { name: "Book", exact: true }).click();
+  await status(page, "error", "not qualified");
+
+  assert.equal(await page.getByRole("link", { name: "Dashboard" }).count(), 0);
+  for (const route of ["staff", "users", "audit", "impact"]) {
+    await page.goto(`${daemon.origin}/#/${route}`);
+    await page.getByText("This page is for staff only.").waitFor();
+    assert.equal(await page.locator(".dashboard, table").count(), 0);
+  }
+  // And the API itself says no.
+  const bob = new ConnectClient(daemon.origin);
+  await bob.login("bob", pw.bob);
+  for (const [service, method, body] of [["Audit", "ListAuditEvents", {}], ["Machines", "Block", { id: "laser-1", reason: "x" }], ["Accounts", "ListUsers", {}]]) {
+    await assert.rejects(bob.call(service, method, body), (e) => e.code === "permission_denied", `${service}/${method}`);
+  }
+  await ctx.close();
+});
+
+test("logout and a revoked session end the live dashboard and show the login", async () => {
+  const ctx = await browser.newContext(desktop);
+  const page = await ctx.newPage();
+  await loginAs(page, daemon.origin, "sam", pw.sam);
+  await page.goto(`${daemon.origin}/#/staff`);
+  await page.locator(".live.on").waitFor();
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Log in" }).waitFor();
+  await page.goto(`${daemon.origin}/#/staff`);
+  await page.getByRole("button", { name: "Log in" }).waitFor();
+
+  await loginAs(page, daemon.origin, "sam", pw.sam);
+  await page.goto(`${daemon.origin}/#/staff`);
+  await page.locator(".live.on").waitFor();
+  const revoked = Date.now();
+  await admin.call("Accounts", "RevokeSessions", { login: "sam" });
+  await page.getByRole("button", { name: "Log in" }).waitFor({ timeout: 10_000 });
+  console.log(`# revoked session to login page: ${Date.now() - revoked} ms`);
+  await ctx.close();
+});
+
+test("every page in English and German: no missing strings, no serious axe findings", async () => {
+  const { en } = await import("./support/strings.mjs");
+  const keys = Object.keys(en);
+  const problems = [];
+  for (const locale of ["en-GB", "de-DE"]) {
+    const ctx = await browser.newContext({ ...desktop, locale });
+    const page = await ctx.newPage();
+    await page.goto(`${daemon.origin}/`);
+    await page.locator("form").waitFor();
+    const check = async (name) => {
+      const text = await page.locator("body").innerText();
+      const raw = keys.filter((k) => new RegExp(`(^|\\s)${k}(\\s|$)`).test(text) && k.includes("_"));
+      if (raw.length) problems.push(`${locale} ${name}: untranslated ${raw.join(", ")}`);
+      for (const v of await axeViolations(page)) problems.push(`${locale} ${name}: ${v}`);
+    };
+    await check("login");
+    await page.locator('input[name="login"]').fill("admin");
+    await page.locator('input[name="password"]').fill(daemon.adminPassword);
+    await page.locator('button[type="submit"]').click();
+    await page.locator("header nav").waitFor();
+    for (const route of ["lab", "calendar", "machine/laser-1", "trainer", "staff", "users", "audit", "impact"]) {
+      await page.goto(`${daemon.origin}/#/${route}`);
+      await page.locator("main h1").waitFor();
+      await page.waitForTimeout(300);
+      await check(route);
+    }
+    await ctx.close();
+  }
+  assert.deepEqual(problems, []);
+});
