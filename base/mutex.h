@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbank::Mutex and werkbank::MutexLock: absl::Mutex and absl::MutexLock,
 // except in ThreadSanitizer builds.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Command-line parsing; see args.h.
 #include "args.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A small command-line parser: positional words, `--name value` options
 // (repeatable) and `--flag` switches. Unknown options are an error, so a typo
 // never silently changes what a command does.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Shared CLI plumbing; see cli.h.
 #include "cli.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Shared state of one `werkbank` invocation: parsed arguments, the
 // connection, the lab's time zone, and the ways to print results and errors.
 #ifndef WERKBANK_CLI_CLI_H_

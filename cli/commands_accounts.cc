@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank login | logout | whoami | passwd | user ...`
 #include <iostream>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank admin backup FILE`
 #include <cstdio>
 #include <fstream>

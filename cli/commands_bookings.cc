@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank lab | avail | book | bookings | cancel | checkin`
 #include <iostream>
 

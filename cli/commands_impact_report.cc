@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank report --year YEAR [--csv DIR] [--html FILE [--lang de|en]]`:
 // the funders' report, on screen, as CSV files or as a printable page.
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank job upload | start | pause | resume | cancel | show` and `werkbank
 // jobs`
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank machines | unlock | lock | block | unblock | ack | stop | here |
 // watch`
 #include <grpcpp/client_context.h>

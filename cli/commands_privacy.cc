@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank user export [LOGIN]` (everything stored about a person, as JSON)
 // and `werkbank user anonymise LOGIN` (staff).
 #include <google/protobuf/util/json_util.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank report` and `werkbank bookings export --ics`
 #include <fstream>
 #include <iostream>

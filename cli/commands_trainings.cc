@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank briefing ...` and `werkbank qual ...`
 #include <iostream>
 

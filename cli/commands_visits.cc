@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // `werkbank visit record|from-reservation|list|delete`: group visits as
 // head-counts.
 #include <iostream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Channel set-up and certificate pinning; see connection.h.
 #include "connection.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // How the CLI reaches werkbankd: the server address, TLS with the server's
 // certificate pinned on first use (like ssh), or a CA file, and the session
 // token saved by `werkbank login`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // CSV files of the funders' report; see impact_csv.h.
 #include "impact_csv.h"
 

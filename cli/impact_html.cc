@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The printable report; see impact_html.h.
 #include "impact_html.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The printable yearly report: one self-contained HTML page (inline CSS and
 // SVG charts; no script, no font, nothing fetched) that prints cleanly to
 // PDF from a browser.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Labels of the funders' report; see impact_labels.h.
 #include "impact_labels.h"
 

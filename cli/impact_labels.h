@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Words of the funders' report in German and English, and how a cell is
 // written: its value, "<5" when it counts too few people, "×" when it is
 // hidden so that another cannot be worked out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Lab-local time parsing and formatting with date/tz; see lab_time.h.
 #include "lab_time.h"
 

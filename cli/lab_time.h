@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Times as people in the lab read and write them: in the lab's time zone.
 // Accepts "2026-11-27 10:00" (local), "2026-11-27T10:00" (local), and ISO 8601
 // with an offset or Z ("2026-11-27T09:00Z", "2026-11-27T10:00+01:00").

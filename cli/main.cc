@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbank: the command-line client of werkbankd.
 #include <iostream>
 #include <map>

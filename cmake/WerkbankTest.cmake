@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 # werkbank_add_test(NAME source.cc LIBS ...): one GoogleTest executable per test
 # file, registered with ctest. Test binaries find werkbankd and the CLI through
 # the WERKBANK_BIN_DIR environment variable.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The embedded demo lab (config/demo.textproto), used when werkbankd runs
 // without --config.
 #ifndef WERKBANK_CONFIG_DEMO_CONFIG_H_

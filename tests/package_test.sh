@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # Builds the .deb with CPack, unpacks it into a scratch root and checks that
 # every file is where Debian expects it, with its dependencies declared.
 set -euo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Builds the browser app: installs the pinned npm packages when the lockfile
 // changed, generates the werkbank.v1 clients from proto/ with Debian's protoc
 // and protoc-gen-es, type-checks, and bundles with esbuild into OUT (default

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Program analysis and preflight; see analysis.h.
 #include "analysis.h"
 

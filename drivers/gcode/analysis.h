@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // One pass over a program: what it does and whether it fits a machine.
 //
 // The analysis tracks the machine position (G90/G91, G20/G21, G92 offsets,

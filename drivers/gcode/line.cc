@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // G-code tokenizer; see line.h.
 #include "line.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // One line of G-code, tokenized: comments (';' and '( )') and whitespace
 // removed, letters upper-cased, N and '*' fields split off, and the words
 // (letter + number) listed. What a machine is sent is `code`.

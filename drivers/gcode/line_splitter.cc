@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Line splitting over pieces of a program; see line_splitter.h.
 #include "line_splitter.h"
 

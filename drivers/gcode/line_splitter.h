@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Cuts a program that arrives in pieces (upload chunks, blocks read from
 // disk) into the same lines ParseProgram makes of the whole text, without
 // ever holding more than one line: a line longer than kMaxLineLength is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Trapezoidal motion model with junction deviation and bounded look-ahead;
 // see motion_time.h.
 #include "motion_time.h"

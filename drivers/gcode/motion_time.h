@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // How long a machine takes for a sequence of moves: the firmware's own motion
 // model, so that the estimate that decides whether a job fits a reservation
 // matches what GRBL and Marlin do. Each straight move accelerates and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // GRBL host protocol; see grbl_host.h.
 #include "grbl_host.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The GRBL 1.1 host protocol: character counting against the controller's
 // receive buffer, ok/error attributed to the line that caused it, `?` status
 // polling at most 5 times a second, real-time bytes ahead of every line, the

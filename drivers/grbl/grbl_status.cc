@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // GRBL 1.1 message parsing; see grbl_status.h.
 #include "grbl_status.h"
 

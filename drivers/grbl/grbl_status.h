@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Parsing of GRBL 1.1 push messages: status reports
 // `<State|MPos|WPos|FS|Bf|Pn|WCO|Ov|A>`, `error:N`, `ALARM:N`, and the
 // meanings of their codes for people.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Marlin host protocol; see marlin_host.h.
 #include "marlin_host.h"
 

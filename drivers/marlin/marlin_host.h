@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The Marlin host protocol: numbered lines with XOR checksums, an in-flight
 // window against `ok`, resends from a bounded history, `busy:` keepalives, a
 // timeout probe with M105 and then a dead-firmware verdict, temperature

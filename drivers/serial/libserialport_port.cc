@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // SerialPort over libserialport. Every sp_* result is checked and its error
 // text read right after the failure.
 #include <libserialport.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Pseudo-terminal pairs; see pty.h.
 #include "pty.h"
 

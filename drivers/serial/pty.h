@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A pseudo-terminal pair for simulated machines: the simulator owns the
 // master side, the host opens the slave path like any serial device.
 #ifndef WERKBANK_DRIVERS_SERIAL_PTY_H_

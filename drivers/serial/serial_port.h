@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The byte stream to a machine. The libserialport implementation talks to a
 // real device; tests give it a pseudo-terminal with simulated firmware on the
 // other end, so the same code runs.

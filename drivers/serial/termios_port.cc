@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // SerialPort over POSIX termios, for pseudo-terminals: libserialport 0.1.1
 // (Debian 12) looks every port up in /sys/class/tty, where /dev/pts/N is not
 // listed, so it cannot open the simulators' devices. Same contract as the

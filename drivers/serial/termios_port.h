@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A SerialPort over POSIX termios; used for pseudo-terminals, which
 // libserialport 0.1.1 cannot open (see termios_port.cc).
 #ifndef WERKBANK_DRIVERS_SERIAL_TERMIOS_PORT_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Shared simulator plumbing; see firmware_sim.h.
 #include "firmware_sim.h"
 

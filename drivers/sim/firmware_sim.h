@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The base of the simulated machines: a pseudo-terminal served by its own
 // thread, a record of every byte received and every command accepted, and
 // fault injection shared by both firmwares.

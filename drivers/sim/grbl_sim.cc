@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Simulated GRBL 1.1; see grbl_sim.h.
 #include "grbl_sim.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A simulated GRBL 1.1 laser: a 128-byte receive buffer that records any
 // overflow, a planner that executes one block per `block_time`, status
 // reports, real-time bytes picked out of the stream at once, a door input,

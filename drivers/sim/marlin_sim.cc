@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Simulated Marlin; see marlin_sim.h.
 #include "marlin_sim.h"
 

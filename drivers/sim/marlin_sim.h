@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A simulated Marlin printer: line numbers and checksums checked, resend
 // requests as real Marlin sends them, M110/M115/M105/M155/M112, heaters with
 // a simple thermal model, and the `start` banner on reset.

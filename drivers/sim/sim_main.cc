@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbank-sim: runs a simulated Marlin printer or GRBL laser on a
 // pseudo-terminal and prints its device path, for the demo lab, end-to-end
 // tests and benchmarks. It runs until SIGINT or SIGTERM.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The one driver interface: what a firmware host protocol (Marlin, GRBL)
 // offers the Streamer and, through it, the machine controller. It is a state
 // machine driven by the lines the firmware sends and by time, with no I/O of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // In-memory and concatenated line sources; see line_source.h.
 #include "line_source.h"
 

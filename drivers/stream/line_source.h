@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Where a job's lines come from while it streams: a program in memory (tests,
 // machine scripts) or a stored file read in bounded chunks, so that a host
 // never holds a whole program and a 100 MB print costs no more memory than a

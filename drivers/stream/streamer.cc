@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The I/O loop; see streamer.h.
 #include "streamer.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Runs a HostProtocol against a SerialPort on its own I/O thread, which alone
 // owns the port's reads. EmergencyStop() is the immediate channel: it takes
 // the protocol lock (held by the I/O thread only for one state step and one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Accounts; see accounts.h. Secrets never appear in errors, logs or audit
 // details.
 #include "accounts.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Accounts: users, logins, bearer tokens. Decides who may manage whom.
 //
 // Thread-safe: all state is in the Store.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Who is calling: the authenticated user behind a request.
 #ifndef WERKBANK_SERVICES_ACCESS_ACTOR_H_
 #define WERKBANK_SERVICES_ACCESS_ACTOR_H_

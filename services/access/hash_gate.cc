@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The bound on concurrent hashing; see hash_gate.h.
 #include "hash_gate.h"
 

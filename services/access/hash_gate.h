@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // How many password and PIN hashes run at once. Each scrypt takes about
 // 16 MiB and 50 ms of a core: without a bound, a flood of logins (for
 // accounts that need not exist) takes the daemon's memory and both cores.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Failed-login counting; see login_throttle.h.
 #include "login_throttle.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Counting failed logins so that guessing stays slow, however many guesses
 // arrive at once and whether or not the login exists.
 //

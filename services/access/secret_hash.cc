@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // scrypt hashing; see secret_hash.h.
 #include "secret_hash.h"
 

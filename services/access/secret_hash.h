@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Hashing of passwords and PINs with scrypt (OpenSSL), stored as
 //   scrypt$<log2 N>$<r>$<p>$<salt hex>$<hash hex>
 // so that the cost can be raised later without invalidating old hashes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Briefings and qualifications; see trainings.h.
 #include "trainings.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Trainings: briefings recorded by trainers, and the qualifications they
 // grant. A qualification counts from its grant until it expires or is revoked,
 // and stops counting at that instant.

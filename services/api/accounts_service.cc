@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Accounts RPCs -> access::Accounts.
 #include "convert.h"
 #include "rpc_policy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Admin RPCs: the database backup, streamed to staff.
 #include <filesystem>
 #include <fstream>

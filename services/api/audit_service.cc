@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Audit RPCs -> audit log.
 #include "convert.h"
 #include "rpc_policy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Record <-> message translation; see convert.h.
 #include "convert.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Translation between domain records and API messages.
 #ifndef WERKBANK_SERVICES_API_CONVERT_H_
 #define WERKBANK_SERVICES_API_CONVERT_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Reports/GetImpactReport -> reports::ImpactReports. Suppressed cells leave
 // the daemon without their value.
 #include "convert.h"

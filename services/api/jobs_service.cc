@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Jobs RPCs -> machines::JobService; WatchJob streams progress.
 #include "convert.h"
 #include "rpc_policy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Machines RPCs -> machines::MachineManager and its controllers.
 #include "convert.h"
 #include "printable.h"

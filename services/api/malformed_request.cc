@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Rewrites gRPC's own decoding failure; see malformed_request.h.
 #include "malformed_request.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Requests whose body is not a valid message get INVALID_ARGUMENT with a
 // message a client's author can act on.
 //

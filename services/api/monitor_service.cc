@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Monitor RPC: a live view of every machine for staff and trainers.
 #include "convert.h"
 #include "rpc_policy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Lenient text for requests that must not be refused; see printable.h.
 #include "printable.h"
 

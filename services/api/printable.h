@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Text from a request that must never be refused for its content, such as an
 // emergency stop's reason: instead of validating it, Printable() makes it
 // safe to log and show. Control characters and bytes that are not UTF-8

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Privacy RPCs -> privacy::Anonymiser and the personal data export.
 #include "convert.h"
 #include "rpc_policy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Reports RPCs -> reports::UsageReports and the calendar export.
 #include "convert.h"
 #include "rpc_policy.h"

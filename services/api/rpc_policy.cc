@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The roles table; see rpc_policy.h.
 #include "rpc_policy.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The one place that decides which roles may call which RPC. Every handler
 // starts with Authorize(); rules about whose data a caller may touch live in
 // the domain services, next to the data.

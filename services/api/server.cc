@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Server assembly; see server.h.
 #include "server.h"
 

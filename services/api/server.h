@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The gRPC server: every werkbank service, gRPC health checking and server
 // reflection, over TLS (or plaintext on loopback only, when asked for).
 #ifndef WERKBANK_SERVICES_API_SERVER_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The gRPC service implementations. Each only translates: it authorizes the
 // call (rpc_policy.h), converts the request, calls the domain and maps the
 // result (status.h).

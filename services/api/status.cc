@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // absl::Status -> grpc::Status; see status.h.
 #include "status.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The one mapping from domain errors (absl::Status) to gRPC status codes.
 // Codes pass through unchanged except UNKNOWN, which becomes INTERNAL: a
 // client never sees UNKNOWN from werkbank.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Open streams: limits and session checks; see stream_limits.h.
 #include "stream_limits.h"
 

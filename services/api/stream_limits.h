@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The open streams (watching the lab or a job, uploading, a backup): how
 // many one person may hold at once, and their end when the session they
 // were opened with ends.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Trainings RPCs -> access::Trainings.
 #include "convert.h"
 #include "rpc_policy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Escapes invalid UTF-8 in responses; see utf8_responses.h.
 #include "utf8_responses.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Every message werkbankd sends has valid UTF-8 in its string fields.
 //
 // Most text is checked when it comes in, but some reaches a message without

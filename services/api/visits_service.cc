@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Visits RPCs -> visits::VisitLog.
 #include <array>
 #include <map>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Hash chain over audit events with sealed personal fields; see audit_log.h.
 #include "audit_log.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The append-only, hash-chained audit log. Every event carries the SHA-256 of
 // the event before it, so any edit or deletion of a stored event breaks the
 // chain at that point and Verify() names it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Reservation rules and life cycle; see booking_service.h.
 #include "booking_service.h"
 

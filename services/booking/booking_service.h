@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Bookings: availability, reservations and their life cycle
 // (booked -> checked-in -> completed | cancelled | no-show), under the rules
 // of each machine class from config.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Opening hours across time zones and DST; see opening_hours.h.
 #include "opening_hours.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The lab's opening hours in its local time zone, turned into UTC intervals
 // with Howard Hinnant's date/tz, so that 09:00-18:00 means 09:00-18:00 on the
 // wall clock on both sides of a DST change.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The source of time for everything below the composition root. Only
 // services/daemon reads the real clock; tests use a fake one.
 #ifndef WERKBANK_SERVICES_COMMON_CLOCK_H_

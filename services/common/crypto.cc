@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // OpenSSL-backed helpers; see crypto.h.
 #include "crypto.h"
 

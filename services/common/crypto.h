@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Small wrappers over OpenSSL used by accounts and the audit chain: SHA-256,
 // secure random bytes, constant-time comparison and hex/base64url encoding.
 #ifndef WERKBANK_SERVICES_COMMON_CRYPTO_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // UTF-8 checks and escaping; see utf8.h.
 #include "utf8.h"
 

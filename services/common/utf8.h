@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // UTF-8 for everything the daemon sends: a protobuf `string` must be valid
 // UTF-8, or clients fail to decode the whole message. Text that came from
 // outside without a check (a G-code line, a firmware's answer) is made valid

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Descriptor-driven repair of encoded messages; see utf8_wire.h.
 #include "utf8_wire.h"
 

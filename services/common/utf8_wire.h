@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Valid UTF-8 in every string field of an encoded protobuf message, repaired
 // without decoding it: C++ protobuf refuses to decode a proto3 message whose
 // string is not UTF-8, so a message that holds one cannot be fixed through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Request text checks; see validate.h.
 #include "validate.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Checks of untrusted text from requests, with messages a person can act on.
 #ifndef WERKBANK_SERVICES_COMMON_VALIDATE_H_
 #define WERKBANK_SERVICES_COMMON_VALIDATE_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The config checker's cursor: walks the parsed config alongside the
 // parser's location tree, so that each error can name the file, line, column
 // and field where the offending value was written. Used only while a config

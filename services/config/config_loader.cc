@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Parsing, validation and defaults for the daemon's config; see
 // config_loader.h.
 #include "config_loader.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Reads werkbank's config (protobuf text format), checks it and fills in the
 // defaults, so that the rest of the daemon reads ready values.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Lower-case names of the interlock enums; see interlock_names.h.
 #include "interlock_names.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The names an interlock goes by outside the config: "door", "air_assist",
 // "estop". The config writes them as enum values (DOOR, AIR_ASSIST, ESTOP);
 // the audit log, the CLI's --confirm and the messages people read use these

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Config lookups; see lookup.h.
 #include "lookup.h"
 

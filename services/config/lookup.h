@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Lookups into a validated config: machines and classes by name, and lists of
 // names for error messages.
 #ifndef WERKBANK_SERVICES_CONFIG_LOOKUP_H_

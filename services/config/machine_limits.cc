@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Config limits to analysis limits; see machine_limits.h.
 #include "machine_limits.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A machine's limits from its config, as the G-code analysis takes them: the
 // preflight of every job and the check of the machine's own scripts use the
 // same rules.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Number field defaults and ranges; see numbers.h.
 #include "numbers.h"
 

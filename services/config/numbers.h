@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Defaults and ranges of the config's number fields, in one table per
 // message. Every number field is `optional`, so "not written" and 0 differ:
 // an unset field takes its default; a written one must lie in its range, and

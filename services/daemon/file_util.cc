@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // State-directory file helpers; see file_util.h.
 #include "file_util.h"
 

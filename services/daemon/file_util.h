@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Small file helpers for the state directory: private (0600/0700) files and
 // folders, written atomically, and the single-instance lock.
 #ifndef WERKBANK_SERVICES_DAEMON_FILE_UTIL_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Daemon logging; see log.h.
 #include "log.h"
 

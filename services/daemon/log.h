@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The daemon's log: leveled lines on stderr ("werkbankd: warning: …"), or,
 // under systemd (JOURNAL_STREAM set), structured entries on journald's native
 // socket with PRIORITY, SYSLOG_IDENTIFIER and any WERKBANK_* fields. No

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Serial devices and simulators for the machines; see machine_links.h.
 #include "machine_links.h"
 

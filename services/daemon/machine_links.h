@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The composition root's way to reach machines: a serial device from the
 // config, or, for "sim:grbl" / "sim:marlin", a simulated machine that
 // werkbankd runs itself on a pseudo-terminal (the demo lab).

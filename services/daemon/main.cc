@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbankd: the composition root. Reads the config, opens the state
 // directory, wires storage, domain and API together, and serves until SIGINT
 // or SIGTERM.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // sd_notify without libsystemd; see sd_notify.h.
 #include "sd_notify.h"
 

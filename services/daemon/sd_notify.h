@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The systemd notification protocol (sd_notify), written out so werkbank
 // needs no libsystemd: datagrams to $NOTIFY_SOCKET. Without that variable
 // (not under systemd) every call does nothing.

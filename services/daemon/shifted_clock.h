@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The real clock moved by an offset that an end-to-end test sets, so that it
 // can let a reservation end without waiting for it in real time.
 //

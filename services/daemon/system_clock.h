@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The real clock. Only the composition root (werkbankd's main) creates one.
 #ifndef WERKBANK_SERVICES_DAEMON_SYSTEM_CLOCK_H_
 #define WERKBANK_SERVICES_DAEMON_SYSTEM_CLOCK_H_

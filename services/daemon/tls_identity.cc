@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // TLS key and certificate creation with OpenSSL 3; see tls_identity.h.
 #include "tls_identity.h"
 

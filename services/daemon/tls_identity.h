@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The daemon's TLS key and self-signed certificate, created with OpenSSL on
 // first start in the state directory (tls/key.pem, tls/cert.pem, both 0600)
 // and reused afterwards. Clients pin the certificate by its SHA-256

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Jobs; see job_service.h.
 #include "job_service.h"
 

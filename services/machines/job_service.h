@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Jobs: upload (stored content-addressed by SHA-256), preflight against the
 // machine's limits, and the run through the machine's controller. Only a job
 // that passed preflight can start, and only its owner starts it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // One machine's supervisor and state machine; see machine_controller.h.
 #include "machine_controller.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // One machine: its connection, its state and every transition of it. A
 // supervisor thread per machine connects (with backoff), drives the machine
 // to its safe state on every connect, follows the running job, and enforces

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The lab's machines and the unlock rules; see machine_manager.h.
 #include "machine_manager.h"
 

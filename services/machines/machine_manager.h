@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // All machines of the lab, and the rules for unlocking them: a participant
 // during their checked-in reservation with a valid qualification; a trainer
 // during their workshop (whose participants may then run jobs); staff at

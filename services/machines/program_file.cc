@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Chunked reading of a stored program; see program_file.h.
 #include "program_file.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A stored program read back from disk for a run or a dry run, in chunks of
 // a fixed size, so that a job's lines never sit in memory all at once (a
 // 100 MB print costs what a small one does). It skips blank lines, comments

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Streaming upload to a temporary file; see program_upload.h.
 #include "program_upload.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // An upload of a G-code program in progress: the bytes go to a temporary file
 // in the jobs folder as they arrive, and the SHA-256 and the preflight are
 // computed on the way, line by line. Memory stays the same whatever the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Cheap refusals of a job start; see start_precheck.h.
 #include "start_precheck.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The refusals of a job start that need no file: the machine's state, whose
 // unlock it is, and whether the job's estimate fits the time left of the
 // reservation. JobService asks them before it reads a stored program, so a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The host-side heater check; see thermal_monitor.h.
 #include "thermal_monitor.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The host's own check of a printer's hotend, independent of the firmware's
 // thermal protection (which a misconfigured or old firmware may lack): a
 // heater that does not heat, or that drifts away from a target it had

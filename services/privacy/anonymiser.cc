@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Anonymising people; see anonymiser.h.
 #include "anonymiser.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Anonymising a person: on request (staff, at once) or when their account
 // has not been used for privacy.inactive_months (the daemon's daily task).
 //

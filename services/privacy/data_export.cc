@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A person's own data; see data_export.h.
 #include "data_export.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Everything werkbank stores about one person, for them to download (GDPR
 // art. 15 and 20). Another person's login is never in it: workshop
 // participants and briefing trainers are left out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // iCalendar output; see calendar.h.
 #include "calendar.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // RFC 5545 calendars of bookings, so people can put them into the calendar
 // on their phone: CRLF lines folded at 75 octets, escaped text, UTC times.
 #ifndef WERKBANK_SERVICES_REPORTS_CALENDAR_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The funders' report; see impact_report.h.
 #include "impact_report.h"
 

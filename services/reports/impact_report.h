@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The yearly report for funders: visits and people reached per group type,
 // age band and month, the first-time share, gender (the ESF+ participant
 // categories the lab records), workshops held and their topics, machine

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Small-cell suppression; see suppression.h.
 #include "suppression.h"
 

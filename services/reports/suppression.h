@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Small-cell suppression for published tables: no cell counting fewer than
 // the minimum number of people is shown, and no suppressed cell can be got
 // back by subtracting the shown cells of its row or column from their total.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Usage figures; see usage_report.h.
 #include "usage_report.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The lab's impact in figures, for the people who fund it: machine hours,
 // jobs, use per user group, briefings and people qualified, first-time and
 // returning users, no-shows, and bookings per weekday and hour. Aggregates

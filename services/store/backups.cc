@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Daily backups; see backups.h.
 #include "backups.h"
 

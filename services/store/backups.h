@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Backups of the database into <state dir>/backups: on demand (streamed to
 // staff) and daily, keeping the newest N.
 #ifndef WERKBANK_SERVICES_STORE_BACKUPS_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Plain records stored by werkbank. They carry no behaviour; the rules live in
 // the domain folders (access, booking, audit).
 #ifndef WERKBANK_SERVICES_STORE_RECORDS_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Migrations; see schema.h. Instants are stored as microseconds since the
 // Unix epoch, UTC.
 #include "schema.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The database schema as an ordered list of migrations: entry i moves a
 // database from user_version i to i + 1. Never edit a released entry; append.
 #ifndef WERKBANK_SERVICES_STORE_SCHEMA_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The SQL for jobs and machine blocks (schema version 2).
 #include <SQLiteCpp/Statement.h>
 

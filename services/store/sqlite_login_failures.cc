@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The SQL for failed logins per name typed (schema version 6).
 #include <SQLiteCpp/Statement.h>
 

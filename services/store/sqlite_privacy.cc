@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The SQL for anonymising a person, their last activity, and rewriting audit
 // events (schema 8).
 #include <SQLiteCpp/Statement.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // SqliteStore: opening, migrating and running transactions. The per-table
 // queries are in sqlite_transaction.cc.
 #include "sqlite_store.h"

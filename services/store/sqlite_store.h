@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The embedded SQLite implementation of Store: one database file in the state
 // directory, WAL journal, synchronous=FULL (an acknowledged write survives a
 // power cut), schema versioned with PRAGMA user_version.

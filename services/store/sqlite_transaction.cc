@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The SQL behind each Transaction method. Exceptions from SQLiteCpp are caught
 // by SqliteStore::Run and turned into a Status; constraint violations that a
 // caller can act on are mapped here.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The Transaction that SqliteStore hands to a Write() or Read() callback.
 // Internal to services/store.
 #ifndef WERKBANK_SERVICES_STORE_SQLITE_TRANSACTION_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // How instants are stored: microseconds since the Unix epoch, UTC; the
 // infinite past and future as the int64 extremes; an absent instant as NULL.
 // Internal to services/store.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The SQL for visits of groups (schema 8). Age bands and gender counts are
 // stored as comma-separated numbers: they are only ever read whole.
 #include <SQLiteCpp/Statement.h>

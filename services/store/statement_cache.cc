@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 #include "statement_cache.h"
 
 namespace werkbank::store {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Prepared statements kept per connection, so that a transaction does not
 // parse its SQL again on every call (parsing costs more than running most of
 // our queries). Internal to services/store.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The storage interface the domain speaks through. One Transaction covers one
 // decision and the audit event that records it: both are written, or neither.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Stored text made valid UTF-8; see utf8_repair.h.
 #include "utf8_repair.h"
 

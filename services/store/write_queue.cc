@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Queued writes with retries; see write_queue.h.
 #include "write_queue.h"
 

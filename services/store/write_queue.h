@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Records that must not hold up the one who makes them. A machine's
 // supervisor notes what happened (an interlock tripped, a job ended) and
 // goes straight back to the machine; one thread writes the notes in the

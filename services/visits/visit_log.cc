@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Recording visits; see visit_log.h.
 #include "visit_log.h"
 

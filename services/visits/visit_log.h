@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Visits and workshops of groups, recorded by trainers and staff: who came
 // as numbers, never as names. A booked workshop turns into a visit in one
 // step. Every change is in the audit log.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Visit validation; see visit_rules.h.
 #include "visit_rules.h"
 

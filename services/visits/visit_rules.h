@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // What a visit record must satisfy: known group type and machine classes,
 // sane duration, and head-counts that add up. Messages say what is wrong
 // with which numbers.

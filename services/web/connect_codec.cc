@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Connect framing and errors; see connect_codec.h.
 #include "connect_codec.h"
 

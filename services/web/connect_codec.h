@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The Connect protocol's framing and errors (connectrpc.com/docs/protocol),
 // JSON codec only: the envelopes of a server stream and the mapping of a
 // gRPC status to a Connect error code and HTTP status.

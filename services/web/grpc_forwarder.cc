@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // In-process forwarding to the gRPC server; see grpc_forwarder.h.
 #include "grpc_forwarder.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Forwards HTTP calls to the daemon's own gRPC server over its in-process
 // channel, so that every call runs the very same service code, role table,
 // stream limits and throttles as a gRPC client's. One generic streaming

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Security headers; see http_headers.h.
 #include "http_headers.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The headers every answer carries: a strict Content-Security-Policy (no
 // inline script, nothing from other origins, no framing), no MIME sniffing,
 // no referrer, and HSTS on TLS.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // One HTTP/1.1 connection: reads a request's headers, routes it (static
 // file, Connect unary call, Connect server stream, upload) and answers,
 // keeping the connection for the next request where HTTP allows. Every

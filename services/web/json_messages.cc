@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Method lookup and JSON conversion; see json_messages.h.
 #include "json_messages.h"
 

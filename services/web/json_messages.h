@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The werkbank.v1 methods as the HTTP side sees them, looked up in the
 // generated descriptor pool, and proto3 JSON <-> protobuf wire bytes for
 // their messages (lowerCamelCase names, int64 as strings, enums by name;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Session cookie and CSRF header; see session_cookie.h.
 #include "session_cookie.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The browser's session: the login token travels in an HttpOnly,
 // SameSite=Strict cookie (script on the page cannot read it, another site
 // cannot send it), or in an Authorization header for curl and generic

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Static file resolution; see static_files.h.
 #include "static_files.h"
 

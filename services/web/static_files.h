@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Which file of the built web app answers a GET: path checks (no `..`, no
 // NUL, no symlink out of the app folder), the client-side routing fallback
 // to index.html, content types and caching rules.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Upload requests from a query string; see upload_request.h.
 #include "upload_request.h"
 

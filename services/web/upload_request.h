@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // POST /upload/job?machine_id=…&file_name=…&dry_run_on_machine=… as the
 // messages of Jobs/UploadJob: the header from the query, then the body in
 // chunks, so that a browser upload runs the same code and limits as the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // What every HTTP connection shares: the options, the forwarder to the gRPC
 // server and the counters behind the connection and stream caps. Touched
 // only on the listener's one Asio thread, except the forwarder.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The listener: binds, accepts within the connection cap and hands each
 // connection to ServeConnection on the one Asio thread; see web_server.h.
 #include "web_server.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbankd's HTTP/1.1 listener (Boost.Beast on one Asio thread): the web
 // app's static files, the Connect protocol (JSON) for every werkbank.v1
 // service, and POST /upload/job for uploads from a browser. Calls are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbank-bench attack [SECONDS] [IDLE_CONNECTIONS]: issue 11's proof. Eight
 // werkbank-sim printers stream jobs (staff unlock them and start the next job
 // as each ends) and eight honest participants book and cancel, while

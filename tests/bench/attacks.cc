@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // See attacks.h.
 #include "attacks.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The attacks of issue 11 as werkbank-bench attack runs them: each a loop
 // at full speed on its own thread until `stop` is set, counting what it sent
 // and what the daemon answered. Every attack talks to 127.0.0.1 only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbank-bench: benchmarks that print figures. They never pass or fail on
 // time; the README quotes their medians with the machine they ran on.
 #ifndef WERKBANK_TESTS_BENCH_BENCH_H_

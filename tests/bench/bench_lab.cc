@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // See bench_lab.h.
 #include "bench_lab.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The lab every werkbank-bench run against the real daemon starts from: a
 // temporary state directory, werkbank-sim printers on pseudo-terminals (or
 // printers on a port that does not exist, for runs that only book), the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbank-bench COMMAND: see bench.h.
 #include <algorithm>
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbank-bench booking [CLIENTS] [SECONDS] [KEEP_PERCENT]: concurrent gRPC
 // clients over TLS (each its own connection and login, one request at a time,
 // all driven from one completion queue) create reservations at random on 8

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbank-bench stream: how fast the host streams and how fast it stops.
 //
 // Throughput: 100,000 lines to each simulator (a separate werkbank-sim

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbank-bench upload [RUNS] [SIZE_MB...]: big programs against the real
 // daemon. For generated prints of 10, 50 and 100 MB (about 37 bytes a line,
 // like slicer output) it uploads each RUNS times in 256 KiB chunks, as the

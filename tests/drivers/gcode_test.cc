@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The G-code tokenizer, analysis and preflight on real-world-shaped files:
 // slicer output for a printer, LightBurn-style laser output with M4 and S
 // values, and malformed or unsafe files, each violation with its line number.

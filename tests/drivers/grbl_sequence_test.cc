@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // GRBL job sequences through the real serial driver against the simulated
 // laser, which behaves as GRBL 1.1h does: a soft reset while the machine
 // moves raises ALARM:3, and an alarm lock survives a reset. A cancel's own

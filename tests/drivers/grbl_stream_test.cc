@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The GRBL host protocol through the real serial driver against the simulated
 // laser on a pseudo-terminal: character counting keeps the 128-byte buffer
 // full but never overfull; the door, an emergency stop, an alarm and a reset

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The Marlin host protocol as a state machine, without threads or a port:
 // the exact lines on the wire for the handshake, a job, a second job, a
 // cancel, resends, lost acknowledgements and the firmware's many ways of

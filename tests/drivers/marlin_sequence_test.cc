@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Job sequences through the real serial driver against the simulated
 // printer, with each firmware quirk real printers have: the second job on a
 // link after a cancel or a firmware reset, a cancel during a wait for

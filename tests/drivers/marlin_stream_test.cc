@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The Marlin host protocol through the real libserialport driver against the
 // simulated printer on a pseudo-terminal: corrupted lines are resent and the
 // program arrives complete and in order; a lost ok is recovered by the M105

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The serial driver on a pseudo-terminal: bytes both ways, exclusive open,
 // read timeouts, and a clear error when the device disappears.
 #include "drivers/serial/serial_port.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Sessions against the real daemon: login, expiry, logout, revocation by
 // staff, and the slowdown after failed logins.
 #include <gmock/gmock.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Bad input against the real daemon: each gets a clear error or a closed
 // connection, the daemon keeps serving, and nothing stored is lost.
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Big jobs in constant memory, against the real daemon: an upload in many
 // chunks is stored under its hash and checked line by line (a violation far
 // into the file names its line), the daemon's peak memory grows by far less

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The booking story over real gRPC: a trainer briefs a participant, who books
 // a machine, checks in, and is refused an overlapping slot; everything lands
 // in the audit chain.

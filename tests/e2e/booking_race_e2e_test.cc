@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // 32 clients, each on its own connection, book the same slot at the same
 // moment: exactly one wins, the rest get a clear conflict, and only one
 // reservation is stored.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Invariant 2 with the database in the way: another program holds SQLite's
 // write lock (a backup tool, a stuck sqlite3 shell) while a laser cuts. The
 // machine's supervisor keeps following the job, staff can still see it and

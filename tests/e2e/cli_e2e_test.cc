@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The real `werkbank` CLI against the real daemon: login with the server
 // certificate pinned on first use, users, briefing, booking shown in lab time,
 // a refused overlap, JSON output, and refusal when the certificate changes.

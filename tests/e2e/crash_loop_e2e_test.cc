@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The crash loop (scripts/crash-loop): werkbankd is killed with SIGKILL at a
 // random moment while clients book and cancel and while a cut and a print
 // run, and started again, WERKBANK_CRASH_ROUNDS times (20 unless set). After

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbankd as a process: TLS by default with private key files, the first
 // staff account, health checking and reflection, one instance per state
 // directory, plaintext only on loopback, config errors, clean shutdown.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The time estimate against the run: a job of a few hundred moves on each
 // simulator, whose moves take as long as the firmware's motion would (feed
 // rate, distance, acceleration), runs within ±20 % of its estimate. The run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Logins under attack, against the real daemon: guesses sent all at once
 // cannot pass the lockout, and a flood of logins for names that do not
 // exist leaves the daemon's memory bounded and gets "busy" answers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Safety invariant 1: no byte of a job reaches a machine unless it is
 // unlocked for the user, the user is qualified, the time is inside their
 // reservation, preflight passed and every interlock is satisfied. Each

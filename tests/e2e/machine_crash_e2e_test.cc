@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Safety invariants 4 and 5: after kill -9 of the daemon in the middle of a
 // job, the restarted daemon drives every machine to its safe state and marks
 // the job interrupted; a lost serial link puts the machine in fault, and

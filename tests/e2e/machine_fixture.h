@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The real werkbankd driving two werkbank-sim processes (a GRBL laser and a
 // Marlin printer) through symlinked pseudo-terminals, as udev names real
 // devices. The simulators outlive the daemon, so a test can kill -9 it and

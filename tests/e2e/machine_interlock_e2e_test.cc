@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Safety invariants 2 and 3: a tripped interlock stops the machine at once,
 // and nothing resumes by itself. The door, a missed presence confirmation and
 // an emergency stop each stop a running laser; only a person continues.

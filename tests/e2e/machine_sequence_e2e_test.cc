@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Sequences across the real werkbankd and the simulated firmware that no
 // single-job test covers (issue 14): stopping the daemon mid-job, taking away
 // what an unlock rests on, the configured door action, who may resume a held

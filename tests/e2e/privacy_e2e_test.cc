@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Visits, the funders' report and privacy against the real daemon and CLI:
 // visits are recorded and a workshop booking becomes one; the yearly report
 // hides small groups and is written as CSV and as a printable page; a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A byte that is not UTF-8 in an uploaded G-code file: preflight quotes the
 // line, and the job list still decodes for its owner and for staff.
 #include <gmock/gmock.h>

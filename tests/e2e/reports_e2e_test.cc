@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Reports and the calendar against the real daemon: the ICS export parses
 // back to the bookings, the usage report counts what happened, and the
 // per-user export is for staff only and audited.

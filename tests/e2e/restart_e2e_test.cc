@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Nothing acknowledged is lost across a restart, whether the daemon stopped
 // cleanly or was killed: users, qualifications, bookings and the audit chain.
 #include <gmock/gmock.h>

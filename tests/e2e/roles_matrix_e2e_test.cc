@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Every RPC x (no token, participant, trainer, staff) against the real
 // daemon. The expected table below is the design, written out by hand; it is
 // not read from the daemon's own policy, so a wrong rule there fails here.

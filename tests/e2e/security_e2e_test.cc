@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Security properties a lab relies on: secrets never appear in the daemon's
 // log or in error messages; an upload's name never becomes a path; uploads,
 // pending jobs and the streams one person holds open are limited.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Issue 11, finding 1: a crowd of accounts that open uploads and never send
 // them cannot take the lab from everyone else. Twenty participants open
 // eight uploads each and send only a header: the lab-wide limit refuses what

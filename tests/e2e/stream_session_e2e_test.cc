@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Open streams end with their session: after a logout, revoked sessions, a
 // disabled account, a password change (by staff, or one's own from another
 // session) or a role change, a lab watch ends with UNAUTHENTICATED or

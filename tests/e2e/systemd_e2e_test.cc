@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // werkbankd under systemd: READY=1 only once it serves, WATCHDOG=1 from the
 // main loop, STOPPING=1 on shutdown, in that order, on a NOTIFY_SOCKET of
 // the test's own. And the unit file's hardening stays within the goal.

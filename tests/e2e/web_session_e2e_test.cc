@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The HTTP API's sessions and guards against the real werkbankd over TLS:
 // login puts the token in an HttpOnly cookie, the role table applies as on
 // gRPC, CSRF and bad input are refused with a message, and the daemon

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The web app's files from werkbankd: index.html for "/" and for client
 // routes, immutable caching for hashed assets, precompressed .gz files,
 // no path escapes, and the security headers on every answer.

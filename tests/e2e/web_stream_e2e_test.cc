@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Connect server streams over HTTP against the real werkbankd: WatchLab
 // delivers enveloped snapshots, and the response ends within a second once
 // staff revoke the watcher's sessions.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Uploads from a browser: POST /upload/job streams the raw file through the
 // very same Jobs/UploadJob code, answering the job with its preflight
 // report as gRPC does; an upload over the limit is refused without the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // See api_world.h. Assembled as werkbankd's main() assembles it.
 #include "api_world.h"
 

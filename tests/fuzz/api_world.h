@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The daemon's services for a fuzz target, in one process: the demo lab (a
 // simulated printer and laser), a store in a temporary directory, the real
 // gRPC server with its interceptors on 127.0.0.1 without TLS, and one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Fuzz target: the validation of booking and job requests, through the real
 // domain services on an in-memory database.
 #include <cstddef>

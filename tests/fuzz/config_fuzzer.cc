@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Fuzz target: the config parser and its checks.
 #include <cstddef>
 #include <cstdint>

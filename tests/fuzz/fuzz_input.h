@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Splitting a fuzzer's bytes into the values a target needs, the same way
 // under libFuzzer and in the corpus replay that ctest runs.
 #ifndef WERKBANK_TESTS_FUZZ_FUZZ_INPUT_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Fuzz target: the G-code tokenizer, analysis and preflight, and the line
 // splitter that uploads and stored programs go through: cut into pieces, any
 // input gives the same lines as the whole text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Fuzz target: GRBL status reports and the GRBL host fed arbitrary output.
 #include <cstddef>
 #include <cstdint>

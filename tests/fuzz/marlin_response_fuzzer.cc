@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Fuzz target: the Marlin host protocol fed arbitrary firmware output.
 #include <cstddef>
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Runs a fuzz target over files and folders of inputs (the seed corpus and
 // every crash found so far), so ctest checks them without libFuzzer.
 #include <cstdint>

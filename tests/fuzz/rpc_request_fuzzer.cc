@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Fuzz target: raw request bytes for every RPC method, through the real
 // gRPC server and the real services (api_world.h). The first byte picks the
 // method, the second the caller (nobody, participant, trainer, staff); the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Starting the real daemon for tests; see daemon.h.
 #include "daemon.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The real werkbankd for end-to-end tests: started on 127.0.0.1:0 with a
 // temporary state directory, TLS on, and a gRPC channel that trusts exactly
 // the certificate the daemon created.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A Clock that stands still until a test moves it.
 #ifndef WERKBANK_TESTS_SUPPORT_FAKE_CLOCK_H_
 #define WERKBANK_TESTS_SUPPORT_FAKE_CLOCK_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The set-up most end-to-end tests share: the real werkbankd (the demo lab
 // unless options say otherwise), a TLS channel to it, and the first staff
 // account logged in.

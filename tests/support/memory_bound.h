@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Memory bounds that tests assert hold in every build: AddressSanitizer's
 // shadow memory and quarantine make a sanitized daemon several times larger,
 // so its bounds are scaled. The figures that count come from the normal

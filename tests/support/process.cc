@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Child processes for end-to-end tests; see process.h.
 #include "process.h"
 

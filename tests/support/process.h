@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Runs the project's real binaries from tests: werkbankd as a background
 // process, and one-shot commands such as the `werkbank` CLI with captured
 // output. Binaries are found through WERKBANK_BIN_DIR (set by ctest).

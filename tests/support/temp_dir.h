@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A temporary directory that is removed with everything in it on
 // destruction.
 #ifndef WERKBANK_TESTS_SUPPORT_TEMP_DIR_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A real Store whose writes a test can make fail (a busy database) or hang
 // (a database locked by someone else) until released. One rule each; the
 // database underneath is real.

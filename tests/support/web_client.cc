@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The tests' HTTP client; see web_client.h.
 #include "web_client.h"
 

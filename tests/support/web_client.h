@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A plain HTTP/1.1 client for the end-to-end tests of werkbankd's web
 // surface (Boost.Beast over OpenSSL, trusting exactly the daemon's
 // certificate): one connection per request, raw targets sent as written

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Must not compile under clang's thread-safety analysis: it reads and
 // writes a member guarded by werkbank's Mutex without holding it, and calls
 // a helper that requires the lock without taking it.

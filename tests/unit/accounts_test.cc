@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Accounts with a fake clock: login, token expiry and revocation, failed-login
 // slowdown and lockout, and who may create whom.
 #include <gmock/gmock.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The API contract where it changed: fields that did nothing are gone, and
 // their numbers are reserved so that no later field reuses them.
 #include <gtest/gtest.h>

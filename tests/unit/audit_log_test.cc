@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The audit chain: intact after many changes, and any edit or removal of a
 // stored event is found and named.
 #include "services/audit/audit_log.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Many people booking the same machines at the same moment, straight on the
 // domain with a real SQLite file (and so through group commit): every slot
 // goes to one person at most, every acknowledged booking is stored, quotas

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Booking rules with a fake clock: opening hours across DST, the slot grid,
 // maximum length, quota, horizon, overlaps, qualification, cancellation
 // deadline, check-in window and no-show release.

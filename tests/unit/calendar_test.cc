@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // iCalendar details: escaping and folding of long lines.
 #include "services/reports/calendar.h"
 

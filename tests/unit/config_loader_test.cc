@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Config parsing: the demo config is valid, defaults are filled in, and every
 // error names file, line, column and field and says what would be valid.
 #include "services/config/config_loader.h"

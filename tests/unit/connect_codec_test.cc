@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The Connect envelope codec and error mapping, one rule at a time.
 #include "services/web/connect_codec.h"
 

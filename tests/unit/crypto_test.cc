@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // SHA-256 in pieces (backups are hashed as they are streamed) equals the
 // SHA-256 of the whole, and both match the published test vector.
 #include "services/common/crypto.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A lab for domain unit tests: a real SQLite store in a temporary directory,
 // a fake clock, and the accounts, trainings and booking services over them.
 #ifndef WERKBANK_TESTS_UNIT_DOMAIN_FIXTURE_H_

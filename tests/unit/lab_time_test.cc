@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The CLI reads and writes times in the lab's zone, DST included.
 #include "lab_time.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // One machine's controller with its real parts around it: the serial driver
 // and the GRBL host against the simulated laser on a pseudo-terminal, a real
 // SQLite file, the write queue. What a person sees: the laser stops at once

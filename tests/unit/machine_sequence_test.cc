@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The machine controller through sequences, against a scripted driver on the
 // fake clock: the test decides what the firmware does (a job completes, is
 // held, aborts with an alarm, the link dies) and checks what the controller

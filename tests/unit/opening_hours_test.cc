@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Opening hours in Europe/Berlin across the 2026 DST changes (2026-03-29 and
 // 2026-10-25): 09:00-18:00 stays 09:00-18:00 on the wall clock.
 #include "services/booking/opening_hours.h"

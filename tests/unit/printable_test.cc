@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Text that must never be refused (an emergency stop's reason) is made
 // printable and short instead: escapes for control characters and bytes that
 // are not UTF-8, and a cut on a character boundary.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Privacy by default against a real SQLite store: visits are counted, never
 // named; anonymising a person leaves every figure and the audit chain as
 // they were and leaves none of their name, login, card or notes in the

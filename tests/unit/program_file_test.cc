@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // ProgramFile: a stored program read back in chunks gives exactly the lines
 // (and source line numbers) that ParseProgram gives for the whole text, and
 // reports a file it cannot read or that is not what was checked.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // ProgramUpload: chunks go to a temporary file with the hash and preflight
 // computed on the way; the size limit holds as bytes arrive; nothing is left
 // behind by an upload that does not finish.

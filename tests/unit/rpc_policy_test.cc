@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Every RPC of the API has exactly one access rule, and no rule names an RPC
 // that does not exist: a new RPC cannot slip in unguarded.
 #include "services/api/rpc_policy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // scrypt hashes: verify the right secret only, never a malformed hash.
 #include "services/access/secret_hash.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The SQLite store: schema versioning, durability settings, and what it
 // refuses.
 #include "services/store/sqlite_store.h"

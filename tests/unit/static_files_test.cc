@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Path resolution for the web app's files: fallbacks, caching rules and
 // every way out of the folder refused.
 #include "services/web/static_files.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Small-cell suppression: a figure about fewer than five people is hidden,
 // and no hidden figure can be worked out from what is shown, by any
 // combination of the rows' and columns' sums.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Briefings grant qualifications that expire and can be revoked by staff or
 // the granting trainer only.
 #include "services/access/trainings.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Invalid UTF-8 is shown escaped, in plain text and inside encoded messages,
 // and valid text is never touched.
 #include "services/common/utf8.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Checks of untrusted request text.
 #include "services/common/validate.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The queue that records what the machines do: it never makes its caller
 // wait for the database, writes in the order things were queued, retries a
 // busy database without losing anything, and drops only a write that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Figures for the staff dashboard: how long a machine event takes to show on
 // an open dashboard (staff block and unblock the printer; the card's state is
 // watched with a MutationObserver), and the daemon's CPU while BROWSERS staff

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Figures for the web app: the gzipped bundle, and the first load of the app
 // over TLS on loopback (a fresh browser context each time, so nothing is
 // cached) until the login form can be used. Prints medians; never fails on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The app shell: who is signed in, the navigation for their roles, the
 // language switch, logout, and the page for the current URL. When any call
 // answers `unauthenticated` the session is over and the login page shows.

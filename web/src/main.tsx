@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Entry point: mounts the app shell.
 import { render } from "preact";
 import { App } from "./app";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The app in a real browser (Debian's Chromium) against the real werkbankd
 // with the demo lab's simulated laser: a participant on a phone books, is
 // refused an overlapping booking, checks in, unlocks, uploads, sees a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Every string key is defined in German and English, with the same
 // placeholders, and every key the app uses exists; keys nobody uses fail too,
 // so the tables stay the app's strings.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Lab time in the browser: days and slots in the lab's zone across the DST
 // changes, and a local time that occurs twice shows its offset.
 import assert from "node:assert/strict";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The werkbank.v1 clients over the Connect protocol (JSON) on the page's own
 // origin. The session is an HttpOnly cookie set by Accounts/Login, so no call
 // carries a token. An `unauthenticated` answer anywhere means the session

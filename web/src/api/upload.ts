@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Uploads a G-code file as the raw request body to /upload/job; the answer is
 // the Job in proto3 JSON (with its preflight report) or a Connect error.
 import { fromJson } from "@bufbuild/protobuf";

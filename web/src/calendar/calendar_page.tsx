@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Free times per machine for a day or a week in lab time; pick a slot and a
 // length to book it. Below, the user's bookings: cancel, check in, go to the
 // machine, and download them as a calendar (ICS).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Downloads the user's bookings as an RFC 5545 calendar file.
 import { useState } from "preact/hooks";
 import { errorMessage, reports } from "../api/client";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The user's upcoming bookings with what they can do with each.
 import { bookings, errorMessage } from "../api/client";
 import { formatDateTime, formatTime, toDate } from "../common/lab_time";

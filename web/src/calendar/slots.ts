@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Cuts the daemon's free time ranges into bookable slots on the class's slot
 // grid and groups them by lab day.
 import { formatDay, startOfLabDay } from "../common/lab_time";

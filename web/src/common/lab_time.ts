@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Lab time: every time is shown in the lab's time zone, whatever the
 // browser's zone is. A local time that occurs twice (the hour the clocks go
 // back) is shown with its UTC offset, so 02:30 +02:00 and 02:30 +01:00 differ.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Display names for the API's enums, in the current language.
 import { JobState } from "../gen/werkbank/v1/jobs_pb";
 import { InterlockKind, MachineState } from "../gen/werkbank/v1/machines_pb";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // What the signed-in user may see; the daemon decides what they may do.
 import { Role } from "../gen/werkbank/v1/common_pb";
 import type { User } from "../gen/werkbank/v1/accounts_pb";

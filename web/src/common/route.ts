@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Pages are addressed by the URL's hash (#/calendar, #/machine/laser-1), so
 // every page has a link and the server serves one index.html.
 import { useEffect, useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A message region that screen readers announce: errors from the daemon in
 // its own words, and confirmations.
 export type Status = { kind: "error" | "ok"; text: string } | null;

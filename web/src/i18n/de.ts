@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // German strings, by key: the same keys as en.ts (the type checks it).
 import type { en } from "./en";
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // English strings, by key. Every key here must also be in de.ts.
 export const en = {
   loading: "Loading…",

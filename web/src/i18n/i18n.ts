@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Picks German or English from the browser's language (the user can switch;
 // the choice is remembered) and looks strings up by key. `Key` is the set of
 // English keys, so a key used but not defined does not compile, and German

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The lab at a glance: opening hours, every machine with its state (a link to
 // its page), and the user's qualifications with when they expire.
 import { useEffect, useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Login with login name and password, or at the lab's kiosk with the card UID
 // and PIN. The daemon sets the session cookie; the page only learns the user.
 import { useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The emergency stop: one click sends EmergencyStop at once, nothing is asked
 // first. Shown whenever a job runs or is paused.
 import { useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // One job: its preflight report (every violation with its line), the start
 // with the confirmations the machine needs, and then its live progress from
 // WatchJob with pause, resume and cancel.

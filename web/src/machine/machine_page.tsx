@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // At the machine: unlock with the checked-in reservation, upload a program and
 // read its preflight report, start it with the confirmations the machine
 // needs, follow it, confirm presence, stop it, and lock the machine again.

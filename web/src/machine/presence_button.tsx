@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Presence at the laser: a big button that tells the daemon the operator is
 // still there, with the time left counting down each second (from the
 // daemon's "confirm within N s", refreshed with every machine update).

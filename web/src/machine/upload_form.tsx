@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Upload a G-code file by dropping it or picking it. The daemon checks it
 // right away; the preflight report shows in the job panel.
 import { useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Staff: the audit log a page at a time, and verifying its hash chain.
 import { useEffect, useState } from "preact/hooks";
 import { audit, errorMessage } from "../api/client";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The live lab for staff: every machine as a card, updated from WatchLab
 // without reloading. When the stream ends the page asks whether the session
 // still holds: if not, the app shows the login; if so, it reconnects.

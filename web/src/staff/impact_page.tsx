@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Staff: the lab's impact over the last months — machine hours per month,
 // people per user group, first-time and returning, bookings per weekday and
 // hour — as bar charts, and as CSV (aggregates, or per user from the daemon,

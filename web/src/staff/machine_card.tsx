@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // One machine on the staff dashboard: state, job, progress and time left,
 // temperatures, interlocks, fault; stop, acknowledge, block and unblock.
 import { errorMessage, machines } from "../api/client";

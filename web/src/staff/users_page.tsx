@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Staff: every account with its roles, and ending someone's sessions.
 import { useEffect, useState } from "preact/hooks";
 import { accounts, errorMessage } from "../api/client";

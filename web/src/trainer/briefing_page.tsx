@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Trainers record a briefing: the machine class, the participants who took
 // part (picked from the accounts) and a note. Each is then qualified.
 import { useEffect, useState } from "preact/hooks";

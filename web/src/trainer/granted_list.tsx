@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The qualifications a trainer granted, each with when it expires and a
 // revoke button (the daemon lets a trainer revoke only their own).
 import { useEffect, useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Debian's Chromium driven by playwright-core (no browser download), and
 // axe-core run inside the page.
 import fs from "node:fs";

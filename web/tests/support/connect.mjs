@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A plain Connect-protocol client (fetch + JSON) for setting up what a test
 // needs, which also shows that the HTTP API works without the generated code.
 export class ConnectClient {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The real werkbankd for the browser tests: the demo lab (a simulated printer
 // and laser inside the daemon), a temporary state directory, plaintext on
 // loopback, serving the built app from the build directory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // G-code programs for the laser of the demo lab (600 × 400 mm, M4 only).
 export function laserProgram(lines) {
   const out = ["G21 G90", "M4 S0", "G0 X20 Y20"];

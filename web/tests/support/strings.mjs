@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The English string table, read from web/src/i18n/en.ts without compiling it.
 import fs from "node:fs";
 import path from "node:path";
