@@ -3,7 +3,7 @@
 // the group type, the head-count by age band (and by gender, if recorded),
 // first-timers and a topic. Nobody is named. The daemon checks the figures;
 // its message is shown at the field it is about.
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { errorMessage, visits } from "../api/client";
 import { labLocalToUtc, toTs } from "../common/lab_time";
 import { ageBandFields, genderFields, groupTypeName } from "../common/names";
@@ -36,6 +36,11 @@ export function VisitForm({ lab, groupTypes, onRecorded }: { lab: LabInfo; group
   const [fieldError, setFieldError] = useState<{ field: VisitField; text: string } | null>(null);
   const [status, setStatus] = useState<Status>(null);
   const groupType = group || groupTypes[0] || "";
+  const form = useRef<HTMLFormElement>(null);
+  // Keyboard and screen-reader users land on the field to correct.
+  useEffect(() => {
+    if (fieldError) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [fieldError]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -68,7 +73,7 @@ export function VisitForm({ lab, groupTypes, onRecorded }: { lab: LabInfo; group
   };
 
   const err = (field: VisitField) =>
-    fieldError?.field === field ? <span id={`visit-error-${field}`} class="field-error">{fieldError.text}</span> : null;
+    fieldError?.field === field ? <p id={`visit-error-${field}`} class="field-error">{fieldError.text}</p> : null;
   const invalid = (field: VisitField) =>
     fieldError?.field === field ? { "aria-invalid": true, "aria-describedby": `visit-error-${field}` } : {};
   const numberInput = (value: string, set: (v: string) => void, field?: VisitField) => (
@@ -83,7 +88,7 @@ export function VisitForm({ lab, groupTypes, onRecorded }: { lab: LabInfo; group
     ));
 
   return (
-    <form class="stack visit-form" onSubmit={submit} noValidate>
+    <form class="stack visit-form" ref={form} onSubmit={submit} noValidate>
       <div class="row">
         <label>
           {t("date")}
@@ -98,8 +103,8 @@ export function VisitForm({ lab, groupTypes, onRecorded }: { lab: LabInfo; group
       <label>
         {t("duration_minutes")}
         {numberInput(duration, setDuration, "duration")}
-        {err("duration")}
       </label>
+      {err("duration")}
       <fieldset>
         <legend>{t("machine_classes_used")}</legend>
         {lab.classes.map((c) => (
@@ -123,13 +128,13 @@ export function VisitForm({ lab, groupTypes, onRecorded }: { lab: LabInfo; group
         <select value={groupType} onChange={(e) => setGroup((e.target as HTMLSelectElement).value)} {...invalid("group")}>
           {groupTypes.map((g) => <option key={g} value={g}>{groupTypeName(g)}</option>)}
         </select>
-        {err("group")}
       </label>
+      {err("group")}
       <label>
         {t("head_count")}
         {numberInput(headCount, setHeadCount, "head_count")}
-        {err("head_count")}
       </label>
+      {err("head_count")}
       <fieldset>
         <legend>{t("age_bands")}</legend>
         <p class="hint">{t("age_bands_hint")}</p>
@@ -145,13 +150,13 @@ export function VisitForm({ lab, groupTypes, onRecorded }: { lab: LabInfo; group
       <label>
         {t("first_timers")}
         {numberInput(firstTimers, setFirstTimers, "first_timers")}
-        {err("first_timers")}
       </label>
+      {err("first_timers")}
       <label>
         {t("topic")}
         <input value={topic} maxLength={200} onInput={(e) => setTopic((e.target as HTMLInputElement).value)} {...invalid("topic")} />
-        {err("topic")}
       </label>
+      {err("topic")}
       <button type="submit" class="primary">{t("record_visit")}</button>
       <StatusLine status={status} />
     </form>
