@@ -162,9 +162,22 @@ test("a trainer records visits, staff read the year's impact report, a participa
   await trainer.getByRole("button", { name: "Record visit" }).click();
   await status(trainer, "ok", "Visit recorded: 12 people, School class.");
   await trainer.locator("table.visits td", { hasText: "School class" }).waitFor();
+  // A booked workshop becomes a visit with one click.
+  const tina = new ConnectClient(daemon.origin);
+  await tina.login("tina", pw.tina);
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  tomorrow.setUTCHours(10, 0, 0, 0);
+  const workshopTime = { start: tomorrow.toISOString(), end: new Date(tomorrow.getTime() + 2 * 3_600_000).toISOString() };
+  await tina.call("Bookings", "CreateReservation", { machineId: "printer-1", kind: "RESERVATION_KIND_WORKSHOP", time: workshopTime, participantLogins: ["p1", "p2"], note: "Printing a keyring" });
+  await trainer.reload();
+  await trainer.getByLabel("Group type").nth(1).selectOption("citizens");
+  const workshop = trainer.locator("li.workshop", { hasText: "Printing a keyring" });
+  await workshop.getByRole("button", { name: "Record as visit" }).click();
+  await status(trainer, "ok", "Visit recorded: 3 people, Citizens.");
+  await workshop.getByText("recorded as a visit").waitFor();
   // Two more groups, one of them below the minimum size of 5.
   const start = new Date(Date.UTC(year, 5, 16, 13)).toISOString();
-  for (const [groupType, headCount] of [["citizens", 8], ["club", 3]]) {
+  for (const [groupType, headCount] of [["citizens", 5], ["club", 3]]) {
     await admin.call("Visits", "RecordVisit", { visit: { start, durationMinutes: 60, groupType, headCount } });
   }
 

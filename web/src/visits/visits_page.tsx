@@ -13,7 +13,9 @@ import { useGroupTypes } from "./group_types";
 import { VisitForm } from "./visit_form";
 
 const DAY_MS = 86_400_000;
-const lastYear = () => ({ start: toTs(new Date(Date.now() - 366 * DAY_MS)), end: toTs(new Date(Date.now() + DAY_MS)) });
+// Back a year, and forward as far as workshops are offered, so that a visit
+// made from an upcoming workshop marks it as recorded.
+const lastYear = () => ({ start: toTs(new Date(Date.now() - 366 * DAY_MS)), end: toTs(new Date(Date.now() + 61 * DAY_MS)) });
 
 export function VisitsPage({ lab }: { lab: LabInfo }) {
   const groupTypes = useGroupTypes();
@@ -26,7 +28,7 @@ export function VisitsPage({ lab }: { lab: LabInfo }) {
 
   useEffect(() => {
     visits.listVisits({ range: lastYear() }).then((r) => setList(r.visits), fail);
-    bookings.listReservations({ allUsers: true, range: { start: toTs(new Date(Date.now() - 60 * DAY_MS)), end: toTs(new Date(Date.now() + 60 * DAY_MS)) } }).then(
+    bookings.listReservations({ allUsers: true, range: { start: toTs(new Date(Date.now() - 60 * DAY_MS)), end: toTs(new Date(Date.now() + 61 * DAY_MS)) } }).then(
       (r) => setWorkshops(r.reservations.filter((w) => w.kind === ReservationKind.WORKSHOP && w.state !== ReservationState.CANCELLED)),
       fail,
     );
