@@ -12,12 +12,15 @@ import type { LabInfo } from "./gen/werkbank/v1/bookings_pb";
 import { lang, onLangChange, setLang, t, type Lang } from "./i18n/i18n";
 import { LabPage } from "./lab/lab_page";
 import { LoginPage } from "./login/login_page";
+import { MyDataPage } from "./privacy/my_data_page";
 import { MachinePage } from "./machine/machine_page";
 import { AuditPage } from "./staff/audit_page";
 import { DashboardPage } from "./staff/dashboard_page";
 import { ImpactPage } from "./staff/impact_page";
+import { UsagePage } from "./staff/usage_page";
 import { UsersPage } from "./staff/users_page";
 import { BriefingPage } from "./trainer/briefing_page";
+import { VisitsPage } from "./visits/visits_page";
 
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
@@ -50,10 +53,13 @@ export function App() {
           <a href="#/lab">{t("nav_lab")}</a>
           <a href="#/calendar">{t("nav_calendar")}</a>
           {isTrainer(user) && <a href="#/trainer">{t("nav_trainer")}</a>}
+          {isTrainer(user) && <a href="#/visits">{t("nav_visits")}</a>}
           {isStaff(user) && <a href="#/staff">{t("nav_dashboard")}</a>}
           {isStaff(user) && <a href="#/users">{t("nav_users")}</a>}
           {isStaff(user) && <a href="#/audit">{t("nav_audit")}</a>}
           {isStaff(user) && <a href="#/impact">{t("nav_impact")}</a>}
+          {isStaff(user) && <a href="#/usage">{t("nav_usage")}</a>}
+          <a href="#/my-data">{t("nav_my_data")}</a>
         </nav>
         <div class="session">
           <label>
@@ -83,12 +89,18 @@ function Page({ route, user, lab }: { route: string[]; user: User; lab: LabInfo 
       return <MachinePage id={route[1] ?? ""} lab={lab} />;
     case "trainer":
       return isTrainer(user) ? <BriefingPage lab={lab} me={user.login} /> : <Forbidden />;
+    case "visits":
+      return isTrainer(user) ? <VisitsPage lab={lab} /> : <Forbidden />;
+    case "my-data":
+      return <MyDataPage user={user} />;
     case "staff":
       return staffOnly(<DashboardPage lab={lab} />);
     case "users":
       return staffOnly(<UsersPage />);
     case "impact":
       return staffOnly(<ImpactPage />);
+    case "usage":
+      return staffOnly(<UsagePage />);
     case "audit":
       return staffOnly(<AuditPage lab={lab} />);
     default:

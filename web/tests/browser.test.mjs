@@ -4,8 +4,10 @@
 // refused an overlapping booking, checks in, unlocks, uploads, sees a
 // preflight violation with its line, runs a good job to the end while staff
 // watch it live, and staff stop the next one with one click. Then roles,
-// logout and revoked sessions, a trainer's briefing, both languages and axe.
+// logout and revoked sessions, a trainer's briefing, visits and the yearly
+// impact report, a person's own data and anonymising, both languages and axe.
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { after, before, test } from "node:test";
 import { axeViolations, desktop, launch, loginAs, phone } from "./support/browser.mjs";
 import { ConnectClient, createUser } from "./support/connect.mjs";
@@ -24,6 +26,7 @@ before(async () => {
   pw.bob = await createUser(admin, "bob", ["ROLE_PARTICIPANT"]);
   pw.tina = await createUser(admin, "tina", ["ROLE_TRAINER"]);
   pw.sam = await createUser(admin, "sam", ["ROLE_STAFF"]);
+  pw.quinn = await createUser(admin, "quinn", ["ROLE_PARTICIPANT"]);
   for (const p of ["p1", "p2", "p3"]) pw[p] = await createUser(admin, p, ["ROLE_PARTICIPANT"]);
   await admin.call("Trainings", "RecordBriefing", { machineClass: "laser", participantLogins: ["paula"], note: "laser safety" });
 });
@@ -140,6 +143,91 @@ test("a trainer records a briefing for three participants", async () => {
   await ctx.close();
 });
 
+test("a trainer records visits, staff read the year's impact report, a participant gets their data but not the report", async () => {
+  const year = new Date().getFullYear();
+  const ctx = await browser.newContext({ ...desktop, acceptDownloads: true });
+  const trainer = await ctx.newPage();
+  await loginAs(trainer, daemon.origin, "tina", pw.tina);
+  await trainer.goto(`${daemon.origin}/#/visits`);
+  await trainer.getByLabel("Date").fill(`${year}-06-15`);
+  await trainer.getByLabel("Group type").first().selectOption("school_class");
+  await trainer.getByLabel("Laser cutter").check();
+  // A wrong head-count: the daemon's own words, at the field.
+  await trainer.getByLabel("Head-count").fill("0");
+  await trainer.getByRole("button", { name: "Record visit" }).click();
+  await trainer.locator("#visit-error-head_count", { hasText: "head-count must be 1 to 10000, not 0" }).waitFor();
+  assert.equal(await trainer.getByLabel("Head-count").getAttribute("aria-invalid"), "true");
+  await trainer.getByLabel("Head-count").fill("12");
+  await trainer.getByLabel("First time in the lab").fill("4");
+  await trainer.getByRole("button", { name: "Record visit" }).click();
+  await status(trainer, "ok", "Visit recorded: 12 people, School class.");
+  await trainer.locator("table.visits td", { hasText: "School class" }).waitFor();
+  // A booked workshop becomes a visit with one click.
+  const tina = new ConnectClient(daemon.origin);
+  await tina.login("tina", pw.tina);
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  tomorrow.setUTCHours(10, 0, 0, 0);
+  const workshopTime = { start: tomorrow.toISOString(), end: new Date(tomorrow.getTime() + 2 * 3_600_000).toISOString() };
+  await tina.call("Bookings", "CreateReservation", { machineId: "printer-1", kind: "RESERVATION_KIND_WORKSHOP", time: workshopTime, participantLogins: ["p1", "p2"], note: "Printing a keyring" });
+  await trainer.reload();
+  await trainer.getByLabel("Group type").nth(1).selectOption("citizens");
+  const workshop = trainer.locator("li.workshop", { hasText: "Printing a keyring" });
+  await workshop.getByRole("button", { name: "Record as visit" }).click();
+  await status(trainer, "ok", "Visit recorded: 3 people, Citizens.");
+  await workshop.getByText("recorded as a visit").waitFor();
+  // Two more groups, one of them below the minimum size of 5.
+  const start = new Date(Date.UTC(year, 5, 16, 13)).toISOString();
+  for (const [groupType, headCount] of [["citizens", 5], ["club", 3]]) {
+    await admin.call("Visits", "RecordVisit", { visit: { start, durationMinutes: 60, groupType, headCount } });
+  }
+
+  await ctx.close();
+
+  const staffCtx = await browser.newContext({ ...desktop, acceptDownloads: true });
+  const staff = await staffCtx.newPage();
+  await loginAs(staff, daemon.origin, "sam", pw.sam);
+  await staff.goto(`${daemon.origin}/#/impact`);
+  const byGroup = staff.locator('[data-table="visits_by_group"]');
+  const people = (group) => byGroup.locator(`tr[data-row="${group}"] td`).nth(1);
+  await people("school_class").waitFor();
+  assert.equal(await people("school_class").innerText(), "12");
+  assert.equal(await people("club").innerText(), "<5");
+  const [csv] = await Promise.all([staff.waitForEvent("download"), byGroup.getByRole("button", { name: /^CSV:/ }).click()]);
+  const csvText = fs.readFileSync(await csv.path(), "utf8");
+  assert.match(csvText, /^school_class,1,12$/m);
+  assert.match(csvText, /^club,1,<5$/m);
+
+  // Staff anonymise a person behind a confirmation that names them.
+  await staff.goto(`${daemon.origin}/#/users`);
+  await staff.getByRole("button", { name: "Anonymise quinn" }).click();
+  const dialog = staff.getByRole("alertdialog", { name: "Anonymise quinn (quinn)?" });
+  assert.match(await dialog.innerText(), /cannot be undone/);
+  await dialog.getByLabel("Reason").fill("asked by email");
+  await dialog.getByRole("button", { name: "Anonymise quinn (quinn) for good" }).click();
+  await status(staff, "ok", "quinn (quinn) was anonymised");
+  await staffCtx.close();
+
+  // A participant downloads their own data, and is refused the report.
+  const phoneCtx = await browser.newContext({ ...phone, acceptDownloads: true });
+  const page = await phoneCtx.newPage();
+  await loginAs(page, daemon.origin, "paula", pw.paula);
+  await page.goto(`${daemon.origin}/#/my-data`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download my data (JSON)" }).click()]);
+  assert.equal(download.suggestedFilename(), "werkbank-my-data-paula.json");
+  const data = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+  assert.equal(data.user.login, "paula");
+  assert.equal(await page.getByRole("link", { name: "Impact" }).count(), 0);
+  for (const route of ["impact", "visits"]) {
+    await page.goto(`${daemon.origin}/#/${route}`);
+    await page.getByText("This page is for staff only.").waitFor();
+    assert.equal(await page.locator(".impact-table, .visit-form").count(), 0);
+  }
+  const paula = new ConnectClient(daemon.origin);
+  await paula.login("paula", pw.paula);
+  await assert.rejects(paula.call("Reports", "GetImpactReport", { year }), (e) => e.code === "permission_denied");
+  await phoneCtx.close();
+});
+
 test("a participant logs in with card and PIN, is refused unqualified with the reason, and cannot reach staff pages", async () => {
   const ctx = await browser.newContext(phone);
   const page = await ctx.newPage();
@@ -213,7 +301,7 @@ test("every page in English and German: no missing strings, no serious axe findi
     await page.locator('input[name="password"]').fill(daemon.adminPassword);
     await page.locator('button[type="submit"]').click();
     await page.locator("header nav").waitFor();
-    for (const route of ["lab", "calendar", "machine/laser-1", "trainer", "staff", "users", "audit", "impact"]) {
+    for (const route of ["lab", "calendar", "machine/laser-1", "trainer", "visits", "staff", "users", "audit", "impact", "usage", "my-data"]) {
       await page.goto(`${daemon.origin}/#/${route}`);
       await page.locator("main h1").waitFor();
       await page.waitForTimeout(300);

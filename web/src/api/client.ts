@@ -11,8 +11,10 @@ import { Bookings } from "../gen/werkbank/v1/bookings_pb";
 import { Jobs } from "../gen/werkbank/v1/jobs_pb";
 import { Machines } from "../gen/werkbank/v1/machines_pb";
 import { Monitor } from "../gen/werkbank/v1/monitor_pb";
+import { Privacy } from "../gen/werkbank/v1/privacy_pb";
 import { Reports } from "../gen/werkbank/v1/reports_pb";
 import { Trainings } from "../gen/werkbank/v1/trainings_pb";
+import { Visits } from "../gen/werkbank/v1/visits_pb";
 
 type Listener = () => void;
 const sessionEndedListeners = new Set<Listener>();
@@ -49,8 +51,10 @@ export const bookings = createClient(Bookings, transport);
 export const jobs = createClient(Jobs, transport);
 export const machines = createClient(Machines, transport);
 export const monitor = createClient(Monitor, transport);
+export const privacy = createClient(Privacy, transport);
 export const reports = createClient(Reports, transport);
 export const trainings = createClient(Trainings, transport);
+export const visits = createClient(Visits, transport);
 
 // The daemon's message, which says what a person can do about it.
 export function errorMessage(err: unknown): string {

@@ -68,6 +68,11 @@ export function formatDay(d: Date, zone: string): string {
   return new Intl.DateTimeFormat(locale(), { timeZone: zone, weekday: "short", day: "numeric", month: "short" }).format(d);
 }
 
+// A calendar month (1-12) by its short name, e.g. "Mär".
+export function formatMonth(year: number, month: number): string {
+  return new Intl.DateTimeFormat(locale(), { month: "short", timeZone: "UTC" }).format(new Date(Date.UTC(year, month - 1, 15)));
+}
+
 export function formatDateTime(d: Date, zone: string): string {
   return `${formatDay(d, zone)} ${formatTime(d, zone)}`;
 }

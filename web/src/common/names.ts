@@ -4,6 +4,7 @@ import { JobState } from "../gen/werkbank/v1/jobs_pb";
 import { InterlockKind, MachineState } from "../gen/werkbank/v1/machines_pb";
 import { ReservationState } from "../gen/werkbank/v1/bookings_pb";
 import { t, type Key } from "../i18n/i18n";
+import { formatMonth } from "./lab_time";
 
 const machineStates: Record<MachineState, Key> = {
   [MachineState.UNSPECIFIED]: "state_unknown",
@@ -65,3 +66,69 @@ const dimensions: Record<string, Key> = {
   briefings: "dim_briefings",
 };
 export const dimensionName = (d: string) => (dimensions[d] ? t(dimensions[d]) : d);
+
+// The count fields of a visit (API field names) and their labels.
+export const ageBandFields: Record<string, Key> = {
+  under12: "age_under_12",
+  age1217: "age_12_17",
+  age1829: "age_18_29",
+  age3054: "age_30_54",
+  age55Plus: "age_55_plus",
+  notStated: "not_stated",
+};
+export const genderFields: Record<string, Key> = {
+  female: "gender_female",
+  male: "gender_male",
+  diverse: "gender_diverse",
+  notStated: "not_stated",
+};
+
+// The impact report's tables, rows and columns; a key the lab configured
+// itself (a group type of its own) shows as it is.
+const impactTables: Record<string, Key> = {
+  people_by_group_and_month: "table_people_by_group_and_month",
+  people_by_age_band: "table_people_by_age_band",
+  people_by_gender: "table_people_by_gender",
+  first_time: "table_first_time",
+  visits_by_group: "table_visits_by_group",
+  machine_hours_by_purpose: "table_machine_hours_by_purpose",
+  qualifications_by_class: "table_qualifications_by_class",
+};
+const groupTypes: Record<string, Key> = {
+  school_class: "group_school_class",
+  club: "group_club",
+  citizens: "group_citizens",
+  city_staff: "group_city_staff",
+  other: "group_other",
+};
+const impactKeys: Record<string, Key> = {
+  ...groupTypes,
+  under_12: "age_under_12",
+  age_12_17: "age_12_17",
+  age_18_29: "age_18_29",
+  age_30_54: "age_30_54",
+  age_55_plus: "age_55_plus",
+  not_stated: "not_stated",
+  female: "gender_female",
+  male: "gender_male",
+  diverse: "gender_diverse",
+  not_recorded: "gender_not_recorded",
+  first_visit: "first_visit",
+  returning: "returning",
+  personal: "purpose_personal",
+  workshop: "purpose_workshop",
+  print_service: "purpose_print_service",
+  maintenance: "purpose_maintenance",
+  total: "total",
+  people: "col_people",
+  visits: "col_visits",
+  hours: "col_hours",
+};
+export const impactTableName = (name: string) => (impactTables[name] ? t(impactTables[name]) : name);
+export const groupTypeName = (g: string) => (groupTypes[g] ? t(groupTypes[g]) : g);
+// Months ("2026-03") by their name in the current language.
+export const impactKeyName = (k: string) => {
+  const month = /^(\d{4})-(\d{2})$/.exec(k);
+  if (month) return formatMonth(+month[1], +month[2]);
+  return impactKeys[k] ? t(impactKeys[k]) : k;
+};

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: EUPL-1.2
-// Staff: every account with its roles, and ending someone's sessions.
+// Staff: every account with its roles, ending someone's sessions, and
+// anonymising a person on request.
 import { useEffect, useState } from "preact/hooks";
 import { accounts, errorMessage } from "../api/client";
 import { StatusLine, type Status } from "../common/status";
 import { Role } from "../gen/werkbank/v1/common_pb";
 import type { User } from "../gen/werkbank/v1/accounts_pb";
 import { t } from "../i18n/i18n";
+import { AnonymiseDialog } from "./anonymise_dialog";
 
 export function UsersPage() {
   const [users, setUsers] = useState<User[]>([]);
   const [status, setStatus] = useState<Status>(null);
+  const [anonymising, setAnonymising] = useState<User | null>(null);
+  const [reload, setReload] = useState(0);
   useEffect(() => {
     accounts.listUsers({ includeDisabled: true }).then((r) => setUsers(r.users), (e) => setStatus({ kind: "error", text: errorMessage(e) }));
-  }, []);
+  }, [reload]);
   const revoke = async (login: string) => {
     try {
       const r = await accounts.revokeSessions({ login });
@@ -25,6 +29,17 @@ export function UsersPage() {
     <section>
       <h1>{t("users_title")}</h1>
       <StatusLine status={status} />
+      {anonymising && (
+        <AnonymiseDialog
+          user={anonymising}
+          onCancel={() => setAnonymising(null)}
+          onDone={(text) => {
+            setAnonymising(null);
+            setStatus({ kind: "ok", text });
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
       <div class="scroll" tabIndex={0} role="region" aria-label={t("users_title")}>
       <table>
         <thead>
@@ -37,7 +52,10 @@ export function UsersPage() {
               <td>{u.displayName}</td>
               <td>{u.roles.map((r) => Role[r].toLowerCase()).join(", ")}</td>
               <td>{u.hasCard ? t("yes") : t("no")}</td>
-              <td><button type="button" onClick={() => revoke(u.login)}>{t("revoke_sessions")}</button></td>
+              <td class="actions">
+                <button type="button" onClick={() => revoke(u.login)}>{t("revoke_sessions")}</button>
+                <button type="button" onClick={() => setAnonymising(u)} aria-label={t("anonymise_who", { who: u.login })}>{t("anonymise")}</button>
+              </td>
             </tr>
           ))}
         </tbody>
