@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "base/mutex.h"
 #include "drivers/stream/streamer.h"
+#include "machine_states.h"
 #include "services/access/actor.h"
 #include "services/common/clock.h"
 #include "services/store/store.h"
@@ -39,17 +40,6 @@
 #include "werkbank/v1/config.pb.h"
 
 namespace werkbank::machines {
-
-enum class State {
-  kOffline,
-  kLocked,
-  kUnlocked,
-  kRunning,
-  kPaused,
-  kFault,
-  kBlocked
-};
-const char* StateName(State s);
 
 // Opens the machine's port and returns a streamer speaking its protocol.
 using Connector =
@@ -200,7 +190,14 @@ class MachineController {
   void CheckDoor() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool IsLaser() const;
   bool DoorInput() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The door as the machine last reported it: nullopt for a machine without
+  // a door input, or one that has not reported yet.
+  static std::optional<bool> DoorOpen(stream::Streamer* link);
   void FollowJob(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Heater policy of a held job: lower the heaters once it was paused for
+  // jobs.paused_heaters_off_minutes; Resume() restores them.
+  void LowerHeatersWhilePaused(absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CheckTimeInterlocks(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Host-side thermal check (ThermalMonitor) for machines with heaters.
   void CheckThermal(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
