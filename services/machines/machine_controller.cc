@@ -90,6 +90,7 @@ void MachineController::Loop() {
       MutexLock lock(&mu_);
       Tick(clock_.Now());
     }
+    SignalIfVisiblyChanged();
     absl::SleepFor(kTick);
   }
 }
@@ -129,6 +130,7 @@ absl::Status MachineController::Decide(
     decided = decide();
     if (last_record_ != before) ticket = last_record_;
   }
+  if (changes_) changes_->Notify();  // a block reason, an unlock, a job
   if (ticket == 0) return decided;
   if (wait == RecordWait::kBrief) {
     // What was asked for is done (a stop is on the wire). Give the record a
@@ -155,6 +157,15 @@ void MachineController::Transition(State to, const std::string& actor,
         absl::StrCat(StateName(state_), " -> ", StateName(to), ": ", why));
   state_ = to;
   since_ = clock_.Now();
+  if (changes_) changes_->Notify();
+}
+
+void MachineController::SignalIfVisiblyChanged() {
+  if (!changes_) return;
+  VisibleState now = VisibleOf(Snapshot());
+  if (now == last_visible_) return;
+  last_visible_ = std::move(now);
+  changes_->Notify();
 }
 
 v1::InterlockConfig::Action MachineController::InterlockAction(
