@@ -55,6 +55,7 @@ void MachineController::Loop() {
       MutexLock lock(&mu_);
       Tick(clock_.Now());
     }
+    SignalIfVisiblyChanged();
     absl::SleepFor(kTick);
   }
 }
@@ -95,6 +96,14 @@ void MachineController::RecordJob(store::JobState state,
       records_.Enqueue(absl::StrCat("job ", job_->job_id, " progress"),
                        record_job_({job_->job_id, state, reason,
                                     job_->lines_done, started, clock_.Now()}));
+}
+
+void MachineController::SignalIfVisiblyChanged() {
+  if (!changes_) return;
+  VisibleState now = VisibleOf(Snapshot());
+  if (now == last_visible_) return;
+  last_visible_ = std::move(now);
+  changes_->Notify();
 }
 
 stream::MotionSettings MachineController::ReportedMotion() {

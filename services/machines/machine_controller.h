@@ -30,6 +30,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "base/mutex.h"
+#include "change_signal.h"
 #include "drivers/stream/streamer.h"
 #include "machine_states.h"
 #include "services/access/actor.h"
@@ -37,6 +38,7 @@
 #include "services/store/store.h"
 #include "services/store/write_queue.h"
 #include "thermal_monitor.h"
+#include "visible_state.h"
 #include "werkbank/v1/config.pb.h"
 
 namespace werkbank::machines {
@@ -129,6 +131,11 @@ class MachineController {
   // Starts the supervisor thread. `blocked` restores a maintenance block.
   void Start(std::optional<std::string> blocked) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // What a person would see changing is signalled to `changes` (a state
+  // transition, a decided request, a progress step, a degree). Call before
+  // Start().
+  void NotifyChangesTo(ChangeSignal* changes) { changes_ = changes; }
+
   const v1::MachineConfig& config() const { return config_; }
   MachineSnapshot Snapshot() ABSL_LOCKS_EXCLUDED(mu_);
   // How fast the machine moves as its firmware reported it at connect
@@ -184,6 +191,8 @@ class MachineController {
  private:
   void Loop() ABSL_LOCKS_EXCLUDED(mu_);
   void Tick(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Wakes the watchers when what the dashboard shows differs from before.
+  void SignalIfVisiblyChanged() ABSL_LOCKS_EXCLUDED(mu_);
   void TryConnect(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FollowConnect(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CheckFirmwareAlarm() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -262,6 +271,8 @@ class MachineController {
   bool end_warning_sent_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_progress_save_ ABSL_GUARDED_BY(mu_);
   store::WriteQueue::Ticket last_record_ ABSL_GUARDED_BY(mu_) = 0;
+  ChangeSignal* changes_ = nullptr;  // set before the thread starts
+  VisibleState last_visible_;        // the supervisor thread's own
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -17,6 +17,7 @@ MachineManager::MachineManager(const v1::Config& config, store::Store& store,
   for (const auto& m : config.machines()) {
     machines_[m.id()] = std::make_unique<MachineController>(
         m, config.jobs(), connectors(m), records, clock, record_job);
+    machines_[m.id()]->NotifyChangesTo(&changes_);
   }
 }
 

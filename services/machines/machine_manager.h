@@ -38,6 +38,8 @@ class MachineManager {
   // NOT_FOUND naming the lab's machines when `id` is unknown.
   absl::StatusOr<MachineController*> Find(const std::string& id);
   std::vector<MachineSnapshot> Snapshots();
+  // Moves whenever something a person would see changes on any machine.
+  ChangeSignal& changes() { return changes_; }
 
   // `reservation_id` 0: the caller's current reservation of the machine.
   absl::Status Unlock(const access::Actor& actor, const std::string& id,
@@ -60,6 +62,7 @@ class MachineManager {
   const v1::Config& config_;
   store::Store& store_;
   const Clock& clock_;
+  ChangeSignal changes_;  // outlives the machines below
   std::map<std::string, std::unique_ptr<MachineController>> machines_;
 };
 

@@ -42,6 +42,7 @@ absl::Status MachineController::Decide(
     decided = decide();
     if (last_record_ != before) ticket = last_record_;
   }
+  if (changes_) changes_->Notify();  // a block reason, an unlock, a job
   if (ticket == 0) return decided;
   if (wait == RecordWait::kBrief) {
     // What was asked for is done (a stop is on the wire). Give the record a
@@ -72,6 +73,7 @@ void MachineController::Transition(State to, const std::string& actor,
             InStateTable(state_, to) ? "" : " (not in the state table)"));
   state_ = to;
   since_ = clock_.Now();
+  if (changes_) changes_->Notify();
 }
 
 }  // namespace werkbank::machines
