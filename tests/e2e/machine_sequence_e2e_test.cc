@@ -327,7 +327,11 @@ TEST_F(SequenceE2E, OnlyTheUnlockingSessionResumesAHeldLaser) {
   const int64_t id = StartCutAs(lea, 3000);
   ASSERT_TRUE(
       WaitForState("laser-1", v1::MACHINE_STATE_PAUSED, absl::Seconds(6)));
-  ASSERT_EQ(SimState("laser")["laser_on"], "0");
+  // The daemon reports the hold once the firmware took it; the simulator
+  // writes its state file on its own beat, so the beam-off shows there a
+  // moment later.
+  ASSERT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "0"; },
+                        absl::Seconds(2)));
 
   const grpc::Status trainer = Resume(tom_, id);
   EXPECT_EQ(trainer.error_code(), grpc::StatusCode::PERMISSION_DENIED);
