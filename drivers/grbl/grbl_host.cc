@@ -172,6 +172,7 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
     status_pending_ = false;
     if (auto s = ParseStatus(line)) {
       status_ = *s;
+      status_since_reset_ = true;
       in_alarm_ = s->state == "Alarm";
       if (s->door_open() && outcome_ == stream::Outcome::kRunning) {
         urgent_ += Hold("the door is open", /*door=*/true);
@@ -180,6 +181,7 @@ void GrblHost::OnLine(absl::string_view line, absl::Time now) {
     return;
   }
   if (absl::StartsWith(line, "Grbl ")) {
+    status_since_reset_ = false;  // what state it is in is asked anew
     // The banner: after our soft reset it starts the session; during a job
     // it means the controller reset and the job is gone.
     in_flight_.clear();

@@ -70,7 +70,12 @@ class GrblHost : public stream::HostProtocol {
   void RequestAlarmUnlock();
   void ClearAlarm() override { RequestAlarmUnlock(); }
 
-  bool ready() const override { return phase_ == Phase::kReady; }
+  // Ready once the settings are read and a status report since the last
+  // reset said what state the controller is in: a controller still in alarm
+  // must never look usable, not even until the next poll.
+  bool ready() const override {
+    return phase_ == Phase::kReady && status_since_reset_;
+  }
   bool drained() const override;
   std::string firmware_state() const override;
   std::optional<std::string> firmware_alarm() const override;
@@ -128,6 +133,7 @@ class GrblHost : public stream::HostProtocol {
   absl::Time last_rx_ = absl::InfinitePast();
   absl::Time next_status_ = absl::InfinitePast();
   bool status_pending_ = false;
+  bool status_since_reset_ = false;  // a `<…>` report came after the banner
   std::optional<Status> status_;
   std::optional<bool> laser_mode_;
   stream::MotionSettings motion_;  // from `$$`

@@ -94,6 +94,15 @@ TEST(GrblSequence, AnAlarmTheControllerIsAlreadyInIsVisibleAndBlocksADryRun) {
   }
   ASSERT_TRUE(WaitFor([&] { return sim->state() == "Alarm"; }));
   auto second = Open(*sim);  // the restarted daemon; it resets on connect
+  // The moment the host says it is ready it already knows the alarm: the
+  // machine never looks usable in between.
+  ASSERT_TRUE(WaitFor([&] {
+    return Ask<bool>(*second, [](auto& p) { return p.ready(); });
+  }));
+  EXPECT_TRUE(Ask<std::optional<std::string>>(
+                  *second, [](auto& p) { return p.firmware_alarm(); })
+                  .has_value())
+      << "ready before the controller's state was known";
   ASSERT_TRUE(WaitFor([&] {
     return Ask<std::optional<std::string>>(
                *second, [](auto& p) { return p.firmware_alarm(); })

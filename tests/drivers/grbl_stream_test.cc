@@ -287,6 +287,8 @@ TEST(GrblAlarmUnlock, SurvivesAResetThatCrossesIt) {
   EXPECT_EQ(Drain(host, now), "$X\n");
   host.OnLine("[MSG:Caution: Unlocked]", now);
   host.OnLine("ok", now);
+  EXPECT_FALSE(host.ready()) << "ready before a status report said Idle";
+  host.OnLine("<Idle|MPos:0.000,0.000,0.000|FS:0,0>", now);
   EXPECT_TRUE(host.ready());
   host.OnLine("Grbl 1.1h ['$' for help]", now);
   EXPECT_EQ(Drain(host, now), "$$\n");

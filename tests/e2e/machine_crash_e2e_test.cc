@@ -65,7 +65,10 @@ TEST_F(MachineE2E, KillMinus9MidJobLeavesEveryMachineSafeAfterRestart) {
         v1::Machines::NewStub(ch_)->AcknowledgeFault(ctx.get(), ack, &m).ok());
   }
   ASSERT_TRUE(WaitForState("laser-1", v1::MACHINE_STATE_LOCKED));
-  EXPECT_EQ(SimState("laser")["state"], "Idle");
+  // The simulator writes its state file on its own beat.
+  EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["state"] == "Idle"; },
+                        absl::Seconds(2)))
+      << "the laser is " << SimState("laser")["state"];
 }
 
 TEST_F(MachineE2E, ALostLinkIsAFaultAndNothingResumesWhenItComesBack) {
