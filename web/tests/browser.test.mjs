@@ -4,7 +4,8 @@
 // refused an overlapping booking, checks in, unlocks, uploads, sees a
 // preflight violation with its line, runs a good job to the end while staff
 // watch it live, and staff stop the next one with one click. Then roles,
-// logout and revoked sessions, a trainer's briefing, visits and the yearly
+// logout and revoked sessions, a trainer's briefing, workshop accounts and a
+// workshop booking, staff creating a user with a card, visits and the yearly
 // impact report, a person's own data and anonymising, both languages and axe.
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -141,6 +142,94 @@ test("a trainer records a briefing for three participants", async () => {
   const quals = await admin.call("Trainings", "ListQualifications", { login: "p2" });
   assert.equal(quals.qualifications?.[0]?.machineClass, "laser");
   await ctx.close();
+});
+
+test("a trainer creates three workshop accounts, prints their one-time passwords, and books a workshop", async () => {
+  const ctx = await browser.newContext(desktop);
+  const page = await ctx.newPage();
+  await loginAs(page, daemon.origin, "tina", pw.tina);
+  await page.goto(`${daemon.origin}/#/trainer`);
+  await page.getByLabel("Or how many accounts").fill("3");
+  await page.getByLabel("Login prefix").fill("ws");
+  await page.getByRole("button", { name: "Create workshop accounts" }).click();
+  await status(page, "ok", "3 accounts created");
+  const cards = page.locator(".account-card");
+  assert.equal(await cards.count(), 3);
+  const sheet = {};
+  for (let i = 0; i < 3; i++) sheet[await cards.nth(i).locator(".card-login").innerText()] = await cards.nth(i).locator(".card-password").innerText();
+  assert.deepEqual(Object.keys(sheet).sort(), ["ws-1", "ws-2", "ws-3"]);
+  for (const login of Object.keys(sheet)) assert.ok(await page.getByLabel(`${login} (${login})`).isChecked(), `${login} picked`);
+  assert.deepEqual(await axeViolations(page), []);
+  // Printed, the page is only the cards.
+  await page.emulateMedia({ media: "print" });
+  assert.ok(await cards.first().isVisible());
+  for (const other of ["main h1", "header", "button >> text=Print the sheet", "label >> text=Login prefix"]) {
+    assert.equal(await page.locator(other).first().isVisible(), false, `${other} printed`);
+  }
+  await page.emulateMedia({ media: "screen" });
+
+  // One of them logs in with the one-time password from the sheet.
+  const phoneCtx = await browser.newContext(phone);
+  await loginAs(await phoneCtx.newPage(), daemon.origin, "ws-2", sheet["ws-2"]);
+  await phoneCtx.close();
+
+  // The trainer books a workshop for two of them on the calendar.
+  await page.goto(`${daemon.origin}/#/calendar`);
+  await page.getByLabel("Machine").selectOption("printer-1");
+  await page.locator("button.slot").nth(1).click();
+  await page.getByLabel("Kind of booking").selectOption({ label: "Workshop" });
+  await page.getByLabel("Participants (logins, separated by commas)").fill("ws-1, ws-2");
+  await page.getByLabel("Note").fill("First print");
+  await page.getByRole("button", { name: "Book", exact: true }).click();
+  await status(page, "ok", "Booked");
+  const all = await admin.call("Bookings", "ListReservations", { allUsers: true, machineId: "printer-1" });
+  const workshop = all.reservations.find((r) => r.note === "First print");
+  assert.equal(workshop?.kind, "RESERVATION_KIND_WORKSHOP");
+  assert.deepEqual(workshop.participantLogins, ["ws-1", "ws-2"]);
+  await ctx.close();
+});
+
+test("staff create a user, change their roles and set a card, and the user logs in with card and PIN", async () => {
+  const ctx = await browser.newContext(desktop);
+  const staff = await ctx.newPage();
+  await loginAs(staff, daemon.origin, "sam", pw.sam);
+  await staff.goto(`${daemon.origin}/#/users`);
+  const create = staff.getByRole("form", { name: "New user" });
+  await create.getByLabel("Login name").fill("carla");
+  await create.getByLabel("Name", { exact: true }).fill("Carla Kurz");
+  await create.getByLabel("User group").selectOption({ label: "Club" });
+  await create.getByRole("button", { name: "Create user" }).click();
+  await status(staff, "ok", "User carla created.");
+  assert.ok((await create.locator(".new-password code").innerText()).length >= 8);
+  await staff.locator("td", { hasText: "Carla Kurz" }).waitFor();
+  // A login the daemon refuses: its own words.
+  await create.getByLabel("Login name").fill("Carla!");
+  await create.getByRole("button", { name: "Create user" }).click();
+  await status(staff, "error", "login");
+
+  const edit = staff.getByRole("group", { name: "Change a user" });
+  await edit.getByLabel("Login name").selectOption("carla");
+  await edit.getByLabel("Trainer").check();
+  await edit.getByRole("button", { name: "Save user" }).click();
+  await status(staff, "ok", "User carla saved.");
+  await edit.getByLabel("Card number (UID)").fill("04C0FFEE");
+  await edit.getByLabel("PIN").fill("2468");
+  await edit.getByRole("button", { name: "Set card and PIN" }).click();
+  await status(staff, "ok", "Card and PIN of carla set.");
+  const carla = await admin.call("Accounts", "GetUser", { login: "carla" });
+  assert.deepEqual([...carla.roles].sort(), ["ROLE_PARTICIPANT", "ROLE_TRAINER"]);
+  assert.equal(carla.group, "USER_GROUP_CLUB");
+  assert.equal(carla.hasCard, true);
+  await ctx.close();
+
+  const kiosk = await (await browser.newContext(phone)).newPage();
+  await kiosk.goto(`${daemon.origin}/`);
+  await kiosk.getByRole("tab", { name: "Card and PIN" }).click();
+  await kiosk.getByLabel("Card number (UID)").fill("04C0FFEE");
+  await kiosk.getByLabel("PIN").fill("2468");
+  await kiosk.getByRole("button", { name: "Log in" }).click();
+  await kiosk.getByRole("link", { name: "Briefings" }).waitFor();
+  await kiosk.context().close();
 });
 
 test("a trainer records visits, staff read the year's impact report, a participant gets their data but not the report", async () => {
@@ -307,6 +396,16 @@ test("every page in English and German: no missing strings, no serious axe findi
       await page.waitForTimeout(300);
       await check(route);
     }
+    // The forms that open on a choice: a user to change, a slot to book.
+    await page.goto(`${daemon.origin}/#/users`);
+    await page.locator("main select").last().selectOption("admin");
+    await page.locator('input[type="password"]').waitFor();
+    await check("users: change a user");
+    await page.goto(`${daemon.origin}/#/calendar`);
+    await page.locator("button.slot").first().click();
+    await page.locator(".book-form select").last().selectOption({ index: 2 });
+    await page.locator(".book-form input[type=checkbox]").waitFor();
+    await check("calendar: a maintenance booking");
     await ctx.close();
   }
   assert.deepEqual(problems, []);

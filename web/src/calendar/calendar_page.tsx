@@ -7,8 +7,10 @@ import { bookings, errorMessage } from "../api/client";
 import { addLabDays, formatDateTime, formatTime, startOfLabDay, toDate, toTs } from "../common/lab_time";
 import { StatusLine, type Status } from "../common/status";
 import type { User } from "../gen/werkbank/v1/accounts_pb";
-import { ReservationState, type LabInfo, type Reservation } from "../gen/werkbank/v1/bookings_pb";
+import { ReservationKind, ReservationState, type LabInfo, type Reservation } from "../gen/werkbank/v1/bookings_pb";
 import { t } from "../i18n/i18n";
+import { isStaff, isTrainer } from "../common/roles";
+import { BookingKindFields, loginsOf, personal, type KindChoice } from "./booking_kind";
 import { IcsDownload } from "./ics_download";
 import { MyReservations } from "./my_reservations";
 import { groupByDay, slotsOf, type Slot } from "./slots";
@@ -24,11 +26,13 @@ export function CalendarPage({ lab, user }: { lab: LabInfo; user: User }) {
   const [mine, setMine] = useState<Reservation[]>([]);
   const [status, setStatus] = useState<Status>(null);
   const [reload, setReload] = useState(0);
+  const [kind, setKind] = useState<KindChoice>(personal);
 
   const machine = lab.machines.find((m) => m.id === machineId);
   const rules = lab.classes.find((c) => c.name === machine?.machineClass)?.rules;
   const slotMinutes = rules?.slotMinutes || 30;
-  const maxMinutes = rules?.maxLengthMinutes || slotMinutes;
+  // A workshop or maintenance may take longer than a personal booking; the daemon says how long.
+  const maxMinutes = kind.kind === ReservationKind.PERSONAL ? rules?.maxLengthMinutes || slotMinutes : Math.max(rules?.maxLengthMinutes || 0, 8 * 60);
 
   useEffect(() => {
     if (!machineId) return;
@@ -51,9 +55,18 @@ export function CalendarPage({ lab, user }: { lab: LabInfo; user: User }) {
     const length = minutes || slotMinutes;
     const end = new Date(picked.start.getTime() + length * 60_000);
     try {
-      await bookings.createReservation({ machineId, time: { start: toTs(picked.start), end: toTs(end) } });
+      const wholeClass = kind.kind === ReservationKind.MAINTENANCE && kind.wholeClass;
+      await bookings.createReservation({
+        machineId: wholeClass ? "" : machineId,
+        machineClass: wholeClass ? machine?.machineClass ?? "" : "",
+        kind: kind.kind,
+        time: { start: toTs(picked.start), end: toTs(end) },
+        participantLogins: kind.kind === ReservationKind.WORKSHOP ? loginsOf(kind.participants) : [],
+        note: kind.note,
+      });
       setStatus({ kind: "ok", text: t("booked", { machine: machine?.name ?? machineId, time: `${formatDateTime(picked.start, zone)}–${formatTime(end, zone)}` }) });
       setPicked(null);
+      setKind(personal);
       setReload((n) => n + 1);
     } catch (err) {
       setStatus({ kind: "error", text: errorMessage(err) });
@@ -119,6 +132,7 @@ export function CalendarPage({ lab, user }: { lab: LabInfo; user: User }) {
               ))}
             </select>
           </label>
+          <BookingKindFields value={kind} onChange={setKind} trainer={isTrainer(user)} staff={isStaff(user)} machineClass={machine?.machineClass ?? ""} />
           <button type="submit" class="primary">{t("book")}</button>
         </form>
       )}

@@ -2,7 +2,8 @@
 // Display names for the API's enums, in the current language.
 import { JobState } from "../gen/werkbank/v1/jobs_pb";
 import { InterlockKind, MachineState } from "../gen/werkbank/v1/machines_pb";
-import { ReservationState } from "../gen/werkbank/v1/bookings_pb";
+import { ReservationKind, ReservationState } from "../gen/werkbank/v1/bookings_pb";
+import { Role, UserGroup } from "../gen/werkbank/v1/common_pb";
 import { t, type Key } from "../i18n/i18n";
 import { formatMonth } from "./lab_time";
 
@@ -131,4 +132,20 @@ export const impactKeyName = (k: string) => {
   const month = /^(\d{4})-(\d{2})$/.exec(k);
   if (month) return formatMonth(+month[1], +month[2]);
   return impactKeys[k] ? t(impactKeys[k]) : k;
+};
+
+// Roles and user groups in the order the staff's forms offer them.
+export const roleKeys: [Role, Key][] = [[Role.PARTICIPANT, "role_participant"], [Role.TRAINER, "role_trainer"], [Role.STAFF, "role_staff"]];
+export const userGroupKeys: [UserGroup, Key][] = [
+  [UserGroup.UNSPECIFIED, "user_group_none"],
+  [UserGroup.CITIZEN, "user_group_citizen"],
+  [UserGroup.SCHOOL, "user_group_school"],
+  [UserGroup.CLUB, "user_group_club"],
+  [UserGroup.BUSINESS, "user_group_business"],
+  [UserGroup.ADMINISTRATION, "user_group_administration"],
+];
+export const reservationKindKeys: Record<number, Key> = {
+  [ReservationKind.PERSONAL]: "kind_personal",
+  [ReservationKind.WORKSHOP]: "kind_workshop",
+  [ReservationKind.MAINTENANCE]: "kind_maintenance",
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-// Staff: every account with its roles, ending someone's sessions, and
-// anonymising a person on request.
+// Staff: every account with its roles, creating and changing accounts and
+// cards, ending someone's sessions, and anonymising a person on request.
 import { useEffect, useState } from "preact/hooks";
 import { accounts, errorMessage } from "../api/client";
 import { StatusLine, type Status } from "../common/status";
@@ -8,6 +8,8 @@ import { Role } from "../gen/werkbank/v1/common_pb";
 import type { User } from "../gen/werkbank/v1/accounts_pb";
 import { t } from "../i18n/i18n";
 import { AnonymiseDialog } from "./anonymise_dialog";
+import { EditUserForm } from "./edit_user_form";
+import { NewUserForm } from "./new_user_form";
 
 export function UsersPage() {
   const [users, setUsers] = useState<User[]>([]);
@@ -60,6 +62,10 @@ export function UsersPage() {
           ))}
         </tbody>
       </table>
+      </div>
+      <div class="columns">
+        <NewUserForm onStatus={setStatus} onCreated={() => setReload((n) => n + 1)} />
+        <EditUserForm users={users} onStatus={setStatus} onChanged={() => setReload((n) => n + 1)} />
       </div>
     </section>
   );

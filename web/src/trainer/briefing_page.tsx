@@ -9,6 +9,7 @@ import type { LabInfo } from "../gen/werkbank/v1/bookings_pb";
 import { Role } from "../gen/werkbank/v1/common_pb";
 import { t } from "../i18n/i18n";
 import { GrantedList } from "./granted_list";
+import { WorkshopAccounts, type NewAccount } from "./workshop_accounts";
 
 export function BriefingPage({ lab, me }: { lab: LabInfo; me: string }) {
   const [users, setUsers] = useState<User[]>([]);
@@ -21,6 +22,12 @@ export function BriefingPage({ lab, me }: { lab: LabInfo; me: string }) {
   useEffect(() => {
     accounts.listUsers({}).then((r) => setUsers(r.users.filter((u) => u.roles.includes(Role.PARTICIPANT))), (e) => setStatus({ kind: "error", text: errorMessage(e) }));
   }, []);
+
+  // New workshop accounts join the list, picked for the briefing.
+  const added = (created: NewAccount[]) => {
+    setUsers((us) => [...us, ...created.map((a) => a.user)]);
+    setPicked((p) => new Set([...p, ...created.map((a) => a.user.login)]));
+  };
 
   const record = async (e: Event) => {
     e.preventDefault();
@@ -37,6 +44,7 @@ export function BriefingPage({ lab, me }: { lab: LabInfo; me: string }) {
   return (
     <section>
       <h1>{t("briefing_title")}</h1>
+      <WorkshopAccounts onCreated={added} />
       <form class="stack" onSubmit={record}>
         <label>
           {t("machine_class")}
