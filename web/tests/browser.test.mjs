@@ -39,6 +39,15 @@ after(async () => {
 
 const status = (page, kind, text) => page.locator(`.status-${kind}`, { hasText: text }).waitFor();
 
+// Polls `ok` until it holds, for what a page cannot show (the firmware's state).
+async function waitFor(ok, what, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test("a participant on a phone books, runs a job to the end while staff watch, and staff stop the next one", async () => {
   const phoneCtx = await browser.newContext(phone);
   const page = await phoneCtx.newPage();
@@ -117,6 +126,7 @@ test("a participant on a phone books, runs a job to the end while staff watch, a
   await page.getByRole("button", { name: "Resume" }).click();
   await page.locator(".job-state", { hasText: "running" }).waitFor();
   await laserCard.locator(".state", { hasText: "running" }).waitFor();
+  await waitFor(() => daemon.laserState().laser_on === "1", "the laser's beam to fire");
   const clicked = Date.now();
   await laserCard.getByRole("button", { name: /EMERGENCY STOP/ }).click();
   await status(staff, "ok", "was stopped");
@@ -126,6 +136,8 @@ test("a participant on a phone books, runs a job to the end while staff watch, a
   const machine = await admin.call("Machines", "GetMachine", { id: "laser-1" });
   assert.notEqual(machine.state, "MACHINE_STATE_RUNNING");
   await page.locator(".job-state", { hasText: /cancelled|failed|interrupted/ }).waitFor();
+  // The simulated laser's firmware reports the beam off.
+  await waitFor(() => daemon.laserState().laser_on === "0", "the laser's beam to go off");
   await staffCtx.close();
   await phoneCtx.close();
 });

@@ -16,7 +16,21 @@ const binDir = process.env.WERKBANK_BIN_DIR ?? path.join(buildDir, "bin");
 export async function startDaemon({ tls = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "werkbank-web-test-"));
   const config = path.join(dir, "lab.textproto");
-  const demo = fs.readFileSync(path.join(repoDir, "config", "demo.textproto"), "utf8");
+  // The laser is a werkbank-sim process on a pseudo-terminal, as in the C++
+  // end-to-end tests, so that a test can read what the firmware does (the
+  // beam) from its state file; the printer stays inside the daemon.
+  const laserDev = path.join(dir, "laser.dev");
+  const laserStateFile = path.join(dir, "laser.state");
+  const laserSim = spawn(
+    path.join(binDir, "werkbank-sim"),
+    ["grbl", "--block-us", "2000", "--state-file", laserStateFile, "--link", laserDev],
+    { stdio: "ignore" },
+  );
+  for (let i = 0; i < 200 && !fs.existsSync(laserDev); ++i) await new Promise((r) => setTimeout(r, 10));
+  if (!fs.existsSync(laserDev)) throw new Error("werkbank-sim grbl did not start");
+  const demo = fs
+    .readFileSync(path.join(repoDir, "config", "demo.textproto"), "utf8")
+    .replace('port: "sim:grbl"', `port: ${JSON.stringify(laserDev)}`);
   fs.writeFileSync(config, `${demo}\nweb { app_dir: ${JSON.stringify(path.join(buildDir, "web"))} }\n`);
   const state = path.join(dir, "state");
   const log = fs.openSync(path.join(dir, "werkbankd.log"), "w");
@@ -42,11 +56,22 @@ export async function startDaemon({ tls = false } = {}) {
     adminPassword,
     pid: child.pid,
     log: logText,
+    // What the simulated laser's firmware reports: laser_on, state, accepted, …
+    laserState() {
+      const out = {};
+      const text = fs.existsSync(laserStateFile) ? fs.readFileSync(laserStateFile, "utf8") : "";
+      for (const line of text.split("\n")) {
+        const eq = line.indexOf("=");
+        if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
+      }
+      return out;
+    },
     async stop() {
       if (!exited) {
         child.kill("SIGTERM");
         await new Promise((r) => child.once("exit", r));
       }
+      laserSim.kill("SIGTERM");
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
