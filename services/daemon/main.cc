@@ -314,8 +314,8 @@ int Run(int argc, char** argv) {
   std::string web_address;
   if (!config->web().disabled()) {
     web::WebOptions web;
-    web.listen = flags.web_listen.empty() ? config->web().listen()
-                                          : flags.web_listen;
+    web.listen =
+        flags.web_listen.empty() ? config->web().listen() : flags.web_listen;
     web.plaintext = flags.plaintext;
     web.cert_pem = options.cert_pem;
     web.key_pem = options.key_pem;
@@ -335,8 +335,8 @@ int Run(int argc, char** argv) {
       return 1;
     }
     web_server = std::move(*started);
-    web_address = absl::StrCat(web.listen.substr(0, web.listen.rfind(':')),
-                               ":", web_server->port());
+    web_address = absl::StrCat(web.listen.substr(0, web.listen.rfind(':')), ":",
+                               web_server->port());
     std::cout << "werkbankd: web app on "
               << (flags.plaintext ? "http" : "https") << "://" << web_address
               << "/" << std::endl;

@@ -10,8 +10,8 @@
 // failed-login counters, their notes, their job file names, and every
 // occurrence of their login (also capitalised), display name (whole, and
 // each word of three letters or more) or card in anyone's text and in the
-// audit log (replaced by "user#ID"). Afterwards the database is compacted so that
-// none of it is left in the file or its WAL. Backups are not touched.
+// audit log (replaced by "user#ID"). Afterwards the database is compacted so
+// that none of it is left in the file or its WAL. Backups are not touched.
 //
 // Thread-safe: every change runs in one Store::Write().
 #ifndef WERKBANK_SERVICES_PRIVACY_ANONYMISER_H_

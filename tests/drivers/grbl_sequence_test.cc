@@ -96,9 +96,8 @@ TEST(GrblSequence, AnAlarmTheControllerIsAlreadyInIsVisibleAndBlocksADryRun) {
   auto second = Open(*sim);  // the restarted daemon; it resets on connect
   // The moment the host says it is ready it already knows the alarm: the
   // machine never looks usable in between.
-  ASSERT_TRUE(WaitFor([&] {
-    return Ask<bool>(*second, [](auto& p) { return p.ready(); });
-  }));
+  ASSERT_TRUE(WaitFor(
+      [&] { return Ask<bool>(*second, [](auto& p) { return p.ready(); }); }));
   EXPECT_TRUE(Ask<std::optional<std::string>>(
                   *second, [](auto& p) { return p.firmware_alarm(); })
                   .has_value())

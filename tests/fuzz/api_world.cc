@@ -23,9 +23,9 @@
 #include "services/privacy/anonymiser.h"
 #include "services/reports/impact_report.h"
 #include "services/reports/usage_report.h"
-#include "services/visits/visit_log.h"
 #include "services/store/sqlite_store.h"
 #include "services/store/write_queue.h"
+#include "services/visits/visit_log.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 
 namespace werkbank::fuzz {
@@ -139,10 +139,10 @@ ApiWorld::ApiWorld() : parts_(std::make_unique<Parts>()) {
       std::make_unique<privacy::Anonymiser>(*p.store, p.clock, p.config);
   p.impact =
       std::make_unique<reports::ImpactReports>(*p.store, p.clock, p.config);
-  p.domain = std::make_unique<api::Domain>(api::Domain{
-      p.config, p.clock, *p.store, *p.accounts, *p.trainings, *p.bookings,
-      *p.machines, *p.jobs, *p.reports, *p.streams, p.dir, *p.visits,
-      *p.anonymiser, *p.impact});
+  p.domain = std::make_unique<api::Domain>(
+      api::Domain{p.config, p.clock, *p.store, *p.accounts, *p.trainings,
+                  *p.bookings, *p.machines, *p.jobs, *p.reports, *p.streams,
+                  p.dir, *p.visits, *p.anonymiser, *p.impact});
   api::ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.plaintext = true;
