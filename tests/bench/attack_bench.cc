@@ -248,11 +248,12 @@ int AttackBench(int argc, char** argv) {
                                   "cancel_deadline_minutes: 1",
                        // Every gRPC client of the bench, honest or not,
                        // comes from 127.0.0.1, like a classroom behind
-                       // one router: some 50 connections.
+                       // one router: some 120 connections, as the held
+                       // streams each have their own.
                        .extra_config = "jobs { max_pending_jobs_per_user: 1000 "
                                        "staff_unlock_minutes: 600 }\n"
                                        "server { max_connections_per_address: "
-                                       "64 }\n"});
+                                       "192 }\n"});
   if (!lab) return 1;
   const auto& ch = lab->channel();
   const std::string& staff = lab->staff_token();
