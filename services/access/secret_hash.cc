@@ -3,12 +3,19 @@
 #include "secret_hash.h"
 
 #include <openssl/evp.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <deque>
+#include <functional>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/mutex.h"
 #include "services/common/crypto.h"
 
 namespace werkbank::access {
@@ -19,8 +26,8 @@ constexpr int kR = 8;
 constexpr int kP = 1;
 constexpr size_t kHashBytes = 32;
 
-bool Scrypt(absl::string_view secret, absl::string_view salt, int log_n, int r,
-            int p, std::string& out) {
+bool ScryptHere(absl::string_view secret, absl::string_view salt, int log_n,
+                int r, int p, std::string& out) {
   out.assign(kHashBytes, '\0');
   return EVP_PBE_scrypt(
              secret.data(), secret.size(),
@@ -28,6 +35,62 @@ bool Scrypt(absl::string_view secret, absl::string_view salt, int log_n, int r,
              uint64_t{1} << log_n, r, p, 64ull * 1024 * 1024,
              reinterpret_cast<unsigned char*>(out.data()), out.size()) == 1;
 }
+
+// scrypt runs on two threads of its own at nice 10 (a thread may lower its
+// own priority without privileges; it could not raise it back, which is why
+// the server's threads never do). A flood of logins then takes only the CPU
+// that emergency stops, the machines' state and bookings leave over, and
+// its 16 MiB buffers stay in those two threads' memory. The caller waits.
+constexpr int kHashThreads = 2;
+constexpr int kHashNice = 10;
+
+class HashThreads {
+ public:
+  static HashThreads& Get() {
+    static HashThreads* const threads = new HashThreads();  // never destroyed
+    return *threads;
+  }
+
+  void Run(const std::function<void()>& work) ABSL_LOCKS_EXCLUDED(mu_) {
+    bool done = false;
+    MutexLock lock(&mu_);
+    queue_.push_back([&] {
+      work();
+      MutexLock done_lock(&mu_);
+      done = true;
+    });
+    auto finished = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done; };
+    mu_.Await(absl::Condition(&finished));
+  }
+
+ private:
+  HashThreads() {
+    for (int i = 0; i < kHashThreads; ++i) {
+      std::thread([this] { Serve(); }).detach();
+    }
+  }
+
+  void Serve() ABSL_LOCKS_EXCLUDED(mu_) {
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)),
+                      kHashNice);
+    for (;;) {
+      std::function<void()> job;
+      {
+        MutexLock lock(&mu_);
+        auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return !queue_.empty();
+        };
+        mu_.Await(absl::Condition(&has_work));
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      job();
+    }
+  }
+
+  Mutex mu_;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+};
 
 bool HexDecode(absl::string_view hex, std::string& out) {
   if (hex.size() % 2 != 0) return false;
@@ -45,6 +108,14 @@ bool HexDecode(absl::string_view hex, std::string& out) {
     out.push_back(static_cast<char>(v));
   }
   return true;
+}
+
+bool Scrypt(absl::string_view secret, absl::string_view salt, int log_n, int r,
+            int p, std::string& out) {
+  bool ok = false;
+  HashThreads::Get().Run(
+      [&] { ok = ScryptHere(secret, salt, log_n, r, p, out); });
+  return ok;
 }
 
 }  // namespace

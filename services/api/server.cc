@@ -8,6 +8,8 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "malformed_request.h"
@@ -21,12 +23,6 @@ namespace {
 constexpr int kMaxIdleThreads = 32;
 constexpr int kMaxThreads = 256;
 constexpr int kCompletionQueues = 2;
-// A connection costs memory from its first byte. One that has not finished
-// its TLS handshake after 5 s (a LAN client needs milliseconds) is dropped,
-// not after gRPC's 120 s; one without a call for 2 minutes is closed (the
-// CLI opens a connection per command; a watch is a call, never idle).
-constexpr int kHandshakeTimeoutMs = 5 * 1000;
-constexpr int kMaxConnectionIdleMs = 2 * 60 * 1000;
 
 }  // namespace
 
@@ -75,13 +71,32 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->services_.push_back(std::make_unique<PrivacyService>(domain));
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, creds, &server->port_);
+  if (options.max_connections > 0) {
+    // The gate accepts the port's connections and hands gRPC those within
+    // the limits (connection_gate.h: why it relays rather than hands over).
+    auto gate = ConnectionGate::Listen(
+        options.listen,
+        {.max_total = options.max_connections,
+         .max_per_address = std::max(1, options.max_connections_per_address)});
+    if (!gate.ok()) return gate.status();
+    server->gate_ = std::move(*gate);
+    server->port_ = server->gate_->port();
+    server->acceptor_ = builder.experimental().AddExternalConnectionAcceptor(
+        grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD,
+        creds);
+  } else {
+    builder.AddListeningPort(options.listen, creds, &server->port_);
+  }
   for (auto& s : server->services_) builder.RegisterService(s.get());
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
-  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
-                             kHandshakeTimeoutMs);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
-                             kMaxConnectionIdleMs);
+  // A connection costs memory from its first byte: one that never finishes
+  // its handshake is dropped after seconds, not gRPC's 120 s.
+  builder.AddChannelArgument(
+      GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.handshake_timeout)));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.idle_timeout)));
   builder.SetMaxSendMessageSize(16 * 1024 * 1024);
   // Threads that finish a request keep polling instead of exiting and being
   // created again for the next one (the default keeps two); the quota bounds
@@ -111,6 +126,13 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
                      " (address in use, not a local address, or malformed)"));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
+  if (server->gate_) {
+    server->gate_->Start([acceptor = server->acceptor_.get()](int fd) {
+      grpc::experimental::ExternalConnectionAcceptor::NewConnectionParameters p;
+      p.fd = fd;
+      acceptor->HandleNewConnection(&p);
+    });
+  }
   return server;
 }
 
@@ -128,10 +150,17 @@ ApiServer::~ApiServer() {
 void ApiServer::Shutdown(absl::Duration grace) {
   if (!server_) return;
   server_->GetHealthCheckService()->SetServingStatus(false);
+  // No new connections; the open ones are relayed while calls finish.
+  if (gate_) gate_->StopAccepting();
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoSeconds(grace));
   server_->Wait();
   server_.reset();
+  if (gate_) gate_->Stop();
+}
+
+ConnectionGate::Counts ApiServer::connection_counts() const {
+  return gate_ ? gate_->counts() : ConnectionGate::Counts{};
 }
 
 }  // namespace werkbank::api

@@ -5,12 +5,15 @@
 #define WERKBANK_SERVICES_API_SERVER_H_
 
 #include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "connection_gate.h"
 #include "services.h"
 
 namespace werkbank::api {
@@ -20,6 +23,16 @@ struct ServerOptions {
   bool plaintext = false;              // refused unless host is loopback
   std::string cert_pem;                // TLS certificate and key (PEM)
   std::string key_pem;
+  // Connections the port holds at once, in total and from one client
+  // address (connection_gate.h); 0: no gate, gRPC listens itself.
+  int max_connections = 256;
+  int max_connections_per_address = 32;
+  // A connection that has not finished its TLS handshake after this long is
+  // dropped (a LAN client needs milliseconds), and one without a call for
+  // `idle_timeout` is closed (the CLI opens one per command; a watch is a
+  // call, never idle).
+  absl::Duration handshake_timeout = absl::Seconds(5);
+  absl::Duration idle_timeout = absl::Minutes(2);
 };
 
 class ApiServer {
@@ -32,6 +45,8 @@ class ApiServer {
 
   // The port actually bound.
   int port() const { return port_; }
+  // The gate's counts (all zero without a gate).
+  ConnectionGate::Counts connection_counts() const;
 
   // A channel into this server that skips the network: the web server
   // forwards its calls through it, so that they meet the same services.
@@ -44,6 +59,8 @@ class ApiServer {
   ApiServer() = default;
 
   std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<ConnectionGate> gate_;  // before server_: outlives it
+  std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> acceptor_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -387,7 +387,10 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
     ApplyNumberRules(c, *cfg.mutable_server(),
                      {{"max_streams_per_user", 8, 1, 64},
                       {"max_streams_total", 96, 24, 192},
-                      {"upload_idle_seconds", 30, 1, 3600}});
+                      {"upload_idle_seconds", 30, 1, 3600},
+                      {"max_connections", 256, 16, 65536},
+                      {"max_connections_per_address", 32, 1, 65536},
+                      {"handshake_timeout_seconds", 5, 1, 120}});
   }
   if (cfg.web().listen().empty()) cfg.mutable_web()->set_listen("0.0.0.0:8443");
   if (cfg.web().app_dir().empty()) {

@@ -263,6 +263,11 @@ int Run(int argc, char** argv) {
   api::ServerOptions options;
   options.listen = listen;
   options.plaintext = flags.plaintext;
+  options.max_connections = config->server().max_connections();
+  options.max_connections_per_address =
+      config->server().max_connections_per_address();
+  options.handshake_timeout =
+      absl::Seconds(config->server().handshake_timeout_seconds());
   std::string fingerprint;
   if (!flags.plaintext) {
     auto tls = LoadOrCreateTlsIdentity(flags.state_dir + "/tls");

@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: EUPL-1.2
-// werkbank-bench attack [SECONDS] [IDLE_CONNECTIONS]: issue 11's proof. Eight
-// werkbank-sim printers stream jobs (staff unlock them and start the next job
-// as each ends) and eight honest participants book and cancel, while
+// werkbank-bench attack [SECONDS] [IDLE_CONNECTIONS] [in-process]: issue
+// 11's proof. Eight werkbank-sim printers stream jobs (staff unlock them and
+// start the next job as each ends) and eight honest participants book and
+// cancel, while
 // attacking accounts and connections run every finding at full speed: held
 // uploads and unread lab watches (1), uploads with bytes that are not UTF-8
 // (2), logins for names that do not exist (3), password and PIN guesses in
 // parallel (4), watches of accounts that staff disable (5), bodies that are
 // no request (8), and idle TCP connections and TLS handshakes that never
-// finish (9). Staff watch the lab and stop a ninth printer every half second.
+// finish (9), these from other addresses. The attackers run in a process of
+// their own at nice 19 (attack_load.h says why), or on threads of this one
+// with "in-process". Staff watch the lab and stop a ninth printer every half
+// second.
 // Prints the stop's latency and refusals, the honest calls' latency and
 // refusals, the daemon's peak RSS and threads, and the attack's volume.
+#include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -22,6 +28,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "attack_load.h"
 #include "attacks.h"
 #include "bench.h"
 #include "bench_lab.h"
@@ -37,9 +44,14 @@ namespace {
 
 constexpr int kPrinters = 8;
 constexpr int kHonest = 8;
-constexpr int kCrowd = 8;      // participants holding uploads
-constexpr int kWatchers = 1;   // a trainer's account holding lab watches
-constexpr int kNobodies = 12;  // logins for names that do not exist at once
+constexpr int kCrowd = 8;     // participants holding uploads
+constexpr int kWatchers = 1;  // a trainer's account holding lab watches
+// The idle connections come from this many other computers. Together with
+// the bench's own clients they hold fewer than the port's limit
+// (max_connections below): the first second of a flood from many more
+// addresses, while none of theirs is old enough to give way, refuses
+// newcomers (connection_limit_e2e_test shows a full port).
+constexpr int kSources = 2;
 
 // About 10 s of printing on a simulator that takes 2 ms a line.
 std::string Job() {
@@ -133,8 +145,8 @@ struct Samples {
 // every half second. (A stop halts Marlin until someone resets it, so the
 // eight that print are left printing; a stop is answered whatever the
 // printer's state.)
-void StopPrinters(BenchLab& lab, const std::atomic<bool>& stop,
-                  Samples& stops) {
+void StopPrinters(BenchLab& lab, const std::atomic<bool>& stop, Samples& stops,
+                  Samples& lists) {
   auto ch = OwnChannel(lab.daemon().address(), lab.daemon().cert_pem());
   auto machines = v1::Machines::NewStub(ch);
   auto watch_ctx = testing::Authed(lab.staff_token());
@@ -161,6 +173,13 @@ void StopPrinters(BenchLab& lab, const std::atomic<bool>& stop,
     stops.Add(absl::ToDoubleMilliseconds(absl::Now() - t0), s.ok());
     if (!s.ok() && stops.first_refusal.empty())
       stops.first_refusal = s.error_message();
+    // The same way in, without a record to write: what the stop's own
+    // record adds shows as the difference.
+    v1::ListMachinesResponse list;
+    auto lctx = testing::Authed(lab.staff_token());
+    const absl::Time t1 = absl::Now();
+    const grpc::Status l = machines->ListMachines(lctx.get(), {}, &list);
+    lists.Add(absl::ToDoubleMilliseconds(absl::Now() - t1), l.ok());
   }
   watch_ctx->TryCancel();
   reader.join();
@@ -204,27 +223,6 @@ void BookHonestly(const std::shared_ptr<grpc::Channel>& ch,
   }
 }
 
-const char* StatusName(int code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  return code >= 0 && code < 17 ? kNames[code] : "?";
-}
-
 void RaiseOpenFileLimit() {
   rlimit limit{};
   getrlimit(RLIMIT_NOFILE, &limit);
@@ -241,6 +239,7 @@ int AttackBench(int argc, char** argv) {
       IntArg(argc, argv, 1, "IDLE_CONNECTIONS", 0, 15000, 2000);
   if (!seconds_arg || !idle_arg) return 2;
   const int seconds = *seconds_arg, idle = *idle_arg;
+  const bool in_process = argc > 2 && std::string(argv[2]) == "in-process";
   // The idle connections need file descriptors on both ends; the daemon
   // inherits the limit as systemd's LimitNOFILE would set it.
   RaiseOpenFileLimit();
@@ -251,8 +250,14 @@ int AttackBench(int argc, char** argv) {
                        .booking = "slot_minutes: 30 max_length_minutes: 120 "
                                   "max_future_bookings: 1000 horizon_days: 366 "
                                   "cancel_deadline_minutes: 1",
+                       // Every gRPC client of the bench, honest or not,
+                       // comes from 127.0.0.1, like a classroom behind
+                       // one router: some 120 connections, as the held
+                       // streams each have their own.
                        .extra_config = "jobs { max_pending_jobs_per_user: 1000 "
-                                       "staff_unlock_minutes: 600 }\n"});
+                                       "staff_unlock_minutes: 600 }\n"
+                                       "server { max_connections: 640 "
+                                       "max_connections_per_address: 192 }\n"});
   if (!lab) return 1;
   const auto& ch = lab->channel();
   const std::string& staff = lab->staff_token();
@@ -329,50 +334,50 @@ int AttackBench(int argc, char** argv) {
       static_cast<long long>(StatusField(pid, "VmRSS") / 1024),
       static_cast<long long>(StatusField(pid, "Threads")));
 
+  AttackPlan plan{.address = address,
+                  .cert_pem = cert,
+                  .port = lab->daemon().port(),
+                  .idle_connections = idle,
+                  .sources = kSources,
+                  .staff = staff,
+                  .raw = raw,
+                  .crowd = crowd,
+                  .watchers = watchers,
+                  .doomed = doomed};
   AttackCounts counts;
   std::vector<double> disabled_end_ms;
-  std::vector<std::thread> attackers;
-  attackers.emplace_back([&] {
-    HoldStreams(address, cert, crowd, watchers, 8, attack_stop, counts);
-  });
-  attackers.emplace_back([&] {
-    UploadRawBytes(OwnChannel(address, cert), raw, attack_stop, counts);
-  });
-  for (int i = 0; i < kNobodies; ++i) {
-    attackers.emplace_back([&, i] {
-      LogInAsNobody(OwnChannel(address, cert), i, attack_stop, counts);
-    });
+  std::thread in_process_attacks;
+  std::unique_ptr<testing::Background> attack_load;
+  const std::string load_out = lab->dir().path() + "/attack-load.out";
+  if (in_process) {
+    in_process_attacks = std::thread(
+        [&] { RunAttacks(plan, attack_stop, counts, disabled_end_ms); });
+  } else {
+    const std::string plan_path = lab->dir().path() + "/attack.plan";
+    char self[4096] = "";
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0 || !WritePlan(plan, plan_path)) {
+      std::fprintf(stderr, "attack: cannot start the attacking process\n");
+      return 1;
+    }
+    attack_load = std::make_unique<testing::Background>(
+        std::vector<std::string>{std::string(self, static_cast<size_t>(n)),
+                                 "attack-load", plan_path},
+        load_out, lab->dir().path() + "/attack-load.err");
   }
-  for (int i = 0; i < 4; ++i) {
-    attackers.emplace_back([&, i] {
-      GuessPassword(OwnChannel(address, cert), "victim", i, attack_stop,
-                    counts);
-    });
-    attackers.emplace_back([&, i] {
-      GuessPin(OwnChannel(address, cert), "04a1b2c3", i, attack_stop, counts);
-    });
-  }
-  attackers.emplace_back([&] {
-    WatchAsDisabled(OwnChannel(address, cert), staff, doomed, attack_stop,
-                    counts, disabled_end_ms);
-  });
-  attackers.emplace_back([&] {
-    SendMalformedBodies(OwnChannel(address, cert), crowd[0], 1, attack_stop,
-                        counts);
-  });
-  attackers.emplace_back([&] {
-    HoldConnections(lab->daemon().port(), idle - idle / 8, idle / 8,
-                    attack_stop, counts);
-  });
+  std::printf("attack: the attackers run %s\n",
+              in_process ? "on threads of this process"
+                         : "in a process of their own at nice 19");
 
   // Under attack: staff stop printers, honest people book, and the daemon's
   // size is sampled.
   ResetPeakKb(pid);
   const double cpu0 = CpuSeconds(pid);
-  Samples stops, calls;
+  Samples stops, lists, calls;
   std::atomic<bool> measure_stop{false};
   std::vector<std::thread> measured;
-  measured.emplace_back([&] { StopPrinters(*lab, measure_stop, stops); });
+  measured.emplace_back(
+      [&] { StopPrinters(*lab, measure_stop, stops, lists); });
   for (int i = 0; i < kHonest; ++i) {
     measured.emplace_back([&, i] {
       BookHonestly(OwnChannel(address, cert), honest[static_cast<size_t>(i)], i,
@@ -401,7 +406,8 @@ int AttackBench(int argc, char** argv) {
   }
   const double cpu = CpuSeconds(pid) - cpu0;
   attack_stop = true;
-  for (auto& t : attackers) t.join();
+  if (in_process_attacks.joinable()) in_process_attacks.join();
+  if (attack_load) (void)attack_load->Stop(SIGTERM, 120);
   stop = true;
   for (auto& t : threads) t.join();
 
@@ -411,6 +417,8 @@ int AttackBench(int argc, char** argv) {
   std::printf("attack: emergency stops refused: %lld of %zu %s\n",
               static_cast<long long>(stops.refused), stops.ms.size(),
               stops.first_refusal.c_str());
+  PrintPercentiles("attack: staff machine list (after each stop)", lists.ms,
+                   "ms");
   PrintPercentiles("attack: honest booking calls", calls.ms, "ms");
   std::printf("attack: honest calls refused: %lld of %zu\n",
               static_cast<long long>(calls.refused), calls.ms.size());
@@ -421,44 +429,11 @@ int AttackBench(int argc, char** argv) {
       static_cast<long long>(peak_threads),
       static_cast<long long>(printing.started.load()),
       static_cast<long long>(printing.failures.load()));
-  std::printf(
-      "attack volume: held streams opened %lld (refused %lld, closed by the "
-      "daemon %lld); raw-byte uploads %lld (job lists broken %lld); unknown "
-      "logins %lld; password guesses %lld, PIN guesses %lld (checked %lld "
-      "and %lld, the rest refused unchecked); "
-      "busy answers %lld; accounts disabled while watching %lld (watches "
-      "open past 1 s: %lld); malformed bodies %lld (INTERNAL or UNKNOWN: "
-      "%lld); idle TCP connections %lld, stalled TLS handshakes %lld "
-      "(dropped by the daemon %lld, connects refused %lld)\n",
-      static_cast<long long>(counts.held_streams_opened.load()),
-      static_cast<long long>(counts.held_streams_refused.load()),
-      static_cast<long long>(counts.held_streams_closed.load()),
-      static_cast<long long>(counts.raw_byte_uploads.load()),
-      static_cast<long long>(counts.broken_job_lists.load()),
-      static_cast<long long>(counts.unknown_logins.load()),
-      static_cast<long long>(counts.password_guesses.load()),
-      static_cast<long long>(counts.pin_guesses.load()),
-      static_cast<long long>(counts.passwords_checked.load()),
-      static_cast<long long>(counts.pins_checked.load()),
-      static_cast<long long>(counts.busy_answers.load()),
-      static_cast<long long>(counts.disabled_accounts.load()),
-      static_cast<long long>(counts.streams_outliving_a_second.load()),
-      static_cast<long long>(counts.malformed_bodies.load()),
-      static_cast<long long>(counts.internal_answers.load()),
-      static_cast<long long>(counts.idle_connections_opened.load()),
-      static_cast<long long>(counts.tls_stalls_opened.load()),
-      static_cast<long long>(counts.connections_dropped.load()),
-      static_cast<long long>(counts.connections_refused.load()));
-  std::printf("attack: held streams ended with");
-  for (size_t code = 0; code < counts.held_stream_ends.size(); ++code) {
-    if (counts.held_stream_ends[code] > 0) {
-      std::printf(" %s x%lld", StatusName(static_cast<int>(code)),
-                  static_cast<long long>(counts.held_stream_ends[code]));
-    }
+  if (in_process) {
+    PrintAttackVolume(counts, disabled_end_ms);
+  } else {
+    std::printf("%s", testing::ReadFileOrEmpty(load_out).c_str());
   }
-  std::printf("\n");
-  PrintPercentiles("attack: a disabled account's watches ended after",
-                   disabled_end_ms, "ms");
   lab->daemon().Stop();
   return 0;
 }

@@ -352,7 +352,7 @@ void SendMalformedBodies(const std::shared_ptr<grpc::Channel>& ch,
   }
 }
 
-void HoldConnections(int port, int idle, int stalled,
+void HoldConnections(int port, int idle, int stalled, int sources,
                      const std::atomic<bool>& stop, AttackCounts& counts) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -361,12 +361,19 @@ void HoldConnections(int port, int idle, int stalled,
   // The start of a TLS ClientHello whose record promises 512 bytes.
   static constexpr char kHelloStart[] =
       "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
-  auto connect_one = [&](bool tls) {
+  auto connect_one = [&](bool tls, size_t index) {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       counts.connections_refused++;
       return -1;
     }
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    from.sin_addr.s_addr =
+        htonl(INADDR_LOOPBACK + 1 +
+              static_cast<uint32_t>(index %
+                                    static_cast<size_t>(std::max(1, sources))));
+    (void)bind(fd, reinterpret_cast<const sockaddr*>(&from), sizeof from);
     if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) !=
         0) {
       close(fd);
@@ -385,7 +392,7 @@ void HoldConnections(int port, int idle, int stalled,
   std::vector<bool> tls;
   for (int i = 0; i < idle + stalled && !stop; ++i) {
     tls.push_back(i >= idle);
-    fds.push_back({connect_one(tls.back()), POLLIN, 0});
+    fds.push_back({connect_one(tls.back(), fds.size()), POLLIN, 0});
   }
   while (!stop) {
     poll(fds.data(), fds.size(), 100);
@@ -397,7 +404,7 @@ void HoldConnections(int port, int idle, int stalled,
         close(fds[i].fd);
         counts.connections_dropped++;
       }
-      fds[i].fd = connect_one(tls[i]);
+      fds[i].fd = connect_one(tls[i], i);
       fds[i].revents = 0;
     }
   }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 // The attacks of issue 11 as werkbank-bench attack runs them: each a loop
 // at full speed on its own thread until `stop` is set, counting what it sent
-// and what the daemon answered. Every attack talks to 127.0.0.1 only.
+// and what the daemon answered. Every attack talks to 127.0.0.1 only; the
+// idle connections come from other loopback addresses.
 #ifndef WERKBANK_TESTS_BENCH_ATTACKS_H_
 #define WERKBANK_TESTS_BENCH_ATTACKS_H_
 
@@ -88,8 +89,10 @@ void SendMalformedBodies(const std::shared_ptr<grpc::Channel>& ch,
                          const std::atomic<bool>& stop, AttackCounts& counts);
 
 // Finding 9: `idle` TCP connections that send nothing and `stalled` ones
-// that begin TLS and never finish; reopened as the daemon drops them.
-void HoldConnections(int port, int idle, int stalled,
+// that begin TLS and never finish, from `sources` other computers
+// (127.0.0.2, 127.0.0.3, ...: all of 127/8 is loopback on Linux); reopened
+// as the daemon drops or refuses them.
+void HoldConnections(int port, int idle, int stalled, int sources,
                      const std::atomic<bool>& stop, AttackCounts& counts);
 
 }  // namespace werkbank::bench

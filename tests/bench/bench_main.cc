@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
+#include "attack_load.h"
 #include "bench.h"
 
 namespace werkbank::bench {
@@ -71,11 +72,14 @@ int main(int argc, char** argv) {
     return werkbank::bench::UploadBench(argc - 2, argv + 2);
   if (command == "attack")
     return werkbank::bench::AttackBench(argc - 2, argv + 2);
+  if (command == "attack-load")
+    return werkbank::bench::AttackLoad(argc - 2, argv + 2);
   std::fprintf(
       stderr,
       "usage: werkbank-bench stream [LINES] | booking [CLIENTS] [SECONDS] "
       "[KEEP_PERCENT] | upload [RUNS] [SIZE_MB...]\n"
-      "       werkbank-bench attack [SECONDS] [IDLE_CONNECTIONS]\n"
+      "       werkbank-bench attack [SECONDS] [IDLE_CONNECTIONS] "
+      "[in-process]\n"
       "  stream   streaming throughput and stop latency against the "
       "simulators\n"
       "  booking  concurrent bookings over TLS against the SQLite ceiling\n"
@@ -84,6 +88,8 @@ int main(int argc, char** argv) {
       "MB)\n"
       "  attack   issue 11's findings at full speed while printers stream\n"
       "           and people book: stop and booking latency, RSS, threads\n"
-      "           (default 40 s and 2000 idle connections)\n");
+      "           (default 40 s and 2000 idle connections; the attackers\n"
+      "           run in a process of their own at nice 19 unless\n"
+      "           in-process)\n");
   return 2;
 }
