@@ -73,6 +73,11 @@ Reports
   visit list [--from DATE --to DATE] | visit delete ID [--reason TEXT]
   bookings export --ics [--machine M] [--output FILE]   your bookings as a calendar
 
+API keys (for slicers: PrusaSlicer, Cura, OrcaSlicer as "OctoPrint")
+  apikey create --label TEXT             a new key, shown once
+  apikey list [--user LOGIN]             your keys (staff: anyone's)
+  apikey revoke ID                       your keys (staff: anyone's)
+
 Administration (staff)
   admin backup FILE                      online copy of the database
 
@@ -118,6 +123,7 @@ int Main(int argc, char** argv) {
       {"watch", CmdWatch},       {"job", CmdJob},
       {"jobs", CmdJobs},         {"report", CmdReport},
       {"admin", CmdAdmin},       {"visit", CmdVisit},
+      {"apikey", CmdApiKey},
   };
   auto it = kCommands.find(*command);
   if (it == kCommands.end()) {

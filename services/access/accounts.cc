@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "api_keys.h"
 #include "login_throttle.h"
 #include "secret_hash.h"
 #include "services/audit/audit_log.h"
@@ -213,6 +214,7 @@ absl::StatusOr<LoginResult> Accounts::Login(const std::string& key,
 }
 
 absl::StatusOr<Actor> Accounts::Authenticate(const std::string& token) const {
+  if (IsApiKey(token)) return AuthenticateApiKey(store_, token);
   if (token.empty() || token.size() > 128) {
     return AuthenticateHash("");
   }
@@ -240,6 +242,15 @@ absl::StatusOr<Actor> Accounts::AuthenticateHash(
   });
   if (!s.ok()) return s;
   return actor;
+}
+
+absl::StatusOr<Actor> Accounts::AuthenticateApiKeyId(int64_t id) const {
+  return access::AuthenticateApiKeyId(store_, id);
+}
+
+absl::Status Accounts::RecordApiKeyUse(const Actor& actor,
+                                       absl::string_view method) const {
+  return access::RecordApiKeyUse(store_, clock_.Now(), actor, method);
 }
 
 absl::Status Accounts::Logout(const Actor& actor) {

@@ -63,11 +63,18 @@ class Accounts {
   absl::StatusOr<LoginResult> LoginWithCard(const std::string& card_uid,
                                             const std::string& pin);
 
-  // The actor behind a bearer token; UNAUTHENTICATED when the token is
-  // unknown, expired, revoked, or its user disabled.
+  // The actor behind a bearer token or a personal API key (api_keys.h);
+  // UNAUTHENTICATED when it is unknown, expired, revoked, or its user
+  // disabled.
   absl::StatusOr<Actor> Authenticate(const std::string& token) const;
   // The same for a session known by its token's hash (Actor::token_hash).
   absl::StatusOr<Actor> AuthenticateHash(const std::string& token_hash) const;
+
+  // The actor of a personal API key by its id (Actor::api_key_id).
+  absl::StatusOr<Actor> AuthenticateApiKeyId(int64_t id) const;
+  // A call made with an API key, recorded as its owner's (api_keys.h).
+  absl::Status RecordApiKeyUse(const Actor& actor,
+                               absl::string_view method) const;
 
   // Secrets hashed or verified so far (tests compare known and unknown
   // logins).

@@ -18,7 +18,7 @@ const std::map<std::string, RpcRule>& RpcRules() {
   static const auto* kRules = new std::map<std::string, RpcRule>{
       {"Accounts/Login", {true, kAny}},
       {"Accounts/Logout", {false, kAny}},
-      {"Accounts/WhoAmI", {false, kAny}},
+      {"Accounts/WhoAmI", {false, kAny, KeyUse::kRead}},
       {"Accounts/CreateUser", {false, kTrainerOrStaff}},
       {"Accounts/GetUser", {false, kAny}},
       {"Accounts/ListUsers", {false, kTrainerOrStaff}},
@@ -29,18 +29,18 @@ const std::map<std::string, RpcRule>& RpcRules() {
 
       {"Trainings/RecordBriefing", {false, kTrainerOrStaff}},
       {"Trainings/ListBriefings", {false, kTrainerOrStaff}},
-      {"Trainings/ListQualifications", {false, kAny}},
+      {"Trainings/ListQualifications", {false, kAny, KeyUse::kRead}},
       {"Trainings/RevokeQualification", {false, kTrainerOrStaff}},
 
-      {"Bookings/GetLabInfo", {false, kAny}},
+      {"Bookings/GetLabInfo", {false, kAny, KeyUse::kRead}},
       {"Bookings/GetAvailability", {false, kAny}},
       {"Bookings/CreateReservation", {false, kAny}},
       {"Bookings/CancelReservation", {false, kAny}},
-      {"Bookings/ListReservations", {false, kAny}},
+      {"Bookings/ListReservations", {false, kAny, KeyUse::kRead}},
       {"Bookings/CheckIn", {false, kAny}},
 
-      {"Machines/ListMachines", {false, kAny}},
-      {"Machines/GetMachine", {false, kAny}},
+      {"Machines/ListMachines", {false, kAny, KeyUse::kRead}},
+      {"Machines/GetMachine", {false, kAny, KeyUse::kRead}},
       {"Machines/Unlock", {false, kAny}},
       {"Machines/Lock", {false, kAny}},
       {"Machines/Block", {false, kStaffOnly}},
@@ -50,14 +50,14 @@ const std::map<std::string, RpcRule>& RpcRules() {
       {"Machines/ConfirmPresence", {false, kAny}},
       {"Machines/ConfirmInterlock", {false, kAny}},
 
-      {"Jobs/UploadJob", {false, kAny}},
-      {"Jobs/GetJob", {false, kAny}},
-      {"Jobs/ListJobs", {false, kAny}},
-      {"Jobs/StartJob", {false, kAny}},
+      {"Jobs/UploadJob", {false, kAny, KeyUse::kAudited}},
+      {"Jobs/GetJob", {false, kAny, KeyUse::kRead}},
+      {"Jobs/ListJobs", {false, kAny, KeyUse::kRead}},
+      {"Jobs/StartJob", {false, kAny, KeyUse::kAudited}},
       {"Jobs/PauseJob", {false, kAny}},
       {"Jobs/ResumeJob", {false, kAny}},
       {"Jobs/CancelJob", {false, kAny}},
-      {"Jobs/WatchJob", {false, kAny}},
+      {"Jobs/WatchJob", {false, kAny, KeyUse::kRead}},
 
       {"Monitor/WatchLab", {false, kTrainerOrStaff}},
 
@@ -78,6 +78,10 @@ const std::map<std::string, RpcRule>& RpcRules() {
       {"Privacy/AnonymiseUser", {false, kStaffOnly}},
 
       {"Admin/Backup", {false, kStaffOnly}},
+
+      {"ApiKeys/CreateApiKey", {false, kAny}},
+      {"ApiKeys/ListApiKeys", {false, kAny}},
+      {"ApiKeys/RevokeApiKey", {false, kAny}},
   };
   return *kRules;
 }
@@ -106,6 +110,17 @@ absl::StatusOr<access::Actor> Authorize(const grpc::ServerContextBase& context,
   }
   auto actor = accounts.Authenticate(value.substr(kBearer.size()));
   if (!actor.ok()) return actor.status();
+  if (actor->ViaApiKey()) {
+    if (rule->second.api_key == KeyUse::kNo) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          method, " cannot be called with an API key; log in for it"));
+    }
+    if (rule->second.api_key == KeyUse::kAudited) {
+      if (auto s = accounts.RecordApiKeyUse(*actor, method); !s.ok()) {
+        return s;
+      }
+    }
+  }
   if (rule->second.roles != 0 && (actor->roles & rule->second.roles) == 0) {
     return absl::PermissionDeniedError(absl::StrCat(
         method,

@@ -18,9 +18,15 @@
 
 namespace werkbank::api {
 
+// Whether a personal API key (a slicer) may make the call instead of a
+// session: never for most; for the few a slicer needs, and those that
+// change something are audited as the key's owner.
+enum class KeyUse { kNo, kRead, kAudited };
+
 struct RpcRule {
   bool is_public = false;  // no token needed (Login)
   uint32_t roles = 0;      // any of these roles; 0 = any logged-in user
+  KeyUse api_key = KeyUse::kNo;
 };
 
 // Keyed by "Service/Method", e.g. "Bookings/CreateReservation".
@@ -28,7 +34,8 @@ const std::map<std::string, RpcRule>& RpcRules();
 
 // Checks the bearer token in the "authorization" metadata against the rule
 // for `method`. UNAUTHENTICATED without a valid token, PERMISSION_DENIED when
-// the caller lacks the role. A public method yields an empty Actor.
+// the caller lacks the role or came with an API key the method does not
+// take. A public method yields an empty Actor.
 absl::StatusOr<access::Actor> Authorize(const grpc::ServerContextBase& context,
                                         const std::string& method,
                                         const access::Accounts& accounts);

@@ -69,6 +69,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->services_.push_back(std::make_unique<AdminService>(domain));
   server->services_.push_back(std::make_unique<VisitsService>(domain));
   server->services_.push_back(std::make_unique<PrivacyService>(domain));
+  server->services_.push_back(std::make_unique<ApiKeysService>(domain));
 
   grpc::ServerBuilder builder;
   if (options.max_connections > 0) {

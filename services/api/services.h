@@ -6,6 +6,7 @@
 #define WERKBANK_SERVICES_API_SERVICES_H_
 
 #include "services/access/accounts.h"
+#include "services/access/api_keys.h"
 #include "services/access/trainings.h"
 #include "services/booking/booking_service.h"
 #include "services/common/clock.h"
@@ -19,6 +20,7 @@
 #include "stream_limits.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
 #include "werkbank/v1/admin.grpc.pb.h"
+#include "werkbank/v1/apikeys.grpc.pb.h"
 #include "werkbank/v1/audit.grpc.pb.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
 #include "werkbank/v1/config.pb.h"
@@ -48,6 +50,7 @@ struct Domain {
   visits::VisitLog& visits;
   privacy::Anonymiser& anonymiser;
   reports::ImpactReports& impact;
+  access::ApiKeys& api_keys;
 };
 
 // Authorizes the call or returns its refusal from the handler.
@@ -275,6 +278,22 @@ class AdminService final : public v1::Admin::Service {
   explicit AdminService(Domain& d) : domain_(d) {}
   grpc::Status Backup(grpc::ServerContext*, const v1::BackupRequest*,
                       grpc::ServerWriter<v1::BackupChunk>*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class ApiKeysService final : public v1::ApiKeys::Service {
+ public:
+  explicit ApiKeysService(Domain& d) : domain_(d) {}
+  grpc::Status CreateApiKey(grpc::ServerContext*,
+                            const v1::CreateApiKeyRequest*,
+                            v1::CreateApiKeyResponse*) override;
+  grpc::Status ListApiKeys(grpc::ServerContext*, const v1::ListApiKeysRequest*,
+                           v1::ListApiKeysResponse*) override;
+  grpc::Status RevokeApiKey(grpc::ServerContext*,
+                            const v1::RevokeApiKeyRequest*,
+                            v1::ApiKey*) override;
 
  private:
   Domain& domain_;

@@ -15,10 +15,15 @@ constexpr absl::Duration kCheckEvery = absl::Milliseconds(250);
 // Whether `actor`'s session still stands as the stream was opened with it.
 absl::Status SessionStands(const access::Accounts& accounts,
                            const access::Actor& actor) {
-  auto now = accounts.AuthenticateHash(actor.token_hash);
+  auto now = actor.ViaApiKey() ? accounts.AuthenticateApiKeyId(actor.api_key_id)
+                               : accounts.AuthenticateHash(actor.token_hash);
   if (!now.ok()) {
     if (now.status().code() != absl::StatusCode::kUnauthenticated) {
       return absl::OkStatus();  // the database is busy: ask again next round
+    }
+    if (actor.ViaApiKey()) {
+      return absl::UnauthenticatedError(
+          "your API key was revoked or its account disabled");
     }
     return absl::UnauthenticatedError(
         "your session ended (logged out, revoked, password changed or "
@@ -29,6 +34,12 @@ absl::Status SessionStands(const access::Accounts& accounts,
         "your roles changed; open the stream again");
   }
   return absl::OkStatus();
+}
+
+// What a stream was opened with: a session, or a personal API key.
+std::string SessionOf(const access::Actor& actor) {
+  return actor.ViaApiKey() ? absl::StrCat("apikey/", actor.api_key_id)
+                           : actor.token_hash;
 }
 
 }  // namespace
@@ -143,8 +154,8 @@ void StreamLimits::CheckAll() {
   // One look per session, outside the lock: it reads the database.
   absl::flat_hash_map<std::string, absl::Status> verdicts;
   for (const auto& s : streams) {
-    if (!verdicts.contains(s->actor.token_hash)) {
-      verdicts[s->actor.token_hash] = SessionStands(*accounts_, s->actor);
+    if (!verdicts.contains(SessionOf(s->actor))) {
+      verdicts[SessionOf(s->actor)] = SessionStands(*accounts_, s->actor);
     }
   }
   MutexLock lock(&mu_);
@@ -152,7 +163,7 @@ void StreamLimits::CheckAll() {
   for (const auto& s : streams) {
     if (!streams_.contains(s)) continue;  // closed meanwhile
     const bool ended_before = !s->ended.ok();
-    if (!ended_before) s->ended = verdicts[s->actor.token_hash];
+    if (!ended_before) s->ended = verdicts[SessionOf(s->actor)];
     if (s->ended.ok() && s->cancel_at_once && now - s->last_active > idle_) {
       // A client that opened an upload and sends nothing holds a thread.
       s->ended = absl::DeadlineExceededError(

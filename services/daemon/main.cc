@@ -301,10 +301,11 @@ int Run(int argc, char** argv) {
       config->server().max_streams_per_user(), &accounts,
       config->server().max_streams_total(),
       absl::Seconds(config->server().upload_idle_seconds()));
+  access::ApiKeys api_keys(**store, clock, config->accounts());
   api::Domain domain{*config,    clock,    **store,         accounts,
                      trainings,  bookings, machines,        jobs,
                      reports,    streams,  flags.state_dir, visit_log,
-                     anonymiser, impact};
+                     anonymiser, impact,   api_keys};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
     Fail(std::string(server.status().message()));
@@ -332,6 +333,7 @@ int Run(int argc, char** argv) {
     web.header_timeout = absl::Seconds(config->web().header_timeout_seconds());
     web.idle_timeout = absl::Seconds(config->web().idle_timeout_seconds());
     web.upload_idle = absl::Seconds(config->server().upload_idle_seconds());
+    web.now = [&clock] { return clock.Now(); };
     auto started = web::WebServer::Start(web, (*server)->InProcessChannel());
     if (!started.ok()) {
       Fail(std::string(started.status().message()));

@@ -16,6 +16,16 @@
 namespace werkbank::machines {
 namespace {
 
+// As MachineController::IsLaser: the kind, else the protocol decides.
+bool IsLaser(const v1::Config& config, const std::string& machine_id) {
+  for (const auto& m : config.machines()) {
+    if (m.id() != machine_id) continue;
+    if (!m.kind().empty()) return m.kind() == "laser";
+    return m.protocol() == "grbl";
+  }
+  return false;
+}
+
 v1::PreflightReport Report(const gcode::Analysis& a) {
   v1::PreflightReport r;
   r.set_passed(a.passed());
@@ -236,7 +246,7 @@ absl::StatusOr<JobView> JobService::FinishUpload(const access::Actor& actor,
                 absl::StrCat(
                     "machine=", machine_id, " sha256=", job.sha256,
                     " preflight=", report.passed() ? "passed" : "failed",
-                    " violations=", analysis.violation_count)},
+                    " violations=", analysis.violation_count, actor.Via())},
                job.created_at)
         .status();
   });
@@ -308,6 +318,17 @@ absl::StatusOr<JobView> JobService::Start(
   }
   auto machine = machines_->Find(job.machine_id);
   if (!machine.ok()) return machine.status();
+  // A key is a slicer far from the machine: a laser needs its operator
+  // there, so it starts only from a session (the CLI or the web app).
+  if (actor.ViaApiKey() && IsLaser(config_, job.machine_id)) {
+    auto s = absl::FailedPreconditionError(
+        absl::StrCat(job.machine_id,
+                     " is a laser and never starts from a slicer; start "
+                     "job ",
+                     id, " at the machine (`werkbank job start ", id, "`)"));
+    AuditRefusedStart(actor, id, s);
+    return s;
+  }
   // Cheap refusals first: nothing is read of a job that cannot run now.
   if (auto s = PrecheckStart((*machine)->Snapshot(), actor,
                              job.estimated_seconds, clock_.Now());
@@ -345,10 +366,11 @@ absl::StatusOr<JobView> JobService::Start(
 void JobService::AuditRefusedStart(const access::Actor& actor, int64_t id,
                                    const absl::Status& why) {
   (void)store_.Write([&](store::Transaction& tx) {
-    return audit::Append(tx,
-                         {actor.login, "job.start_refused",
-                          absl::StrCat("job/", id), std::string(why.message())},
-                         clock_.Now())
+    return audit::Append(
+               tx,
+               {actor.login, "job.start_refused", absl::StrCat("job/", id),
+                absl::StrCat(why.message(), actor.Via())},
+               clock_.Now())
         .status();
   });
 }

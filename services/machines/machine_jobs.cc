@@ -101,13 +101,13 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
     last_presence_ = now;
     last_progress_save_ = now;
     RecordJob(store::JobState::kRunning, "", /*started=*/true);
-    Audit(
-        actor.login, "job.start",
-        absl::StrCat("job ", job.job_id,
-                     job.confirmed_interlocks.empty()
-                         ? ""
-                         : "; confirmed: " +
-                               absl::StrJoin(job.confirmed_interlocks, ", ")));
+    Audit(actor.login, "job.start",
+          absl::StrCat("job ", job.job_id,
+                       job.confirmed_interlocks.empty()
+                           ? ""
+                           : "; confirmed: " +
+                                 absl::StrJoin(job.confirmed_interlocks, ", "),
+                       actor.Via()));
     Transition(State::kRunning, actor.login,
                absl::StrCat("job ", job.job_id, " started"));
     return absl::OkStatus();

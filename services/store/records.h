@@ -199,6 +199,19 @@ struct VisitRecord {
   absl::Time recorded_at;
 };
 
+// A personal API key (schema 9), e.g. for a slicer. Only its SHA-256 is
+// stored; `prefix` (the first characters) tells a person's keys apart.
+struct ApiKeyRecord {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string label;
+  std::string key_hash;
+  std::string prefix;
+  absl::Time created_at;
+  std::optional<absl::Time> last_used_at;
+  std::optional<absl::Time> revoked_at;
+};
+
 // What anonymising a person changes in every table but the audit chain.
 struct ScrubRequest {
   int64_t user_id = 0;

@@ -191,6 +191,20 @@ CREATE TABLE visits (
 );
 CREATE INDEX visits_by_start ON visits(start_at);
 )sql"},
+    // 8 -> 9: personal API keys (slicers), stored as their SHA-256.
+    {R"sql(
+CREATE TABLE api_keys (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  label TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE INDEX api_keys_by_user ON api_keys(user_id);
+)sql"},
 };
 
 }  // namespace

@@ -74,6 +74,8 @@ absl::Status SqliteTransaction::ScrubUser(const ScrubRequest& r) {
       });
   run("DELETE FROM tokens WHERE user_id=?",
       [&](SQLite::Statement& q) { q.bind(1, id); });
+  run("DELETE FROM api_keys WHERE user_id=?",
+      [&](SQLite::Statement& q) { q.bind(1, id); });
   // Their own notes go entirely.
   run("UPDATE reservations SET note='', cancel_reason='' WHERE owner_id=?",
       [&](SQLite::Statement& q) { q.bind(1, id); });

@@ -94,6 +94,14 @@ class SqliteTransaction : public Transaction {
                                                       absl::Time to) override;
   absl::Status DeleteVisit(int64_t id) override;
 
+  absl::StatusOr<int64_t> InsertApiKey(const ApiKeyRecord& key) override;
+  absl::StatusOr<std::optional<ApiKeyRecord>> FindApiKeyByHash(
+      const std::string& key_hash) override;
+  absl::StatusOr<std::optional<ApiKeyRecord>> FindApiKey(int64_t id) override;
+  absl::StatusOr<std::vector<ApiKeyRecord>> ListApiKeys(
+      int64_t user_id) override;
+  absl::Status UpdateApiKey(const ApiKeyRecord& key) override;
+
   absl::Status ScrubUser(const ScrubRequest& request) override;
   absl::StatusOr<std::optional<absl::Time>> AnonymisedAt(
       int64_t user_id) override;

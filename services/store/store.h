@@ -134,6 +134,18 @@ class Transaction {
       absl::Time from, absl::Time to) = 0;
   virtual absl::Status DeleteVisit(int64_t id) = 0;
 
+  // Personal API keys (schema 9), found by their SHA-256 or id.
+  virtual absl::StatusOr<int64_t> InsertApiKey(const ApiKeyRecord& key) = 0;
+  virtual absl::StatusOr<std::optional<ApiKeyRecord>> FindApiKeyByHash(
+      const std::string& key_hash) = 0;
+  virtual absl::StatusOr<std::optional<ApiKeyRecord>> FindApiKey(
+      int64_t id) = 0;
+  // One user's keys, revoked ones too, oldest first.
+  virtual absl::StatusOr<std::vector<ApiKeyRecord>> ListApiKeys(
+      int64_t user_id) = 0;
+  // Writes last_used_at and revoked_at.
+  virtual absl::Status UpdateApiKey(const ApiKeyRecord& key) = 0;
+
   // Privacy (schema 8). Removes the person's name, login, card, secrets,
   // sessions and notes from every table but the audit chain; keeps the ids
   // that the figures count.

@@ -20,10 +20,13 @@
 #include "connect_codec.h"
 #include "http_headers.h"
 #include "json_messages.h"
+#include "octoprint/exchange.h"
+#include "octoprint/form_data_parser.h"
 #include "session_cookie.h"
 #include "static_files.h"
 #include "upload_request.h"
 #include "web_context.h"
+#include "werkbank/v1/jobs.pb.h"
 
 namespace werkbank::web {
 namespace {
@@ -112,6 +115,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     path_ = Str(req.target());
     path_ = path_.substr(0, path_.find('?'));
 
+    // Slicers (OctoPrint's API under each machine's base URL) authenticate
+    // with a key instead of the session cookie and send no Connect header.
+    if (octoprint::IsOctoPrintTarget(path_)) return StartOctoPrint();
     if (req.method() == http::verb::get) {
       if (IsApiPath(path_) || absl::StartsWith(path_, "/upload/")) {
         return RefuseBeforeBody(
@@ -235,6 +241,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void OnCallDone(const grpc::Status& status) {
     call_.reset();
+    if (octo_call_started_) {
+      octo_call_started_ = false;
+      // A refused upload cancelled its call and has answered already.
+      if (octo_uploading_) OctoUploadDone(status);
+      return;
+    }
     if (streaming_) return EndStream(status);
     AnswerCall(status);
   }
@@ -424,6 +436,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   void OnUploadWritten(bool ok) {
+    if (octo_uploading_ && call_) {
+      octo_writing_ = false;
+      if (!ok) return call_->StopWriting();
+      return OctoPump();
+    }
     if (!uploading_ || !call_) return;
     // The call ended: no more writes, and OnCallDone follows with why.
     if (!ok) return call_->StopWriting();
@@ -461,6 +478,255 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       return OnUploadWritten(true);
     }
     call_->Write(UploadChunk(upload_chunk_.data(), n));
+  }
+
+  // ---- The OctoPrint surface (octoprint/) --------------------------------
+
+  octoprint::Context OctoContext() {
+    auto self = Self();
+    auto exec = stream_.get_executor();
+    octoprint::Context c;
+    c.forwarder = ctx_.forwarder;
+    c.post = [self, exec](std::function<void()> f) {
+      net::post(exec, [self, f = std::move(f)] { f(); });
+    };
+    c.now = ctx_.options.now;
+    return c;
+  }
+
+  // Where the upload came to, for the Location of what it created.
+  std::string UploadOrigin() const {
+    return absl::StrCat(kTls ? "https://" : "http://",
+                        Str(upload_->get()[http::field::host]));
+  }
+
+  void StartOctoPrint() {
+    const auto& req = header_->get();
+    auto route = octoprint::ParseRoute(Str(req.target()));
+    if (!route) {
+      return OctoRefuseBeforeBody(octoprint::Sentence(
+          404,
+          "name the machine: each machine's address for the slicer is "
+          "https://HOST:PORT/machines/<machine-id>/"));
+    }
+    std::string key = Str(req["X-Api-Key"]);
+    if (key.empty()) key = route->query_key;
+    if (!octoprint::PlausibleKey(key)) {
+      return OctoRefuseBeforeBody(octoprint::Sentence(
+          403,
+          "this address needs your werkbank API key: create one in the "
+          "web app under \"API keys\" (or `werkbank apikey create`) and "
+          "enter it as the slicer's API key"));
+    }
+    octo_route_ = std::move(*route);
+    octo_key_ = std::move(key);
+    const bool post = req.method() == http::verb::post;
+    if (!post && req.method() != http::verb::get) {
+      return OctoRefuseBeforeBody(octoprint::Sentence(
+          405, "the slicer's OctoPrint API here takes GET and POST only"));
+    }
+    if (post && octo_route_.api == "api/files/local") return StartOctoUpload();
+    if (post) {
+      // A small JSON body (api/login); read whole, bounded.
+      body_.emplace(std::move(*header_));
+      body_->body_limit(static_cast<uint64_t>(ctx_.options.max_request_bytes));
+      Lowest().expires_after(Chrono(ctx_.options.header_timeout));
+      return http::async_read(stream_, buffer_, *body_,
+                              [self = Self()](beast::error_code ec, size_t) {
+                                if (ec == http::error::body_limit) {
+                                  self->keep_alive_ = false;
+                                  self->drain_ = true;
+                                  return self->OctoSend(octoprint::Sentence(
+                                      413, "the request body is too large"));
+                                }
+                                if (ec) return self->Close();
+                                self->OctoServe(true);
+                              });
+    }
+    if (!header_->is_done()) {
+      keep_alive_ = false;
+      drain_ = true;
+    }
+    OctoServe(false);
+  }
+
+  void OctoServe(bool post) {
+    octoprint::Serve(
+        OctoContext(), octo_route_, post, octo_key_,
+        [self = Self()](octoprint::Answer a) { self->OctoSend(std::move(a)); });
+  }
+
+  void StartOctoUpload() {
+    const auto& req = header_->get();
+    auto boundary =
+        octoprint::BoundaryFromContentType(Str(req[http::field::content_type]));
+    if (!boundary.ok()) {
+      return OctoRefuseBeforeBody(
+          octoprint::Sentence(400, boundary.status().message()));
+    }
+    // The form around the file adds a little to it.
+    const uint64_t limit =
+        static_cast<uint64_t>(ctx_.options.max_upload_bytes) + (64 << 10);
+    if (auto length = header_->content_length(); length && *length > limit) {
+      return OctoRefuseBeforeBody(octoprint::Sentence(
+          413, absl::StrCat("not uploaded: the file is larger than the lab's "
+                            "upload limit of ",
+                            ctx_.options.max_upload_bytes / (1 << 20), " MiB (",
+                            ctx_.options.max_upload_bytes, " bytes)")));
+    }
+    if (ctx_.streams >= ctx_.options.max_streams) {
+      return OctoRefuseBeforeBody(octoprint::Sentence(
+          429,
+          "werkbankd takes many uploads at the moment; send it again in "
+          "a moment"));
+    }
+    ++ctx_.streams;
+    octo_uploading_ = true;
+    octo_call_started_ = false;
+    octo_writing_ = false;
+    octo_file_bytes_ = 0;
+    octo_pending_.clear();
+    octo_parser_.emplace(*boundary);
+    method_.reset();
+    response_wire_.reset();
+    upload_.emplace(std::move(*header_));
+    upload_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    upload_chunk_.resize(kUploadChunk);
+    OctoRead();
+  }
+
+  void OctoRead() {
+    upload_->get().body().data = upload_chunk_.data();
+    upload_->get().body().size = upload_chunk_.size();
+    Lowest().expires_after(Chrono(ctx_.options.upload_idle));
+    upload_read_pending_ = true;
+    http::async_read(stream_, buffer_, *upload_,
+                     [self = Self()](beast::error_code ec, size_t) {
+                       self->OnOctoRead(ec);
+                     });
+  }
+
+  void OnOctoRead(beast::error_code ec) {
+    upload_read_pending_ = false;
+    if (!octo_uploading_) {
+      // Answered while this read waited: drop the rest of the body.
+      if (ec && ec != http::error::need_buffer) return Close();
+      draining_ = true;
+      Lowest().expires_after(kDrainTime);
+      drain_buf_.resize(kUploadChunk);
+      return DrainMore();
+    }
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      if (call_) call_->Cancel();
+      return Close();
+    }
+    const size_t n = upload_chunk_.size() - upload_->get().body().size;
+    if (auto s = octo_parser_->Feed(absl::string_view(upload_chunk_.data(), n),
+                                    &octo_pending_);
+        !s.ok()) {
+      return OctoUploadRefused(octoprint::Sentence(
+          400, absl::StrCat("not uploaded: ", s.message())));
+    }
+    if (octo_parser_->file_started() && !call_ && !octo_call_started_) {
+      // The file part began: its name opens the upload of the job.
+      octo_call_started_ = true;
+      path_ = "/werkbank.v1.Jobs/UploadJob";
+      call_ = ctx_.forwarder->Start(path_, octo_key_, Handlers(), std::nullopt);
+      if (!call_) {
+        octo_call_started_ = false;
+        return OctoUploadRefused(
+            octoprint::Sentence(503, "werkbankd is stopping"));
+      }
+      v1::UploadJobRequest header;
+      header.mutable_header()->set_machine_id(octo_route_.machine_id);
+      header.mutable_header()->set_file_name(octo_parser_->file_name().empty()
+                                                 ? "upload.gcode"
+                                                 : octo_parser_->file_name());
+      octo_writing_ = true;
+      return call_->Write(header.SerializeAsString());
+    }
+    OctoPump();
+  }
+
+  // Writes what the parser handed out, one message at a time; reads on
+  // once it is written.
+  void OctoPump() {
+    if (octo_writing_ || !octo_uploading_) return;
+    if (call_ && !octo_pending_.empty()) {
+      octo_file_bytes_ += static_cast<int64_t>(octo_pending_.size());
+      octo_writing_ = true;
+      std::string wire =
+          UploadChunk(octo_pending_.data(), octo_pending_.size());
+      octo_pending_.clear();
+      return call_->Write(wire);
+    }
+    if (upload_->is_done()) {
+      if (auto s = octo_parser_->Finish(); !s.ok()) {
+        return OctoUploadRefused(octoprint::Sentence(
+            400, absl::StrCat("not uploaded: ", s.message())));
+      }
+      if (!call_) {
+        return OctoUploadRefused(octoprint::Sentence(
+            400,
+            "not uploaded: the form has no file (a part named "
+            "\"file\")"));
+      }
+      return call_->WritesDone();
+    }
+    OctoRead();
+  }
+
+  // The upload ends without a job: the call (if any) is cancelled and the
+  // rest of the body dropped.
+  void OctoUploadRefused(octoprint::Answer a) {
+    octo_uploading_ = false;
+    --ctx_.streams;
+    if (call_) {
+      call_->Cancel();
+      keep_alive_ = false;  // its end is still to come: no next request
+    }
+    if (!upload_->is_done()) {
+      keep_alive_ = false;
+      drain_ = !upload_read_pending_;
+    }
+    OctoSend(std::move(a));
+  }
+
+  void OctoUploadDone(const grpc::Status& status) {
+    octo_uploading_ = false;
+    --ctx_.streams;
+    if (!upload_->is_done()) {
+      keep_alive_ = false;
+      drain_ = !upload_read_pending_;
+    }
+    octoprint::Upload u;
+    u.status = status;
+    u.job_wire = response_wire_.value_or("");
+    u.file_bytes = octo_file_bytes_;
+    u.max_upload_bytes = ctx_.options.max_upload_bytes;
+    u.fields = octo_parser_->fields();
+    u.file_name = octo_parser_->file_name();
+    u.origin = UploadOrigin();
+    octoprint::AfterUpload(
+        OctoContext(), octo_route_, octo_key_, std::move(u),
+        [self = Self()](octoprint::Answer a) { self->OctoSend(std::move(a)); });
+  }
+
+  void OctoSend(octoprint::Answer a) {
+    auto res =
+        NewResponse<http::string_body>(static_cast<http::status>(a.status));
+    res->set(http::field::content_type, a.content_type);
+    res->set(http::field::cache_control, "no-store");
+    if (!a.location.empty()) res->set(http::field::location, a.location);
+    res->body() = std::move(a.body);
+    Send(res);
+  }
+
+  void OctoRefuseBeforeBody(octoprint::Answer a) {
+    keep_alive_ = false;
+    drain_ = !header_->is_done();
+    OctoSend(std::move(a));
   }
 
   // ---- Static files ------------------------------------------------------
@@ -638,6 +904,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   bool upload_read_pending_ = false;
   std::optional<http::request_parser<http::buffer_body>> upload_;
   std::string upload_chunk_;
+
+  // A slicer's request (octoprint/).
+  octoprint::Route octo_route_;
+  std::string octo_key_;
+  bool octo_uploading_ = false;
+  bool octo_call_started_ = false;
+  bool octo_writing_ = false;
+  int64_t octo_file_bytes_ = 0;
+  std::string octo_pending_;  // file bytes parsed, not yet written
+  std::optional<octoprint::FormDataParser> octo_parser_;
 };
 
 }  // namespace

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: EUPL-1.2
 // werkbankd's HTTP/1.1 listener (Boost.Beast on one Asio thread): the web
 // app's static files, the Connect protocol (JSON) for every werkbank.v1
-// service, and POST /upload/job for uploads from a browser. Calls are
-// forwarded to the gRPC server in-process, so the same code and role table
-// answer them.
+// service, POST /upload/job for uploads from a browser, and under
+// /machines/<id>/ the part of OctoPrint's API that slicers use (octoprint/).
+// Calls are forwarded to the gRPC server in-process, so the same code and role
+// table answer them.
 #ifndef WERKBANK_SERVICES_WEB_WEB_SERVER_H_
 #define WERKBANK_SERVICES_WEB_WEB_SERVER_H_
 
 #include <grpcpp/channel.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -31,6 +33,8 @@ struct WebOptions {
   absl::Duration header_timeout = absl::Seconds(10);
   absl::Duration idle_timeout = absl::Seconds(60);
   absl::Duration upload_idle = absl::Seconds(30);
+  // The daemon's clock (the slicers' answers say what is booked now).
+  std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
 class WebServer {

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: EUPL-1.2
-// Every RPC x (no token, participant, trainer, staff) against the real
-// daemon. The expected table below is the design, written out by hand; it is
-// not read from the daemon's own policy, so a wrong rule there fails here.
+// Every RPC x (no token, participant, trainer, staff, an API key) against
+// the real daemon. The expected table below is the design, written out by hand;
+// it is not read from the daemon's own policy, so a wrong rule there fails
+// here.
+#include <gmock/gmock.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "daemon.h"
+#include "werkbank/v1/apikeys.grpc.pb.h"
 
 namespace werkbank::testing {
 namespace {
@@ -74,6 +78,21 @@ constexpr Expect kDesign[] = {
     {"Privacy/ExportMyData", true, true, true},
     {"Privacy/AnonymiseUser", false, false, true},
     {"Admin/Backup", false, false, true},
+    {"ApiKeys/CreateApiKey", true, true, true},
+    {"ApiKeys/ListApiKeys", true, true, true},
+    {"ApiKeys/RevokeApiKey", true, true, true},
+};
+
+// What a personal API key (a slicer) may call: reading the machine, its
+// own jobs, bookings and briefings, uploading and starting jobs. Nothing
+// else, whatever its owner's roles.
+constexpr const char* kWithApiKey[] = {
+    "Accounts/WhoAmI",       "Trainings/ListQualifications",
+    "Bookings/GetLabInfo",   "Bookings/ListReservations",
+    "Machines/ListMachines", "Machines/GetMachine",
+    "Jobs/UploadJob",        "Jobs/GetJob",
+    "Jobs/ListJobs",         "Jobs/StartJob",
+    "Jobs/WatchJob",
 };
 
 // Calls `method` with an empty request; works for unary and streaming RPCs
@@ -149,7 +168,36 @@ TEST(RolesMatrixE2E, EveryRpcForEveryRole) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 51 * 4 - 3);
+  EXPECT_EQ(checked, 54 * 4 - 3);
+  EXPECT_TRUE(d->Running());
+}
+
+TEST(RolesMatrixE2E, AnApiKeyReachesOnlyWhatASlicerNeeds) {
+  auto d = Daemon::Start();
+  ASSERT_TRUE(d);
+  auto ch = d->Channel();
+  const std::string admin = Login(ch, "admin", d->admin_password());
+  // A staff member's key: the roles would allow everything.
+  v1::CreateApiKeyRequest req;
+  req.set_label("slicer");
+  v1::CreateApiKeyResponse key;
+  auto ctx = Authed(admin);
+  ASSERT_TRUE(
+      v1::ApiKeys::NewStub(ch)->CreateApiKey(ctx.get(), req, &key).ok());
+  ASSERT_THAT(key.secret(), ::testing::StartsWith("wbk_"));
+  std::set<std::string> allowed(std::begin(kWithApiKey), std::end(kWithApiKey));
+  int checked = 0;
+  for (const Expect& e : kDesign) {
+    const grpc::StatusCode code = Call(ch, e.method, key.secret());
+    if (allowed.contains(e.method)) {
+      EXPECT_NE(code, grpc::StatusCode::PERMISSION_DENIED) << e.method;
+      EXPECT_NE(code, grpc::StatusCode::UNAUTHENTICATED) << e.method;
+    } else {
+      EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED) << e.method;
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 54);
   EXPECT_TRUE(d->Running());
 }
 

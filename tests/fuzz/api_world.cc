@@ -74,6 +74,7 @@ struct ApiWorld::Parts {
   std::unique_ptr<visits::VisitLog> visits;
   std::unique_ptr<privacy::Anonymiser> anonymiser;
   std::unique_ptr<reports::ImpactReports> impact;
+  std::unique_ptr<access::ApiKeys> api_keys;
   std::unique_ptr<api::Domain> domain;
   std::unique_ptr<api::ApiServer> server;
   ~Parts() {
@@ -139,10 +140,12 @@ ApiWorld::ApiWorld() : parts_(std::make_unique<Parts>()) {
       std::make_unique<privacy::Anonymiser>(*p.store, p.clock, p.config);
   p.impact =
       std::make_unique<reports::ImpactReports>(*p.store, p.clock, p.config);
+  p.api_keys =
+      std::make_unique<access::ApiKeys>(*p.store, p.clock, p.config.accounts());
   p.domain = std::make_unique<api::Domain>(
       api::Domain{p.config, p.clock, *p.store, *p.accounts, *p.trainings,
                   *p.bookings, *p.machines, *p.jobs, *p.reports, *p.streams,
-                  p.dir, *p.visits, *p.anonymiser, *p.impact});
+                  p.dir, *p.visits, *p.anonymiser, *p.impact, *p.api_keys});
   api::ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.plaintext = true;

@@ -10,6 +10,7 @@
 
 #include "werkbank/v1/accounts.pb.h"
 #include "werkbank/v1/admin.pb.h"
+#include "werkbank/v1/apikeys.pb.h"
 #include "werkbank/v1/audit.pb.h"
 #include "werkbank/v1/bookings.pb.h"
 #include "werkbank/v1/jobs.pb.h"
@@ -36,6 +37,7 @@ TEST(RpcPolicy, EveryMethodHasARuleAndEveryRuleAMethod) {
       v1::BackupChunk::descriptor()->file(),
       v1::Visit::descriptor()->file(),
       v1::PersonalData::descriptor()->file(),
+      v1::ApiKey::descriptor()->file(),
   };
   std::set<std::string> methods;
   for (const auto* file : files) {
@@ -46,12 +48,25 @@ TEST(RpcPolicy, EveryMethodHasARuleAndEveryRuleAMethod) {
       }
     }
   }
-  EXPECT_EQ(methods.size(), 52u);
+  EXPECT_EQ(methods.size(), 55u);
   for (const auto& m : methods) {
     EXPECT_TRUE(RpcRules().contains(m)) << m << " has no access rule";
   }
   for (const auto& [name, rule] : RpcRules()) {
     EXPECT_TRUE(methods.contains(name)) << name << " is not an RPC";
+  }
+}
+
+TEST(RpcPolicy, AnApiKeyNeverManagesKeysAccountsOrMachines) {
+  for (const auto& [name, rule] : RpcRules()) {
+    if (name.starts_with("ApiKeys/") || name.starts_with("Accounts/Set") ||
+        name == "Machines/Unlock" || name == "Jobs/CancelJob" ||
+        name.starts_with("Audit/") || name.starts_with("Admin/")) {
+      EXPECT_EQ(rule.api_key, KeyUse::kNo) << name;
+    }
+    if (name == "Jobs/UploadJob" || name == "Jobs/StartJob") {
+      EXPECT_EQ(rule.api_key, KeyUse::kAudited) << name;
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 // answers `unauthenticated` the session is over and the login page shows.
 import { useEffect, useState } from "preact/hooks";
 import { accounts, bookings, onSessionEnded } from "./api/client";
+import { ApiKeysPage } from "./apikeys/api_keys_page";
 import { CalendarPage } from "./calendar/calendar_page";
 import { useRoute } from "./common/route";
 import { isStaff, isTrainer } from "./common/roles";
@@ -59,6 +60,7 @@ export function App() {
           {isStaff(user) && <a href="#/audit">{t("nav_audit")}</a>}
           {isStaff(user) && <a href="#/impact">{t("nav_impact")}</a>}
           {isStaff(user) && <a href="#/usage">{t("nav_usage")}</a>}
+          <a href="#/api-keys">{t("nav_api_keys")}</a>
           <a href="#/my-data">{t("nav_my_data")}</a>
         </nav>
         <div class="session">
@@ -93,6 +95,8 @@ function Page({ route, user, lab }: { route: string[]; user: User; lab: LabInfo 
       return isTrainer(user) ? <VisitsPage lab={lab} /> : <Forbidden />;
     case "my-data":
       return <MyDataPage user={user} />;
+    case "api-keys":
+      return <ApiKeysPage lab={lab} />;
     case "staff":
       return staffOnly(<DashboardPage lab={lab} />);
     case "users":

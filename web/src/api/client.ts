@@ -6,6 +6,7 @@
 import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { Accounts } from "../gen/werkbank/v1/accounts_pb";
+import { ApiKeys } from "../gen/werkbank/v1/apikeys_pb";
 import { Audit } from "../gen/werkbank/v1/audit_pb";
 import { Bookings } from "../gen/werkbank/v1/bookings_pb";
 import { Jobs } from "../gen/werkbank/v1/jobs_pb";
@@ -46,6 +47,7 @@ const transport = createConnectTransport({
 });
 
 export const accounts = createClient(Accounts, transport);
+export const apiKeys = createClient(ApiKeys, transport);
 export const audit = createClient(Audit, transport);
 export const bookings = createClient(Bookings, transport);
 export const jobs = createClient(Jobs, transport);
