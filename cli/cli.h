@@ -127,6 +127,7 @@ int CmdJobs(Cli& cli);
 int CmdReport(Cli& cli);
 int CmdAdmin(Cli& cli);
 int CmdVisit(Cli& cli);
+int CmdService(Cli& cli);
 // `user export` and `user anonymise` (commands_privacy.cc).
 int UserExport(Cli& cli);
 int UserAnonymise(Cli& cli);

@@ -60,6 +60,12 @@ constexpr Expect kDesign[] = {
     {"Jobs/ResumeJob", true, true, true},
     {"Jobs/CancelJob", true, true, true},
     {"Jobs/WatchJob", true, true, true},
+    {"PrintService/SubmitServiceRequest", true, true, true},
+    {"PrintService/ListServiceRequests", true, true, true},
+    {"PrintService/GetServiceRequest", true, true, true},
+    {"PrintService/StartServiceRequest", false, true, true},
+    {"PrintService/DeclineServiceRequest", false, true, true},
+    {"PrintService/WithdrawServiceRequest", true, true, true},
     {"Monitor/WatchLab", false, true, true},
     {"Audit/ListAuditEvents", false, false, true},
     {"Audit/VerifyAuditChain", false, false, true},
@@ -149,7 +155,7 @@ TEST(RolesMatrixE2E, EveryRpcForEveryRole) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 51 * 4 - 3);
+  EXPECT_EQ(checked, 57 * 4 - 3);
   EXPECT_TRUE(d->Running());
 }
 
