@@ -215,8 +215,11 @@ absl::StatusOr<StoredProgram> JobService::StoreProgram(
   auto program = upload.Finish();
   if (!program.ok()) return program.status();
   const gcode::Analysis& analysis = program->analysis;
-  StoredProgram stored{program->sha256, program->size_bytes,
-                       analysis.line_count, analysis.estimated_seconds,
+  StoredProgram stored{program->sha256,
+                       program->size_bytes,
+                       analysis.line_count,
+                       analysis.estimated_seconds,
+                       static_cast<int64_t>(analysis.violation_count),
                        Report(analysis)};
   if (dry_run && stored.report.passed()) {
     // The machine itself checks every line (`$C`): what GRBL would reject.
@@ -295,7 +298,7 @@ absl::StatusOr<JobView> JobService::FinishUpload(const access::Actor& actor,
                 absl::StrCat(
                     "machine=", machine_id, " sha256=", job.sha256,
                     " preflight=", report.passed() ? "passed" : "failed",
-                    " violations=", report.violations_size())},
+                    " violations=", program->violation_count)},
                job.created_at)
         .status();
   });

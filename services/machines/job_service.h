@@ -30,6 +30,7 @@ struct StoredProgram {
   int64_t size_bytes = 0;
   int64_t line_count = 0;
   double estimated_seconds = 0;
+  int64_t violation_count = 0;  // all of them; the report lists the first
   v1::PreflightReport report;
 };
 
