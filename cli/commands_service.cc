@@ -52,8 +52,9 @@ int PrintRequest(const v1::ServiceRequest& r) {
   }
   const auto& p = r.preflight();
   std::cout << absl::StrFormat(
-      "  preflight %s: %d lines, about %d min", p.passed() ? "passed" : "FAILED",
-      p.line_count(), static_cast<int>(p.estimated_seconds() / 60) + 1);
+      "  preflight %s: %d lines, about %d min",
+      p.passed() ? "passed" : "FAILED", p.line_count(),
+      static_cast<int>(p.estimated_seconds() / 60) + 1);
   if (p.bbox_max_size() == 3) {
     std::cout << absl::StrFormat(", area %.0f x %.0f mm",
                                  p.bbox_max(0) - p.bbox_min(0),
@@ -123,11 +124,11 @@ int List(Cli& cli, v1::PrintService::Stub& stub) {
   return cli.Call(
       &v1::PrintService::Stub::ListServiceRequests, stub, req,
       [](const v1::ListServiceRequestsResponse& resp) {
-        Table t({"ID", "CLASS", "BY", "FILE", "STATE", "PREFLIGHT", "JOB",
-                 "NOTE"});
+        Table t(
+            {"ID", "CLASS", "BY", "FILE", "STATE", "PREFLIGHT", "JOB", "NOTE"});
         for (const auto& r : resp.requests()) {
-          t.Add({std::to_string(r.id()), r.machine_class(),
-                 r.submitter_login(), r.file_name(), StateName(r.state()),
+          t.Add({std::to_string(r.id()), r.machine_class(), r.submitter_login(),
+                 r.file_name(), StateName(r.state()),
                  r.preflight().passed() ? "passed" : "failed",
                  r.job_id() != 0 ? std::to_string(r.job_id()) : "-",
                  r.state() == v1::SERVICE_REQUEST_STATE_DECLINED
@@ -188,8 +189,8 @@ int CmdService(Cli& cli) {
   if (*verb == "withdraw") {
     v1::WithdrawServiceRequestRequest req;
     req.set_id(id);
-    return cli.Call(&v1::PrintService::Stub::WithdrawServiceRequest, *stub,
-                    req, PrintRequest);
+    return cli.Call(&v1::PrintService::Stub::WithdrawServiceRequest, *stub, req,
+                    PrintRequest);
   }
   v1::GetServiceRequestRequest req;
   req.set_id(id);

@@ -101,8 +101,8 @@ grpc::Status PrintServiceService::StartServiceRequest(
   WERKBANK_AUTHORIZE(actor, ctx, "PrintService/StartServiceRequest");
   std::vector<std::string> confirmed(req->confirmed_interlocks().begin(),
                                      req->confirmed_interlocks().end());
-  return Answer(domain_.service_queue.Start(actor, req->id(),
-                                            req->machine_id(), confirmed),
+  return Answer(domain_.service_queue.Start(actor, req->id(), req->machine_id(),
+                                            confirmed),
                 resp);
 }
 
@@ -110,8 +110,8 @@ grpc::Status PrintServiceService::DeclineServiceRequest(
     grpc::ServerContext* ctx, const v1::DeclineServiceRequestRequest* req,
     v1::ServiceRequest* resp) {
   WERKBANK_AUTHORIZE(actor, ctx, "PrintService/DeclineServiceRequest");
-  return Answer(
-      domain_.service_queue.Decline(actor, req->id(), req->reason()), resp);
+  return Answer(domain_.service_queue.Decline(actor, req->id(), req->reason()),
+                resp);
 }
 
 grpc::Status PrintServiceService::WithdrawServiceRequest(

@@ -255,8 +255,8 @@ absl::StatusOr<StoredProgram> JobService::RecheckStored(
   std::fclose(f);
   if (!appended.ok()) return appended;
   if (read_error) {
-    return absl::DataLossError(absl::StrCat("cannot read the stored program ",
-                                            sha256.substr(0, 12)));
+    return absl::DataLossError(
+        absl::StrCat("cannot read the stored program ", sha256.substr(0, 12)));
   }
   auto stored = StoreProgram(machine_id, **upload);
   if (!stored.ok()) return stored.status();

@@ -111,7 +111,8 @@ absl::StatusOr<ServiceRequestView> ServiceQueue::Load(int64_t id) {
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  if (!view) return absl::NotFoundError(absl::StrCat("no service request ", id));
+  if (!view)
+    return absl::NotFoundError(absl::StrCat("no service request ", id));
   return *std::move(view);
 }
 
@@ -171,10 +172,10 @@ absl::StatusOr<ServiceRequestView> ServiceQueue::FinishSubmit(
                       report.violations(i).line(), ": ",
                       report.violations(i).message());
     }
-    return absl::FailedPreconditionError(absl::StrCat(
-        file_name, " does not pass the preflight for ", machine_class, " (",
-        report.violations_size(), " problems: ", first,
-        "); nothing was queued"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(file_name, " does not pass the preflight for ",
+                     machine_class, " (", report.violations_size(),
+                     " problems: ", first, "); nothing was queued"));
   }
   store::ServiceRequestRecord r;
   r.submitter_id = actor.user_id;
@@ -254,8 +255,7 @@ absl::StatusOr<ServiceRequestView> ServiceQueue::Get(const access::Actor& actor,
                                                      int64_t id) {
   auto view = Load(id);
   if (!view.ok()) return view;
-  if (view->record.submitter_id != actor.user_id &&
-      !actor.IsTrainerOrStaff()) {
+  if (view->record.submitter_id != actor.user_id && !actor.IsTrainerOrStaff()) {
     return absl::PermissionDeniedError(
         "you may look at your own print requests only");
   }
@@ -281,10 +281,10 @@ absl::StatusOr<ServiceRequestView> ServiceQueue::Close(
     if (r.state != ServiceRequestState::kWaiting) {
       auto v = ViewOf(tx, r);
       if (!v.ok()) return v.status();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "print request ", id, " is ", StateName(v->state),
-          decline ? "; only a waiting request is declined"
-                  : "; only a waiting request is withdrawn"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("print request ", id, " is ", StateName(v->state),
+                       decline ? "; only a waiting request is declined"
+                               : "; only a waiting request is withdrawn"));
     }
     r.state = to;
     r.decided_at = clock_.Now();
@@ -327,11 +327,11 @@ absl::StatusOr<ServiceRequestView> ServiceQueue::Withdraw(
 void ServiceQueue::AuditRefusal(const access::Actor& actor, int64_t id,
                                 const absl::Status& why) {
   (void)store_.Write([&](store::Transaction& tx) {
-    return audit::Append(tx,
-                         {actor.login, "service.start_refused",
-                          absl::StrCat("service/", id),
-                          std::string(why.message())},
-                         clock_.Now())
+    return audit::Append(
+               tx,
+               {actor.login, "service.start_refused",
+                absl::StrCat("service/", id), std::string(why.message())},
+               clock_.Now())
         .status();
   });
 }

@@ -91,13 +91,14 @@ class ServiceQueue {
                                             store::ServiceRequestRecord r);
   // Waiting -> declined / withdrawn, decided in one transaction with its
   // audit event.
-  absl::StatusOr<ServiceRequestView> Close(
-      const access::Actor& actor, int64_t id,
-      store::ServiceRequestState to, const std::string& reason);
+  absl::StatusOr<ServiceRequestView> Close(const access::Actor& actor,
+                                           int64_t id,
+                                           store::ServiceRequestState to,
+                                           const std::string& reason);
   // A refused start: the job made for it is cancelled, the request waits
   // again, and the refusal is audited.
-  void UndoStart(const access::Actor& actor, int64_t request_id,
-                 int64_t job_id, const absl::Status& why);
+  void UndoStart(const access::Actor& actor, int64_t request_id, int64_t job_id,
+                 const absl::Status& why);
   void AuditRefusal(const access::Actor& actor, int64_t id,
                     const absl::Status& why);
 

@@ -5,8 +5,8 @@
 // job is recorded with the submitter as owner and started on their behalf.
 #include "absl/strings/str_cat.h"
 #include "service_queue.h"
-#include "services/audit/audit_log.h"
 #include "services/access/trainings.h"
+#include "services/audit/audit_log.h"
 #include "services/config/lookup.h"
 #include "services/machines/start_precheck.h"
 
@@ -37,8 +37,8 @@ absl::StatusOr<ServiceRequestView> ServiceQueue::Start(
   }
   if (machine->machine_class() != request.machine_class) {
     return absl::FailedPreconditionError(absl::StrCat(
-        machine_id, " is a ", machine->machine_class(), " machine; request ", id,
-        " asks for ", request.machine_class));
+        machine_id, " is a ", machine->machine_class(), " machine; request ",
+        id, " asks for ", request.machine_class));
   }
   // Like any job: qualified for the class (trainers and staff too)...
   const absl::Time now = clock_.Now();
@@ -63,10 +63,10 @@ absl::StatusOr<ServiceRequestView> ServiceQueue::Start(
   if (!program.ok()) return program.status();
   if (!program->report.passed()) {
     const auto& v = program->report.violations(0);
-    absl::Status s = absl::FailedPreconditionError(absl::StrCat(
-        request.file_name, " does not pass the preflight for ", machine_id,
-        " (line ", v.line(), ": ", v.message(),
-        "); start it on another machine or decline it"));
+    absl::Status s = absl::FailedPreconditionError(
+        absl::StrCat(request.file_name, " does not pass the preflight for ",
+                     machine_id, " (line ", v.line(), ": ", v.message(),
+                     "); start it on another machine or decline it"));
     AuditRefusal(actor, id, s);
     return s;
   }
@@ -88,8 +88,8 @@ absl::StatusOr<ServiceRequestView> ServiceQueue::Start(
     auto r = tx.FindServiceRequest(id);
     if (!r.ok()) return r.status();
     if (!*r || (*r)->state != ServiceRequestState::kWaiting) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "print request ", id, " was taken or closed meanwhile"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("print request ", id, " was taken or closed meanwhile"));
     }
     auto job_id = tx.InsertJob(job);
     if (!job_id.ok()) return job_id.status();
@@ -100,12 +100,12 @@ absl::StatusOr<ServiceRequestView> ServiceQueue::Start(
     started.decided_by = actor.user_id;
     started.decided_at = now;
     if (auto u = tx.UpdateServiceRequest(started); !u.ok()) return u;
-    return audit::Append(tx,
-                         {actor.login, "service.start",
-                          absl::StrCat("service/", id),
-                          absl::StrCat("job/", job.id, " on ", machine_id,
-                                       " for ", view->submitter_login)},
-                         now)
+    return audit::Append(
+               tx,
+               {actor.login, "service.start", absl::StrCat("service/", id),
+                absl::StrCat("job/", job.id, " on ", machine_id, " for ",
+                             view->submitter_login)},
+               now)
         .status();
   });
   if (!taken.ok()) return taken;

@@ -90,11 +90,16 @@ absl::Status SqliteTransaction::ScrubUser(const ScrubRequest& r) {
       [&](SQLite::Statement& q) { q.bind(1, id); });
   // Anyone else's text that names them keeps its words but not the name.
   static constexpr const char* kTexts[][2] = {
-      {"reservations", "note"},     {"reservations", "cancel_reason"},
-      {"briefings", "note"},        {"qualifications", "revoke_reason"},
-      {"jobs", "end_reason"},       {"jobs", "file_name"},
-      {"machine_blocks", "reason"}, {"visits", "topic"},
-      {"service_requests", "note"}, {"service_requests", "decline_reason"},
+      {"reservations", "note"},
+      {"reservations", "cancel_reason"},
+      {"briefings", "note"},
+      {"qualifications", "revoke_reason"},
+      {"jobs", "end_reason"},
+      {"jobs", "file_name"},
+      {"machine_blocks", "reason"},
+      {"visits", "topic"},
+      {"service_requests", "note"},
+      {"service_requests", "decline_reason"},
       {"service_requests", "file_name"},
   };
   for (const std::string& needle : r.needles) {

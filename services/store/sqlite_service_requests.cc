@@ -90,8 +90,8 @@ absl::Status SqliteTransaction::UpdateServiceRequest(
 
 absl::StatusOr<std::optional<ServiceRequestRecord>>
 SqliteTransaction::FindServiceRequest(int64_t id) {
-  CachedStatement q = statements_.Prepare(absl::StrCat(
-      "SELECT ", kColumns, " FROM service_requests WHERE id = ?"));
+  CachedStatement q = statements_.Prepare(
+      absl::StrCat("SELECT ", kColumns, " FROM service_requests WHERE id = ?"));
   q.bind(1, id);
   if (!q.executeStep()) return std::optional<ServiceRequestRecord>();
   return std::optional<ServiceRequestRecord>(ReadRequest(q));

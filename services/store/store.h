@@ -141,8 +141,8 @@ class Transaction {
   virtual absl::Status UpdateServiceRequest(const ServiceRequestRecord& r) = 0;
   virtual absl::StatusOr<std::optional<ServiceRequestRecord>>
   FindServiceRequest(int64_t id) = 0;
-  virtual absl::StatusOr<std::vector<ServiceRequestRecord>>
-  ListServiceRequests(const ServiceRequestFilter& filter) = 0;
+  virtual absl::StatusOr<std::vector<ServiceRequestRecord>> ListServiceRequests(
+      const ServiceRequestFilter& filter) = 0;
   // The request a job was started from, if any.
   virtual absl::StatusOr<std::optional<ServiceRequestRecord>>
   FindServiceRequestOfJob(int64_t job_id) = 0;

@@ -51,8 +51,8 @@ const UploadKind* Kinds(size_t* count) {
       {"/upload/service-request",
        "/werkbank.v1.PrintService/SubmitServiceRequest",
        v1::SubmitServiceRequestRequest::descriptor(),
-       v1::ServiceRequestHeader::descriptor(),
-       v1::ServiceRequest::descriptor(), "machine_class",
+       v1::ServiceRequestHeader::descriptor(), v1::ServiceRequest::descriptor(),
+       "machine_class",
        "name the machine class: "
        "/upload/service-request?machine_class=…&file_name=…"},
   };
@@ -74,8 +74,9 @@ const UploadKind* FindUpload(absl::string_view path) {
 absl::StatusOr<std::string> UploadHeaderFromQuery(const UploadKind& kind,
                                                   absl::string_view target) {
   namespace pb = google::protobuf;
-  std::unique_ptr<pb::Message> header(
-      pb::MessageFactory::generated_factory()->GetPrototype(kind.header)->New());
+  std::unique_ptr<pb::Message> header(pb::MessageFactory::generated_factory()
+                                          ->GetPrototype(kind.header)
+                                          ->New());
   const pb::Reflection* reflection = header->GetReflection();
   std::vector<std::string> known;
   for (int i = 0; i < kind.header->field_count(); ++i)
@@ -91,9 +92,9 @@ absl::StatusOr<std::string> UploadHeaderFromQuery(const UploadKind& kind,
     if (!value.ok()) return value.status();
     const pb::FieldDescriptor* field = kind.header->FindFieldByName(key);
     if (field == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown parameter \"", key, "\"; ", kind.path, " takes ",
-          absl::StrJoin(known, ", ")));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown parameter \"", key, "\"; ", kind.path,
+                       " takes ", absl::StrJoin(known, ", ")));
     }
     if (field->type() == pb::FieldDescriptor::TYPE_BOOL) {
       if (*value != "true" && *value != "false") {
@@ -111,8 +112,9 @@ absl::StatusOr<std::string> UploadHeaderFromQuery(const UploadKind& kind,
     return absl::InvalidArgumentError(kind.missing);
   }
   // The request's field 1 is its header.
-  std::unique_ptr<pb::Message> request(
-      pb::MessageFactory::generated_factory()->GetPrototype(kind.request)->New());
+  std::unique_ptr<pb::Message> request(pb::MessageFactory::generated_factory()
+                                           ->GetPrototype(kind.request)
+                                           ->New());
   request->GetReflection()
       ->MutableMessage(request.get(), kind.request->FindFieldByNumber(1))
       ->CopyFrom(*header);

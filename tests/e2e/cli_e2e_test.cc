@@ -233,11 +233,11 @@ TEST_F(CliE2E, ThePrintServiceFromTheCommandLine) {
                 daemon_->admin_password() + "\n")
                 .exit_code,
             0);
-  ASSERT_EQ(Cli({"user", "add", "sam", "--role", "participant",
-                 "--password-stdin"},
-                "sam-password\n")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Cli({"user", "add", "sam", "--role", "participant", "--password-stdin"},
+          "sam-password\n")
+          .exit_code,
+      0);
   ASSERT_EQ(
       Cli({"login", "sam", "--password-stdin"}, "sam-password\n").exit_code, 0);
   const std::string plate = home_.File("plate.gcode");
@@ -245,8 +245,7 @@ TEST_F(CliE2E, ThePrintServiceFromTheCommandLine) {
   RunResult asked =
       Cli({"service", "submit", "--class", "laser", "--note", "in oak", plate});
   ASSERT_EQ(asked.exit_code, 0) << asked.err;
-  EXPECT_THAT(asked.out,
-              HasSubstr("(plate.gcode) for laser by sam: waiting"));
+  EXPECT_THAT(asked.out, HasSubstr("(plate.gcode) for laser by sam: waiting"));
   EXPECT_THAT(asked.out, HasSubstr("note: in oak"));
   EXPECT_THAT(asked.out, HasSubstr("preflight passed"));
   RunResult start = Cli({"service", "start", "1", "--machine", "laser-1"});

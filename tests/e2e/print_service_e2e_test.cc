@@ -10,7 +10,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-
 #include "machine_fixture.h"
 #include "werkbank/v1/reports.grpc.pb.h"
 #include "werkbank/v1/service_requests.grpc.pb.h"
@@ -60,9 +59,8 @@ class PrintServiceE2E : public MachineE2E {
     req.set_state(state);
     v1::ListServiceRequestsResponse resp;
     auto ctx = Authed(token);
-    grpc::Status s =
-        v1::PrintService::NewStub(ch_)->ListServiceRequests(ctx.get(), req,
-                                                            &resp);
+    grpc::Status s = v1::PrintService::NewStub(ch_)->ListServiceRequests(
+        ctx.get(), req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return {resp.requests().begin(), resp.requests().end()};
   }
@@ -133,7 +131,8 @@ class PrintServiceE2E : public MachineE2E {
   // A short print without heating: 60 moves inside the envelope.
   static std::string Keyring() {
     std::string p = "G21\nG90\nG28\n";
-    for (int i = 0; i < 60; ++i) absl::StrAppend(&p, "G1 X", 10 + i, " Y20 F6000\n");
+    for (int i = 0; i < 60; ++i)
+      absl::StrAppend(&p, "G1 X", 10 + i, " Y20 F6000\n");
     return p;
   }
 };
@@ -143,8 +142,8 @@ TEST_F(PrintServiceE2E, AnUnbriefedPersonsPrintRunsUnderTheTrainersUnlock) {
   ASSERT_FALSE(HasFailure());
   const std::string sam = NewUser("sam", {"participant"});  // never briefed
   v1::ServiceRequest asked;
-  grpc::Status s =
-      Submit(sam, "fdm", "a keyring for my daughter, in red", Keyring(), &asked);
+  grpc::Status s = Submit(sam, "fdm", "a keyring for my daughter, in red",
+                          Keyring(), &asked);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(asked.state(), v1::SERVICE_REQUEST_STATE_WAITING);
   EXPECT_TRUE(asked.preflight().passed());
@@ -309,9 +308,10 @@ TEST_F(PrintServiceE2E, AnUntrainedTrainerCannotStartIt) {
   EXPECT_EQ(GetMachine("printer-1").state(), v1::MACHINE_STATE_UNLOCKED);
   EXPECT_EQ(GetMachine("printer-1").job_id(), 0);
   const auto audit = AuditActions();
-  EXPECT_NE(std::find(audit.begin(), audit.end(),
-                      absl::StrCat("service.start_refused service/", asked.id())),
-            audit.end());
+  EXPECT_NE(
+      std::find(audit.begin(), audit.end(),
+                absl::StrCat("service.start_refused service/", asked.id())),
+      audit.end());
 }
 
 TEST_F(PrintServiceE2E, TheQueueSurvivesARestart) {
@@ -359,7 +359,8 @@ TEST_F(PrintServiceE2E, TheImpactReportCountsItsHoursAsPrintService) {
   v1::GetImpactReportRequest req;
   absl::TimeZone berlin;
   ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
-  req.set_year(static_cast<int32_t>(absl::ToCivilYear(absl::Now(), berlin).year()));
+  req.set_year(
+      static_cast<int32_t>(absl::ToCivilYear(absl::Now(), berlin).year()));
   v1::ImpactReport report;
   auto ctx = Authed(admin_);
   grpc::Status s =

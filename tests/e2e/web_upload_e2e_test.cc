@@ -134,8 +134,8 @@ TEST_F(WebUploadE2E, APrintRequestFromTheBrowserIsQueued) {
 
   // One that fails preflight is refused with the line, and nothing queued.
   WebResponse refused = UploadText(
-      "/upload/service-request?machine_class=laser&file_name=b.gcode",
-      kProgram, false);
+      "/upload/service-request?machine_class=laser&file_name=b.gcode", kProgram,
+      false);
   EXPECT_EQ(JsonField(refused.body, "code"), "failed_precondition")
       << refused.body;
   EXPECT_THAT(refused.body, HasSubstr("line 3"));

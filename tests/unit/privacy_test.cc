@@ -226,8 +226,7 @@ TEST_F(PrivacyTest, AnonymisingKeepsEveryFigureAndTheChainAndLeavesNoTrace) {
   for (const std::string& trace :
        {std::string("annabeth"), std::string("Annabeth"),
         std::string("Quellmalz"), std::string("04:A3:2B:99:7F"),
-        std::string("Birkenweg"), std::string("Hollerbusch"),
-        password_hash}) {
+        std::string("Birkenweg"), std::string("Hollerbusch"), password_hash}) {
     EXPECT_FALSE(absl::StrContains(bytes, trace)) << trace;
   }
   // What they did is still there, under their number.
