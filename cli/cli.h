@@ -128,6 +128,7 @@ int CmdReport(Cli& cli);
 int CmdAdmin(Cli& cli);
 int CmdVisit(Cli& cli);
 int CmdApiKey(Cli& cli);
+int CmdService(Cli& cli);
 // `user export` and `user anonymise` (commands_privacy.cc).
 int UserExport(Cli& cli);
 int UserAnonymise(Cli& cli);

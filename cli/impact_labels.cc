@@ -59,6 +59,7 @@ std::string Label(const std::string& key, Lang lang) {
           {"returning", {"Returning", "Wiederkehrend"}},
           {"personal", {"Personal projects", "Eigene Projekte"}},
           {"workshop", {"Workshops", "Workshops"}},
+          {"print_service", {"Print service", "Druckservice"}},
           {"maintenance", {"Maintenance", "Wartung"}},
           // page
           {"title", {"Yearly report", "Jahresbericht"}},

@@ -61,6 +61,15 @@ Machines and jobs
   watch [--count N]                      live table of the lab (staff, trainers)
   block MACHINE --reason TEXT | unblock MACHINE | ack MACHINE [--note TEXT]   (staff)
 
+Print service (anyone asks; trainers and staff run or decline)
+  service submit --class CLASS [--note TEXT] FILE   ask the lab to print FILE
+  service list [--state STATE] [--class CLASS] [--mine]
+                                         yours; trainers and staff: the queue
+  service show ID | service withdraw ID
+  service start ID --machine MACHINE [--confirm INTERLOCK]...
+                                         on a machine you unlocked (trainers, staff)
+  service decline ID --reason TEXT       the person who asked sees the reason
+
 Reports
   report --from DATE --to DATE [--csv]   the lab's figures (trainers, staff)
   report --from DATE --to DATE --per-user  per-user CSV (staff; audited)
@@ -96,7 +105,7 @@ int Main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
   Args args(words, {"plaintext", "json", "password-stdin", "pin-stdin", "stdin",
                     "all", "remove", "workshop", "maintenance", "past", "help",
-                    "follow", "csv", "per-user", "ics", "dry-run"});
+                    "follow", "csv", "per-user", "ics", "dry-run", "mine"});
   auto command = args.Next();
   if (!command || *command == "help" || args.Flag("help")) {
     std::cout << kHelp;
@@ -124,6 +133,7 @@ int Main(int argc, char** argv) {
       {"jobs", CmdJobs},         {"report", CmdReport},
       {"admin", CmdAdmin},       {"visit", CmdVisit},
       {"apikey", CmdApiKey},
+      {"service", CmdService},
   };
   auto it = kCommands.find(*command);
   if (it == kCommands.end()) {

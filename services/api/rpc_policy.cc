@@ -59,6 +59,14 @@ const std::map<std::string, RpcRule>& RpcRules() {
       {"Jobs/CancelJob", {false, kAny}},
       {"Jobs/WatchJob", {false, kAny, KeyUse::kRead}},
 
+      // The print service: anyone asks; trainers and staff run or decline.
+      {"PrintService/SubmitServiceRequest", {false, kAny}},
+      {"PrintService/ListServiceRequests", {false, kAny}},
+      {"PrintService/GetServiceRequest", {false, kAny}},
+      {"PrintService/StartServiceRequest", {false, kTrainerOrStaff}},
+      {"PrintService/DeclineServiceRequest", {false, kTrainerOrStaff}},
+      {"PrintService/WithdrawServiceRequest", {false, kAny}},
+
       {"Monitor/WatchLab", {false, kTrainerOrStaff}},
 
       {"Audit/ListAuditEvents", {false, kStaffOnly}},

@@ -63,6 +63,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   server->services_.push_back(std::make_unique<BookingsService>(domain));
   server->services_.push_back(std::make_unique<MachinesService>(domain));
   server->services_.push_back(std::make_unique<JobsService>(domain));
+  server->services_.push_back(std::make_unique<PrintServiceService>(domain));
   server->services_.push_back(std::make_unique<MonitorService>(domain));
   server->services_.push_back(std::make_unique<AuditService>(domain));
   server->services_.push_back(std::make_unique<ReportsService>(domain));

@@ -12,6 +12,7 @@
 #include "services/common/clock.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
+#include "services/print_service/service_queue.h"
 #include "services/privacy/anonymiser.h"
 #include "services/reports/impact_report.h"
 #include "services/reports/usage_report.h"
@@ -29,6 +30,7 @@
 #include "werkbank/v1/monitor.grpc.pb.h"
 #include "werkbank/v1/privacy.grpc.pb.h"
 #include "werkbank/v1/reports.grpc.pb.h"
+#include "werkbank/v1/service_requests.grpc.pb.h"
 #include "werkbank/v1/trainings.grpc.pb.h"
 #include "werkbank/v1/visits.grpc.pb.h"
 
@@ -51,6 +53,7 @@ struct Domain {
   privacy::Anonymiser& anonymiser;
   reports::ImpactReports& impact;
   access::ApiKeys& api_keys;
+  print_service::ServiceQueue& service_queue;
 };
 
 // Authorizes the call or returns its refusal from the handler.
@@ -182,6 +185,33 @@ class MachinesService final : public v1::Machines::Service {
   grpc::Status ConfirmInterlock(grpc::ServerContext*,
                                 const v1::ConfirmInterlockRequest*,
                                 v1::Machine*) override;
+
+ private:
+  Domain& domain_;
+};
+
+class PrintServiceService final : public v1::PrintService::Service {
+ public:
+  explicit PrintServiceService(Domain& d) : domain_(d) {}
+  grpc::Status SubmitServiceRequest(
+      grpc::ServerContext*,
+      grpc::ServerReader<v1::SubmitServiceRequestRequest>*,
+      v1::ServiceRequest*) override;
+  grpc::Status ListServiceRequests(grpc::ServerContext*,
+                                   const v1::ListServiceRequestsRequest*,
+                                   v1::ListServiceRequestsResponse*) override;
+  grpc::Status GetServiceRequest(grpc::ServerContext*,
+                                 const v1::GetServiceRequestRequest*,
+                                 v1::ServiceRequest*) override;
+  grpc::Status StartServiceRequest(grpc::ServerContext*,
+                                   const v1::StartServiceRequestRequest*,
+                                   v1::ServiceRequest*) override;
+  grpc::Status DeclineServiceRequest(grpc::ServerContext*,
+                                     const v1::DeclineServiceRequestRequest*,
+                                     v1::ServiceRequest*) override;
+  grpc::Status WithdrawServiceRequest(grpc::ServerContext*,
+                                      const v1::WithdrawServiceRequestRequest*,
+                                      v1::ServiceRequest*) override;
 
  private:
   Domain& domain_;

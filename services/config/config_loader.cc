@@ -428,7 +428,8 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
                      {{"max_upload_bytes", 50 << 20, 1024, 1LL << 31},
                       {"paused_heaters_off_minutes", 15, 0, 1440},
                       {"max_pending_jobs_per_user", 20, 1, 1000},
-                      {"staff_unlock_minutes", 240, 1, 1440}});
+                      {"staff_unlock_minutes", 240, 1, 1440},
+                      {"max_open_service_requests_per_user", 3, 1, 100}});
   }
   {
     Checker::Scope scope(c, cfg, "backups", -1);

@@ -32,6 +32,7 @@
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
 #include "services/machines/program_upload.h"
+#include "services/print_service/service_queue.h"
 #include "services/privacy/anonymiser.h"
 #include "services/reports/impact_report.h"
 #include "services/reports/usage_report.h"
@@ -288,6 +289,8 @@ int Run(int argc, char** argv) {
   reports::ImpactReports impact(**store, clock, *config);
   visits::VisitLog visit_log(**store, clock, *config);
   privacy::Anonymiser anonymiser(**store, clock, *config);
+  print_service::ServiceQueue service_queue(**store, clock, *config, jobs,
+                                            machines);
   // Audit events from before schema 8 get their seal once, so that a person
   // named in them can be anonymised without breaking the chain.
   if (auto sealed = audit::SealLegacyEvents(**store, clock.Now());
@@ -305,7 +308,8 @@ int Run(int argc, char** argv) {
   api::Domain domain{*config,    clock,    **store,         accounts,
                      trainings,  bookings, machines,        jobs,
                      reports,    streams,  flags.state_dir, visit_log,
-                     anonymiser, impact,   api_keys};
+                     anonymiser, impact,   api_keys,
+                     service_queue};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
     Fail(std::string(server.status().message()));

@@ -2,6 +2,8 @@
 // Jobs; see job_service.h.
 #include "job_service.h"
 
+#include <cstdio>
+
 #include "absl/strings/str_cat.h"
 #include "drivers/gcode/analysis.h"
 #include "program_file.h"
@@ -159,6 +161,17 @@ absl::StatusOr<std::unique_ptr<ProgramUpload>> JobService::BeginUpload(
         "you have ", pending, " uploaded jobs that have not run; the limit is ",
         config_.jobs().max_pending_jobs_per_user()));
   }
+  return OpenUpload(machine_id);
+}
+
+absl::StatusOr<std::unique_ptr<ProgramUpload>> JobService::OpenUpload(
+    const std::string& machine_id) {
+  const v1::MachineConfig* machine = config::FindMachine(config_, machine_id);
+  if (machine == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("unknown machine \"", machine_id.substr(0, 40),
+                     "\"; the lab has: ", config::MachineIds(config_)));
+  }
   // The estimate uses the rates the machine reported where the config gives
   // none.
   stream::MotionSettings reported;
@@ -207,23 +220,72 @@ absl::Status JobService::DryRun(const std::string& machine_id,
   return absl::OkStatus();
 }
 
+absl::StatusOr<StoredProgram> JobService::StoreProgram(
+    const std::string& machine_id, ProgramUpload& upload, bool dry_run) {
+  auto program = upload.Finish();
+  if (!program.ok()) return program.status();
+  const gcode::Analysis& analysis = program->analysis;
+  StoredProgram stored{program->sha256,
+                       program->size_bytes,
+                       analysis.line_count,
+                       analysis.estimated_seconds,
+                       static_cast<int64_t>(analysis.violation_count),
+                       Report(analysis)};
+  if (dry_run && stored.report.passed()) {
+    // The machine itself checks every line (`$C`): what GRBL would reject.
+    auto s = DryRun(machine_id, upload.temp_path(), analysis.line_count,
+                    stored.report);
+    if (!s.ok()) return s;
+  }
+  // The program is durable under its name before its record exists.
+  if (auto s = upload.Commit(); !s.ok()) return s;
+  return stored;
+}
+
+absl::StatusOr<StoredProgram> JobService::RecheckStored(
+    const std::string& machine_id, const std::string& sha256) {
+  auto upload = OpenUpload(machine_id);
+  if (!upload.ok()) return upload.status();
+  // Read back in chunks like an upload arrives: memory stays bounded.
+  const std::string path = ProgramPath(sha256);
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return absl::DataLossError(
+        absl::StrCat("the stored program ", sha256.substr(0, 12),
+                     " is missing; it has to be submitted again"));
+  }
+  std::string chunk(64 * 1024, '\0');
+  absl::Status appended;
+  while (appended.ok()) {
+    const size_t n = std::fread(chunk.data(), 1, chunk.size(), f);
+    if (n == 0) break;
+    appended = (*upload)->Append(absl::string_view(chunk.data(), n));
+  }
+  const bool read_error = std::ferror(f) != 0;
+  std::fclose(f);
+  if (!appended.ok()) return appended;
+  if (read_error) {
+    return absl::DataLossError(
+        absl::StrCat("cannot read the stored program ", sha256.substr(0, 12)));
+  }
+  auto stored = StoreProgram(machine_id, **upload);
+  if (!stored.ok()) return stored.status();
+  if (stored->sha256 != sha256) {
+    return absl::DataLossError(
+        absl::StrCat("the stored program ", sha256.substr(0, 12),
+                     " is damaged; it has to be submitted again"));
+  }
+  return stored;
+}
+
 absl::StatusOr<JobView> JobService::FinishUpload(const access::Actor& actor,
                                                  const std::string& machine_id,
                                                  const std::string& file_name,
                                                  ProgramUpload& upload,
                                                  bool dry_run) {
-  auto program = upload.Finish();
+  auto program = StoreProgram(machine_id, upload, dry_run);
   if (!program.ok()) return program.status();
-  const gcode::Analysis& analysis = program->analysis;
-  v1::PreflightReport report = Report(analysis);
-  if (dry_run && report.passed()) {
-    // The machine itself checks every line (`$C`): what GRBL would reject.
-    auto s =
-        DryRun(machine_id, upload.temp_path(), analysis.line_count, report);
-    if (!s.ok()) return s;
-  }
-  // The program is durable under its name before its record exists.
-  if (auto s = upload.Commit(); !s.ok()) return s;
+  const v1::PreflightReport& report = program->report;
   store::JobRecord job;
   job.machine_id = machine_id;
   job.owner_id = actor.user_id;
@@ -233,8 +295,8 @@ absl::StatusOr<JobView> JobService::FinishUpload(const access::Actor& actor,
   job.state =
       report.passed() ? store::JobState::kUploaded : store::JobState::kRejected;
   job.preflight = report.SerializeAsString();
-  job.line_count = analysis.line_count;
-  job.estimated_seconds = analysis.estimated_seconds;
+  job.line_count = program->line_count;
+  job.estimated_seconds = program->estimated_seconds;
   job.created_at = clock_.Now();
   auto s = store_.Write([&](store::Transaction& tx) -> absl::Status {
     auto id = tx.InsertJob(job);
@@ -246,7 +308,7 @@ absl::StatusOr<JobView> JobService::FinishUpload(const access::Actor& actor,
                 absl::StrCat(
                     "machine=", machine_id, " sha256=", job.sha256,
                     " preflight=", report.passed() ? "passed" : "failed",
-                    " violations=", analysis.violation_count, actor.Via())},
+                    " violations=", program->violation_count, actor.Via())},
                job.created_at)
         .status();
   });
@@ -291,10 +353,26 @@ absl::StatusOr<std::vector<JobView>> JobService::List(
 absl::StatusOr<JobView> JobService::Start(
     const access::Actor& actor, int64_t id,
     const std::vector<std::string>& confirmed) {
+  return StartChecked(actor, id, confirmed, /*owner_only=*/true);
+}
+
+absl::StatusOr<JobView> JobService::StartOnBehalf(
+    const access::Actor& actor, int64_t id,
+    const std::vector<std::string>& confirmed) {
+  if (!actor.IsTrainerOrStaff()) {
+    return absl::PermissionDeniedError(
+        "only trainers and staff start a job for someone else");
+  }
+  return StartChecked(actor, id, confirmed, /*owner_only=*/false);
+}
+
+absl::StatusOr<JobView> JobService::StartChecked(
+    const access::Actor& actor, int64_t id,
+    const std::vector<std::string>& confirmed, bool owner_only) {
   auto view = Load(id);
   if (!view.ok()) return view;
   store::JobRecord& job = view->record;
-  if (job.owner_id != actor.user_id) {
+  if (owner_only && job.owner_id != actor.user_id) {
     return absl::PermissionDeniedError(
         "only the person who uploaded a job starts it");
   }

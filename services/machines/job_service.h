@@ -24,6 +24,16 @@ struct JobView {
   v1::PreflightReport preflight;
 };
 
+// A program stored under its hash, with its preflight against one machine.
+struct StoredProgram {
+  std::string sha256;
+  int64_t size_bytes = 0;
+  int64_t line_count = 0;
+  double estimated_seconds = 0;
+  int64_t violation_count = 0;  // all of them; the report lists the first
+  v1::PreflightReport report;
+};
+
 class JobService {
  public:
   JobService(store::Store& store, const Clock& clock, const v1::Config& config,
@@ -46,6 +56,21 @@ class JobService {
                                        const std::string& file_name,
                                        ProgramUpload& upload,
                                        bool dry_run = false);
+  // The parts of an upload for callers that keep their own records (the
+  // print service): OpenUpload checks nothing of the person (callers apply
+  // their own limits) and checks against `machine_id`'s limits;
+  // StoreProgram runs the preflight's report and the dry run if asked and
+  // stores the file durably under its hash.
+  absl::StatusOr<std::unique_ptr<ProgramUpload>> OpenUpload(
+      const std::string& machine_id);
+  absl::StatusOr<StoredProgram> StoreProgram(const std::string& machine_id,
+                                             ProgramUpload& upload,
+                                             bool dry_run = false);
+  // Checks a stored program again against `machine_id`'s limits (it was
+  // checked against another machine of the class). DATA_LOSS when the file
+  // is missing or no longer has its hash.
+  absl::StatusOr<StoredProgram> RecheckStored(const std::string& machine_id,
+                                              const std::string& sha256);
   // The dry run holds the program's lines in memory (and the machine checks
   // a few hundred a second): longer programs are refused one.
   static constexpr int64_t kMaxDryRunLines = 50000;
@@ -58,6 +83,11 @@ class JobService {
   // checked by streaming it, and the machine reads its lines from disk in
   // chunks while it runs.
   absl::StatusOr<JobView> Start(
+      const access::Actor& actor, int64_t id,
+      const std::vector<std::string>& confirmed_interlocks);
+  // The print service: `actor` (a trainer or staff) starts a job owned by
+  // someone else, under their own unlock, with every other check of Start.
+  absl::StatusOr<JobView> StartOnBehalf(
       const access::Actor& actor, int64_t id,
       const std::vector<std::string>& confirmed_interlocks);
   // Each answers with the job as it is once the machine took the request:
@@ -76,10 +106,13 @@ class JobService {
   absl::StatusOr<int> InterruptRunningJobs();
 
   static const char* StateName(store::JobState state);
+  std::string ProgramPath(const std::string& sha256) const;
 
  private:
   absl::StatusOr<JobView> Load(int64_t id);
-  std::string ProgramPath(const std::string& sha256) const;
+  absl::StatusOr<JobView> StartChecked(
+      const access::Actor& actor, int64_t id,
+      const std::vector<std::string>& confirmed_interlocks, bool owner_only);
   // The machine checks the program in `$C` mode; its errors join `report`.
   absl::Status DryRun(const std::string& machine_id, const std::string& path,
                       int64_t lines, v1::PreflightReport& report);

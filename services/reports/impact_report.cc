@@ -98,6 +98,11 @@ absl::StatusOr<ImpactReport> ImpactReports::Report(const access::Actor& actor,
   std::vector<store::VisitRecord> visits;
   std::vector<store::ReservationRecord> reservations;
   std::vector<store::QualificationRecord> qualifications;
+  struct ServiceJob {
+    int64_t submitter_id;
+    store::JobRecord job;
+  };
+  std::vector<ServiceJob> service_jobs;
   auto s = store_.Read([&](store::Transaction& tx) -> absl::Status {
     auto v = tx.ListVisits(from, to);
     if (!v.ok()) return v.status();
@@ -112,6 +117,16 @@ absl::StatusOr<ImpactReport> ImpactReports::Report(const access::Actor& actor,
     auto q = tx.ListQualifications(std::nullopt);
     if (!q.ok()) return q.status();
     qualifications = std::move(*q);
+    store::ServiceRequestFilter started;
+    started.state = store::ServiceRequestState::kStarted;
+    started.limit = 1 << 30;
+    auto requests = tx.ListServiceRequests(started);
+    if (!requests.ok()) return requests.status();
+    for (const auto& r : *requests) {
+      auto job = tx.FindJob(r.job_id);
+      if (!job.ok()) return job.status();
+      if (*job) service_jobs.push_back({r.submitter_id, **job});
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -186,38 +201,74 @@ absl::StatusOr<ImpactReport> ImpactReports::Report(const access::Actor& actor,
 
   // Machine hours by purpose: the booked time of reservations that took
   // place, within the range; the people are the owners and participants.
+  // The time a print service job ran counts as print service, for the
+  // people who asked for it, and is taken out of the reservation it ran in.
+  enum Row : size_t { kPersonal, kWorkshop, kService, kMaintenance, kTotal };
   Grid t_hours;
   t_hours.name = "machine_hours_by_purpose";
-  t_hours.row_keys = {"personal", "workshop", "maintenance", "total"};
+  t_hours.row_keys = {"personal", "workshop", "print_service", "maintenance",
+                      "total"};
   t_hours.column_keys = {"hours", "people"};
   t_hours.total_row = true;
-  t_hours.cells.assign(4, std::vector<Cell>(2));
-  std::set<int64_t> people[4];
+  t_hours.cells.assign(5, std::vector<Cell>(2));
+  std::set<int64_t> people[5];
   const absl::Time now = clock_.Now();
+  auto row_of = [](const store::ReservationRecord& r) -> size_t {
+    return r.kind == store::ReservationKind::kPersonal   ? kPersonal
+           : r.kind == store::ReservationKind::kWorkshop ? kWorkshop
+                                                         : kMaintenance;
+  };
+  auto took_place = [&](const store::ReservationRecord& r) {
+    return r.state != store::ReservationState::kCancelled &&
+           r.state != store::ReservationState::kNoShow && r.start < now;
+  };
   for (const store::ReservationRecord& r : reservations) {
-    if (r.state == store::ReservationState::kCancelled ||
-        r.state == store::ReservationState::kNoShow || r.start >= now) {
-      continue;
-    }
+    if (!took_place(r)) continue;
     const double hours =
         absl::ToDoubleHours(std::min(r.end, to) - std::max(r.start, from));
     if (hours <= 0) continue;
-    const size_t row = r.kind == store::ReservationKind::kPersonal   ? 0
-                       : r.kind == store::ReservationKind::kWorkshop ? 1
-                                                                     : 2;
+    const size_t row = row_of(r);
     t_hours.cells[row][0].value += hours;
-    t_hours.cells[3][0].value += hours;
+    t_hours.cells[kTotal][0].value += hours;
     people[row].insert(r.owner_id);
-    if (row != 2) people[3].insert(r.owner_id);
+    if (row != kMaintenance) people[kTotal].insert(r.owner_id);
     for (int64_t p : r.participant_ids) {
       people[row].insert(p);
-      if (row != 2) people[3].insert(p);
+      if (row != kMaintenance) people[kTotal].insert(p);
     }
   }
-  for (size_t row = 0; row < 4; ++row) {
+  for (const ServiceJob& sj : service_jobs) {
+    const store::JobRecord& j = sj.job;
+    if (!j.started_at || !j.finished_at) continue;
+    const absl::Time start = std::max(*j.started_at, from);
+    const absl::Time end = std::min(*j.finished_at, to);
+    if (end <= start) continue;
+    double hours = absl::ToDoubleHours(end - start);
+    if (j.run_seconds) hours = std::min(hours, *j.run_seconds / 3600.0);
+    t_hours.cells[kService][0].value += hours;
+    people[kService].insert(sj.submitter_id);
+    people[kTotal].insert(sj.submitter_id);
+    // The reservation it ran in loses those hours; without one (a staff
+    // unlock) they add to the total.
+    bool inside = false;
+    for (const store::ReservationRecord& r : reservations) {
+      if (r.machine_id != j.machine_id || !took_place(r) ||
+          *j.started_at < r.start || *j.started_at >= r.end) {
+        continue;
+      }
+      const size_t row = row_of(r);
+      t_hours.cells[row][0].value =
+          std::max(0.0, t_hours.cells[row][0].value - hours);
+      inside = true;
+      break;
+    }
+    if (!inside) t_hours.cells[kTotal][0].value += hours;
+  }
+  for (size_t row = 0; row < 5; ++row) {
     for (Cell& c : t_hours.cells[row]) {
       c.people = static_cast<int64_t>(people[row].size());
-      c.protect = row != 2;  // maintenance is the machines' time, not people's
+      // Maintenance is the machines' time, not people's.
+      c.protect = row != kMaintenance;
     }
     t_hours.cells[row][1].value = static_cast<double>(people[row].size());
   }

@@ -213,6 +213,43 @@ struct ApiKeyRecord {
 };
 
 // What anonymising a person changes in every table but the audit chain.
+// Mirrors werkbank.v1.ServiceRequestState for what is stored; done and
+// failed are read from the request's job.
+enum class ServiceRequestState : int {
+  kWaiting = 1,
+  kStarted = 2,
+  kDeclined = 5,
+  kWithdrawn = 6,
+};
+
+// A print service request (schema 10): a file to print on a machine class,
+// for a person who need not be qualified.
+struct ServiceRequestRecord {
+  int64_t id = 0;
+  int64_t submitter_id = 0;
+  std::string machine_class;
+  std::string file_name;  // a display name only
+  std::string note;
+  std::string sha256;  // stored as jobs/<sha256>.gcode
+  int64_t size_bytes = 0;
+  std::string preflight;  // werkbank.v1.PreflightReport, binary
+  int64_t line_count = 0;
+  double estimated_seconds = 0;
+  ServiceRequestState state = ServiceRequestState::kWaiting;
+  absl::Time created_at;
+  std::optional<absl::Time> decided_at;  // started, declined or withdrawn
+  int64_t decided_by = 0;                // who started or declined it
+  int64_t job_id = 0;                    // set once started
+  std::string decline_reason;
+};
+
+struct ServiceRequestFilter {
+  int64_t submitter_id = 0;  // 0: everybody's
+  std::optional<ServiceRequestState> state;
+  std::string machine_class;  // empty: every class
+  int limit = 500;
+};
+
 struct ScrubRequest {
   int64_t user_id = 0;
   // Texts to cut out wherever they stand (login, display name, card UID).

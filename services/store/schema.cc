@@ -205,6 +205,32 @@ CREATE TABLE api_keys (
 );
 CREATE INDEX api_keys_by_user ON api_keys(user_id);
 )sql"},
+    // 9 -> 10: the print service queue. Depends on nothing of 8 -> 9.
+    {R"sql(
+CREATE TABLE service_requests (
+  id INTEGER PRIMARY KEY,
+  submitter_id INTEGER NOT NULL REFERENCES users(id),
+  machine_class TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  note TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  preflight BLOB NOT NULL,
+  line_count INTEGER NOT NULL,
+  estimated_seconds REAL NOT NULL,
+  state INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  decided_by INTEGER NOT NULL DEFAULT 0,
+  job_id INTEGER REFERENCES jobs(id),
+  decline_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX service_requests_by_submitter
+  ON service_requests(submitter_id, state);
+CREATE INDEX service_requests_by_state ON service_requests(state, id);
+CREATE UNIQUE INDEX service_requests_by_job ON service_requests(job_id)
+  WHERE job_id IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

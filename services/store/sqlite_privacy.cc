@@ -85,12 +85,24 @@ absl::Status SqliteTransaction::ScrubUser(const ScrubRequest& r) {
       [&](SQLite::Statement& q) { q.bind(1, id); });
   run("UPDATE jobs SET file_name='job-' || id || '.gcode' WHERE owner_id=?",
       [&](SQLite::Statement& q) { q.bind(1, id); });
+  // A print service request: their note and file name, and the reason it
+  // was declined, which was written to them.
+  run("UPDATE service_requests SET note='', decline_reason='', "
+      "file_name='request-' || id || '.gcode' WHERE submitter_id=?",
+      [&](SQLite::Statement& q) { q.bind(1, id); });
   // Anyone else's text that names them keeps its words but not the name.
   static constexpr const char* kTexts[][2] = {
-      {"reservations", "note"},     {"reservations", "cancel_reason"},
-      {"briefings", "note"},        {"qualifications", "revoke_reason"},
-      {"jobs", "end_reason"},       {"jobs", "file_name"},
-      {"machine_blocks", "reason"}, {"visits", "topic"},
+      {"reservations", "note"},
+      {"reservations", "cancel_reason"},
+      {"briefings", "note"},
+      {"qualifications", "revoke_reason"},
+      {"jobs", "end_reason"},
+      {"jobs", "file_name"},
+      {"machine_blocks", "reason"},
+      {"visits", "topic"},
+      {"service_requests", "note"},
+      {"service_requests", "decline_reason"},
+      {"service_requests", "file_name"},
   };
   for (const std::string& needle : r.needles) {
     if (needle.empty()) continue;
@@ -131,6 +143,8 @@ constexpr const char* kLastActivity =
     "reservation_participants p ON p.reservation_id=r.id WHERE "
     "p.user_id=u.id), 0),"
     " coalesce((SELECT max(created_at) FROM jobs WHERE owner_id=u.id), 0),"
+    " coalesce((SELECT max(created_at) FROM service_requests WHERE "
+    "submitter_id=u.id), 0),"
     " coalesce((SELECT max(held_at) FROM briefings WHERE trainer_id=u.id), 0),"
     " coalesce((SELECT max(granted_at) FROM qualifications WHERE "
     "user_id=u.id), 0))";

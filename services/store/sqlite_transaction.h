@@ -101,6 +101,15 @@ class SqliteTransaction : public Transaction {
   absl::StatusOr<std::vector<ApiKeyRecord>> ListApiKeys(
       int64_t user_id) override;
   absl::Status UpdateApiKey(const ApiKeyRecord& key) override;
+  absl::StatusOr<int64_t> InsertServiceRequest(
+      const ServiceRequestRecord& r) override;
+  absl::Status UpdateServiceRequest(const ServiceRequestRecord& r) override;
+  absl::StatusOr<std::optional<ServiceRequestRecord>> FindServiceRequest(
+      int64_t id) override;
+  absl::StatusOr<std::vector<ServiceRequestRecord>> ListServiceRequests(
+      const ServiceRequestFilter& filter) override;
+  absl::StatusOr<std::optional<ServiceRequestRecord>> FindServiceRequestOfJob(
+      int64_t job_id) override;
 
   absl::Status ScrubUser(const ScrubRequest& request) override;
   absl::StatusOr<std::optional<absl::Time>> AnonymisedAt(

@@ -145,6 +145,18 @@ class Transaction {
       int64_t user_id) = 0;
   // Writes last_used_at and revoked_at.
   virtual absl::Status UpdateApiKey(const ApiKeyRecord& key) = 0;
+  // Print service requests (schema 10), newest first in listings.
+  virtual absl::StatusOr<int64_t> InsertServiceRequest(
+      const ServiceRequestRecord& r) = 0;
+  // Writes its state and decision (the rest never changes).
+  virtual absl::Status UpdateServiceRequest(const ServiceRequestRecord& r) = 0;
+  virtual absl::StatusOr<std::optional<ServiceRequestRecord>>
+  FindServiceRequest(int64_t id) = 0;
+  virtual absl::StatusOr<std::vector<ServiceRequestRecord>> ListServiceRequests(
+      const ServiceRequestFilter& filter) = 0;
+  // The request a job was started from, if any.
+  virtual absl::StatusOr<std::optional<ServiceRequestRecord>>
+  FindServiceRequestOfJob(int64_t job_id) = 0;
 
   // Privacy (schema 8). Removes the person's name, login, card, secrets,
   // sessions and notes from every table but the audit chain; keeps the ids

@@ -45,7 +45,6 @@ constexpr auto kDrainTime = std::chrono::seconds(5);
 constexpr uint64_t kMaxDrainBytes = 256 << 20;
 constexpr char kLoginPath[] = "/werkbank.v1.Accounts/Login";
 constexpr char kLogoutPath[] = "/werkbank.v1.Accounts/Logout";
-constexpr char kUploadPath[] = "/upload/job";
 
 std::string Str(beast::string_view s) {
   return std::string(s.data(), s.size());
@@ -139,7 +138,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
           grpc::StatusCode::INVALID_ARGUMENT, http::status::bad_request,
           "a POST needs the header \"Connect-Protocol-Version: 1\"");
     }
-    if (path_ == kUploadPath) return StartUpload();
+    if (const UploadKind* kind = FindUpload(path_)) return StartUpload(*kind);
     method_ = FindApiMethod(path_);
     if (!method_) {
       return RefuseBeforeBody(grpc::StatusCode::NOT_FOUND,
@@ -149,8 +148,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (method_->client_streaming()) {
       return RefuseBeforeBody(
           grpc::StatusCode::UNIMPLEMENTED, http::status::not_implemented,
-          absl::StrCat(path_, " streams its request; upload with POST ",
-                       kUploadPath, "?machine_id=…&file_name=… instead"));
+          absl::StrCat(path_,
+                       " streams its request; upload with POST "
+                       "/upload/job?machine_id=…&file_name=… or "
+                       "/upload/service-request?machine_class=…&file_name=… "
+                       "instead"));
     }
     const std::string type =
         absl::AsciiStrToLower(Str(req[http::field::content_type]));
@@ -266,7 +268,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       return SendError(status.error_code(), status.error_message());
     }
     const auto* out =
-        method_ ? method_->descriptor->output_type() : UploadResponseType();
+        method_ ? method_->descriptor->output_type() : upload_response_;
     auto message = ParseWire(out, response_wire_.value_or(""));
     if (!message.ok()) {
       return SendError(grpc::StatusCode::INTERNAL,
@@ -395,11 +397,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   // ---- Uploads -----------------------------------------------------------
 
-  void StartUpload() {
+  void StartUpload(const UploadKind& kind) {
     const auto& req = header_->get();
     token_ = SessionToken(Str(req[http::field::authorization]),
                           Str(req[http::field::cookie]));
-    auto header = UploadHeaderFromQuery(Str(req.target()));
+    auto header = UploadHeaderFromQuery(kind, Str(req.target()));
     if (!header.ok()) {
       return RefuseBeforeBody(grpc::StatusCode::INVALID_ARGUMENT,
                               http::status::bad_request,
@@ -421,7 +423,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                        " streams and uploads already; retry in a moment"));
     }
     method_.reset();
-    path_ = "/werkbank.v1.Jobs/UploadJob";
+    path_ = kind.rpc;
+    upload_response_ = kind.response;
     response_wire_.reset();
     call_ = ctx_.forwarder->Start(path_, token_, Handlers(), std::nullopt);
     if (!call_) return Unavailable();
@@ -899,8 +902,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::optional<grpc::Status> stream_status_;
   char probe_[1];
 
-  // An upload in progress.
+  // An upload in progress, and the message it answers with.
   bool uploading_ = false;
+  const google::protobuf::Descriptor* upload_response_ = nullptr;
   bool upload_read_pending_ = false;
   std::optional<http::request_parser<http::buffer_body>> upload_;
   std::string upload_chunk_;

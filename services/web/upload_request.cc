@@ -2,9 +2,15 @@
 // Upload requests from a query string; see upload_request.h.
 #include "upload_request.h"
 
+#include <google/protobuf/message.h>
+
+#include <memory>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "werkbank/v1/jobs.pb.h"
+#include "werkbank/v1/service_requests.pb.h"
 
 namespace werkbank::web {
 namespace {
@@ -36,52 +42,89 @@ absl::StatusOr<std::string> FormDecode(absl::string_view in) {
   return out;
 }
 
+const UploadKind* Kinds(size_t* count) {
+  static const UploadKind kKinds[] = {
+      {"/upload/job", "/werkbank.v1.Jobs/UploadJob",
+       v1::UploadJobRequest::descriptor(), v1::UploadHeader::descriptor(),
+       v1::Job::descriptor(), "machine_id",
+       "name the machine: /upload/job?machine_id=…&file_name=…"},
+      {"/upload/service-request",
+       "/werkbank.v1.PrintService/SubmitServiceRequest",
+       v1::SubmitServiceRequestRequest::descriptor(),
+       v1::ServiceRequestHeader::descriptor(), v1::ServiceRequest::descriptor(),
+       "machine_class",
+       "name the machine class: "
+       "/upload/service-request?machine_class=…&file_name=…"},
+  };
+  *count = sizeof(kKinds) / sizeof(kKinds[0]);
+  return kKinds;
+}
+
 }  // namespace
 
-absl::StatusOr<std::string> UploadHeaderFromQuery(absl::string_view target) {
-  v1::UploadJobRequest request;
-  v1::UploadHeader* header = request.mutable_header();
+const UploadKind* FindUpload(absl::string_view path) {
+  size_t count = 0;
+  const UploadKind* kinds = Kinds(&count);
+  for (size_t i = 0; i < count; ++i) {
+    if (path == kinds[i].path) return &kinds[i];
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::string> UploadHeaderFromQuery(const UploadKind& kind,
+                                                  absl::string_view target) {
+  namespace pb = google::protobuf;
+  std::unique_ptr<pb::Message> header(pb::MessageFactory::generated_factory()
+                                          ->GetPrototype(kind.header)
+                                          ->New());
+  const pb::Reflection* reflection = header->GetReflection();
+  std::vector<std::string> known;
+  for (int i = 0; i < kind.header->field_count(); ++i)
+    known.push_back(kind.header->field(i)->name());
   auto q = target.find('?');
   absl::string_view query =
       q == absl::string_view::npos ? "" : target.substr(q + 1);
   for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     auto eq = pair.find('=');
-    absl::string_view key = pair.substr(0, eq);
+    const std::string key(pair.substr(0, eq));
     auto value =
         FormDecode(eq == absl::string_view::npos ? "" : pair.substr(eq + 1));
     if (!value.ok()) return value.status();
-    if (key == "machine_id") {
-      header->set_machine_id(*value);
-    } else if (key == "file_name") {
-      header->set_file_name(*value);
-    } else if (key == "dry_run_on_machine") {
-      if (*value != "true" && *value != "false") {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "dry_run_on_machine is true or false, not \"", *value, "\""));
-      }
-      header->set_dry_run_on_machine(*value == "true");
-    } else {
+    const pb::FieldDescriptor* field = kind.header->FindFieldByName(key);
+    if (field == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown parameter \"", key,
-                       "\"; an upload takes machine_id, file_name and "
-                       "dry_run_on_machine"));
+          absl::StrCat("unknown parameter \"", key, "\"; ", kind.path,
+                       " takes ", absl::StrJoin(known, ", ")));
+    }
+    if (field->type() == pb::FieldDescriptor::TYPE_BOOL) {
+      if (*value != "true" && *value != "false") {
+        return absl::InvalidArgumentError(
+            absl::StrCat(key, " is true or false, not \"", *value, "\""));
+      }
+      reflection->SetBool(header.get(), field, *value == "true");
+    } else {
+      reflection->SetString(header.get(), field, *value);
     }
   }
-  if (header->machine_id().empty()) {
-    return absl::InvalidArgumentError(
-        "name the machine: /upload/job?machine_id=…&file_name=…");
+  const pb::FieldDescriptor* required =
+      kind.header->FindFieldByName(kind.required);
+  if (reflection->GetString(*header, required).empty()) {
+    return absl::InvalidArgumentError(kind.missing);
   }
-  return request.SerializeAsString();
+  // The request's field 1 is its header.
+  std::unique_ptr<pb::Message> request(pb::MessageFactory::generated_factory()
+                                           ->GetPrototype(kind.request)
+                                           ->New());
+  request->GetReflection()
+      ->MutableMessage(request.get(), kind.request->FindFieldByNumber(1))
+      ->CopyFrom(*header);
+  return request->SerializeAsString();
 }
 
 std::string UploadChunk(const char* data, size_t size) {
   v1::UploadJobRequest request;
   request.set_chunk(data, size);
   return request.SerializeAsString();
-}
-
-const google::protobuf::Descriptor* UploadResponseType() {
-  return v1::Job::descriptor();
 }
 
 }  // namespace werkbank::web

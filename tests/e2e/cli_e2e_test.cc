@@ -226,6 +226,54 @@ TEST_F(CliE2E, AnUploadWithDryRunShowsWhatTheLaserSays) {
                                      "preflight"));
 }
 
+// The print service from the command line: someone never briefed asks for
+// a cut, sees it waiting, and reads why staff declined it.
+TEST_F(CliE2E, ThePrintServiceFromTheCommandLine) {
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"},
+                daemon_->admin_password() + "\n")
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      Cli({"user", "add", "sam", "--role", "participant", "--password-stdin"},
+          "sam-password\n")
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      Cli({"login", "sam", "--password-stdin"}, "sam-password\n").exit_code, 0);
+  const std::string plate = home_.File("plate.gcode");
+  std::ofstream(plate) << "G21 G90\nM4 S300\nG1 X10 Y10 F1000\nG1 X20\nM5\n";
+  RunResult asked =
+      Cli({"service", "submit", "--class", "laser", "--note", "in oak", plate});
+  ASSERT_EQ(asked.exit_code, 0) << asked.err;
+  EXPECT_THAT(asked.out, HasSubstr("(plate.gcode) for laser by sam: waiting"));
+  EXPECT_THAT(asked.out, HasSubstr("note: in oak"));
+  EXPECT_THAT(asked.out, HasSubstr("preflight passed"));
+  RunResult start = Cli({"service", "start", "1", "--machine", "laser-1"});
+  EXPECT_EQ(start.exit_code, 1);
+  EXPECT_THAT(start.err, HasSubstr("needs one of the roles"));
+
+  ASSERT_EQ(Cli({"login", "admin", "--password-stdin"},
+                daemon_->admin_password() + "\n")
+                .exit_code,
+            0);
+  RunResult queue = Cli({"service", "list", "--state", "waiting"});
+  ASSERT_EQ(queue.exit_code, 0) << queue.err;
+  EXPECT_THAT(queue.out, HasSubstr("plate.gcode"));
+  EXPECT_THAT(queue.out, HasSubstr("in oak"));
+  EXPECT_EQ(Cli({"service", "list", "--state", "sleeping"}).exit_code, 2);
+  RunResult no_reason = Cli({"service", "decline", "1"});
+  EXPECT_EQ(no_reason.exit_code, 1);
+  EXPECT_THAT(no_reason.err, HasSubstr("reason is required"));
+  ASSERT_EQ(
+      Cli({"service", "decline", "1", "--reason", "no oak left"}).exit_code, 0);
+
+  ASSERT_EQ(
+      Cli({"login", "sam", "--password-stdin"}, "sam-password\n").exit_code, 0);
+  RunResult seen = Cli({"service", "show", "1"});
+  ASSERT_EQ(seen.exit_code, 0) << seen.err;
+  EXPECT_THAT(seen.out, HasSubstr("declined by admin: no oak left"));
+}
+
 // A machine that is offline is the daemon's answer (exit 1, its message);
 // only a daemon that does not answer is "cannot reach" (exit 3).
 TEST_F(CliE2E, AnOfflineMachineIsARefusalNotAnUnreachableDaemon) {

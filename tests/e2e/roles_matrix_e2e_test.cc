@@ -64,6 +64,12 @@ constexpr Expect kDesign[] = {
     {"Jobs/ResumeJob", true, true, true},
     {"Jobs/CancelJob", true, true, true},
     {"Jobs/WatchJob", true, true, true},
+    {"PrintService/SubmitServiceRequest", true, true, true},
+    {"PrintService/ListServiceRequests", true, true, true},
+    {"PrintService/GetServiceRequest", true, true, true},
+    {"PrintService/StartServiceRequest", false, true, true},
+    {"PrintService/DeclineServiceRequest", false, true, true},
+    {"PrintService/WithdrawServiceRequest", true, true, true},
     {"Monitor/WatchLab", false, true, true},
     {"Audit/ListAuditEvents", false, false, true},
     {"Audit/VerifyAuditChain", false, false, true},
@@ -168,7 +174,7 @@ TEST(RolesMatrixE2E, EveryRpcForEveryRole) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 54 * 4 - 3);
+  EXPECT_EQ(checked, 60 * 4 - 3);
   EXPECT_TRUE(d->Running());
 }
 
@@ -197,7 +203,7 @@ TEST(RolesMatrixE2E, AnApiKeyReachesOnlyWhatASlicerNeeds) {
     }
     ++checked;
   }
-  EXPECT_EQ(checked, 54);
+  EXPECT_EQ(checked, 60);
   EXPECT_TRUE(d->Running());
 }
 

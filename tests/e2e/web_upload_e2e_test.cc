@@ -119,6 +119,38 @@ TEST_F(WebUploadE2E, BadUploadsGetAMessage) {
   EXPECT_EQ(anonymous.status, 401);
 }
 
+// The print service's upload runs PrintService/SubmitServiceRequest the same
+// way: the request comes back waiting, with its note and preflight.
+TEST_F(WebUploadE2E, APrintRequestFromTheBrowserIsQueued) {
+  WebResponse asked = UploadText(
+      "/upload/service-request?machine_class=laser&file_name=sign.gcode&"
+      "note=in%20oak%2C%20please",
+      "G21\nG90\nG0 X70 Y10\nM5\n", true);
+  EXPECT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(JsonField(asked.body, "state"), "SERVICE_REQUEST_STATE_WAITING")
+      << asked.body;
+  EXPECT_EQ(JsonField(asked.body, "note"), "in oak, please");
+  EXPECT_EQ(JsonField(asked.body, "fileName"), "sign.gcode");
+
+  // One that fails preflight is refused with the line, and nothing queued.
+  WebResponse refused = UploadText(
+      "/upload/service-request?machine_class=laser&file_name=b.gcode", kProgram,
+      false);
+  EXPECT_EQ(JsonField(refused.body, "code"), "failed_precondition")
+      << refused.body;
+  EXPECT_THAT(refused.body, HasSubstr("line 3"));
+
+  WebResponse no_class =
+      UploadText("/upload/service-request?file_name=a.gcode", kProgram, false);
+  EXPECT_EQ(no_class.status, 400);
+  EXPECT_THAT(no_class.body, HasSubstr("name the machine class"));
+  WebResponse wrong = UploadText(
+      "/upload/service-request?machine_class=laser&machine_id=laser-1",
+      kProgram, false);
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_THAT(wrong.body, HasSubstr("machine_class, file_name, note"));
+}
+
 TEST_F(WebUploadE2E, AnUploadOverTheLimitIsRefusedInConstantMemory) {
   const auto fill = [](size_t, std::string& chunk) {
     for (size_t i = 0; i < chunk.size(); ++i) chunk[i] = i % 64 ? 'X' : '\n';

@@ -20,6 +20,7 @@
 #include "services/daemon/system_clock.h"
 #include "services/machines/job_service.h"
 #include "services/machines/machine_manager.h"
+#include "services/print_service/service_queue.h"
 #include "services/privacy/anonymiser.h"
 #include "services/reports/impact_report.h"
 #include "services/reports/usage_report.h"
@@ -75,6 +76,7 @@ struct ApiWorld::Parts {
   std::unique_ptr<privacy::Anonymiser> anonymiser;
   std::unique_ptr<reports::ImpactReports> impact;
   std::unique_ptr<access::ApiKeys> api_keys;
+  std::unique_ptr<print_service::ServiceQueue> service_queue;
   std::unique_ptr<api::Domain> domain;
   std::unique_ptr<api::ApiServer> server;
   ~Parts() {
@@ -142,10 +144,12 @@ ApiWorld::ApiWorld() : parts_(std::make_unique<Parts>()) {
       std::make_unique<reports::ImpactReports>(*p.store, p.clock, p.config);
   p.api_keys =
       std::make_unique<access::ApiKeys>(*p.store, p.clock, p.config.accounts());
-  p.domain = std::make_unique<api::Domain>(
-      api::Domain{p.config, p.clock, *p.store, *p.accounts, *p.trainings,
-                  *p.bookings, *p.machines, *p.jobs, *p.reports, *p.streams,
-                  p.dir, *p.visits, *p.anonymiser, *p.impact, *p.api_keys});
+  p.service_queue = std::make_unique<print_service::ServiceQueue>(
+      *p.store, p.clock, p.config, *p.jobs, *p.machines);
+  p.domain = std::make_unique<api::Domain>(api::Domain{
+      p.config, p.clock, *p.store, *p.accounts, *p.trainings, *p.bookings,
+      *p.machines, *p.jobs, *p.reports, *p.streams, p.dir, *p.visits,
+      *p.anonymiser, *p.impact, *p.api_keys, *p.service_queue});
   api::ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.plaintext = true;

@@ -184,7 +184,19 @@ TEST_F(PrivacyTest, AnonymisingKeepsEveryFigureAndTheChainAndLeavesNoTrace) {
                     j.sha256 = std::string(64, 'a');
                     j.state = store::JobState::kCompleted;
                     j.created_at = clock_.Now();
-                    return tx.InsertJob(j).status();
+                    if (auto id = tx.InsertJob(j); !id.ok()) return id.status();
+                    // A print service request: her note, her file's name,
+                    // and the reason it was declined, written to her.
+                    store::ServiceRequestRecord sr;
+                    sr.submitter_id = anna.user_id;
+                    sr.machine_class = "laser";
+                    sr.file_name = "keyring-for-annabeth.gcode";
+                    sr.note = "please bring it to Birkenweg 12";
+                    sr.sha256 = std::string(64, 'b');
+                    sr.state = store::ServiceRequestState::kDeclined;
+                    sr.decline_reason = "sorry, the Hollerbusch rule";
+                    sr.created_at = clock_.Now();
+                    return tx.InsertServiceRequest(sr).status();
                   })
                   .ok());
   for (int i = 0; i < 6; ++i) {
@@ -214,7 +226,7 @@ TEST_F(PrivacyTest, AnonymisingKeepsEveryFigureAndTheChainAndLeavesNoTrace) {
   for (const std::string& trace :
        {std::string("annabeth"), std::string("Annabeth"),
         std::string("Quellmalz"), std::string("04:A3:2B:99:7F"),
-        password_hash}) {
+        std::string("Birkenweg"), std::string("Hollerbusch"), password_hash}) {
     EXPECT_FALSE(absl::StrContains(bytes, trace)) << trace;
   }
   // What they did is still there, under their number.

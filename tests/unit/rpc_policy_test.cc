@@ -18,6 +18,7 @@
 #include "werkbank/v1/monitor.pb.h"
 #include "werkbank/v1/privacy.pb.h"
 #include "werkbank/v1/reports.pb.h"
+#include "werkbank/v1/service_requests.pb.h"
 #include "werkbank/v1/trainings.pb.h"
 #include "werkbank/v1/visits.pb.h"
 
@@ -38,6 +39,7 @@ TEST(RpcPolicy, EveryMethodHasARuleAndEveryRuleAMethod) {
       v1::Visit::descriptor()->file(),
       v1::PersonalData::descriptor()->file(),
       v1::ApiKey::descriptor()->file(),
+      v1::ServiceRequest::descriptor()->file(),
   };
   std::set<std::string> methods;
   for (const auto* file : files) {
@@ -48,7 +50,7 @@ TEST(RpcPolicy, EveryMethodHasARuleAndEveryRuleAMethod) {
       }
     }
   }
-  EXPECT_EQ(methods.size(), 55u);
+  EXPECT_EQ(methods.size(), 61u);
   for (const auto& m : methods) {
     EXPECT_TRUE(RpcRules().contains(m)) << m << " has no access rule";
   }

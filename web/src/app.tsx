@@ -15,6 +15,8 @@ import { LabPage } from "./lab/lab_page";
 import { LoginPage } from "./login/login_page";
 import { MyDataPage } from "./privacy/my_data_page";
 import { MachinePage } from "./machine/machine_page";
+import { PrintServicePage } from "./service/print_service_page";
+import { ServiceQueuePage } from "./service/service_queue_page";
 import { AuditPage } from "./staff/audit_page";
 import { DashboardPage } from "./staff/dashboard_page";
 import { ImpactPage } from "./staff/impact_page";
@@ -53,6 +55,8 @@ export function App() {
         <nav aria-label={t("nav_label")}>
           <a href="#/lab">{t("nav_lab")}</a>
           <a href="#/calendar">{t("nav_calendar")}</a>
+          <a href="#/print-service">{t("nav_print_service")}</a>
+          {isTrainer(user) && <a href="#/service-queue">{t("nav_service_queue")}</a>}
           {isTrainer(user) && <a href="#/trainer">{t("nav_trainer")}</a>}
           {isTrainer(user) && <a href="#/visits">{t("nav_visits")}</a>}
           {isStaff(user) && <a href="#/staff">{t("nav_dashboard")}</a>}
@@ -93,6 +97,10 @@ function Page({ route, user, lab }: { route: string[]; user: User; lab: LabInfo 
       return isTrainer(user) ? <BriefingPage lab={lab} me={user.login} /> : <Forbidden />;
     case "visits":
       return isTrainer(user) ? <VisitsPage lab={lab} /> : <Forbidden />;
+    case "print-service":
+      return <PrintServicePage lab={lab} />;
+    case "service-queue":
+      return isTrainer(user) ? <ServiceQueuePage lab={lab} /> : <Forbidden />;
     case "my-data":
       return <MyDataPage user={user} />;
     case "api-keys":

@@ -14,6 +14,7 @@ import { Machines } from "../gen/werkbank/v1/machines_pb";
 import { Monitor } from "../gen/werkbank/v1/monitor_pb";
 import { Privacy } from "../gen/werkbank/v1/privacy_pb";
 import { Reports } from "../gen/werkbank/v1/reports_pb";
+import { PrintService } from "../gen/werkbank/v1/service_requests_pb";
 import { Trainings } from "../gen/werkbank/v1/trainings_pb";
 import { Visits } from "../gen/werkbank/v1/visits_pb";
 
@@ -55,6 +56,7 @@ export const machines = createClient(Machines, transport);
 export const monitor = createClient(Monitor, transport);
 export const privacy = createClient(Privacy, transport);
 export const reports = createClient(Reports, transport);
+export const printService = createClient(PrintService, transport);
 export const trainings = createClient(Trainings, transport);
 export const visits = createClient(Visits, transport);
 

@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: EUPL-1.2
-// Uploads a G-code file as the raw request body to /upload/job; the answer is
-// the Job in proto3 JSON (with its preflight report) or a Connect error.
-import { fromJson } from "@bufbuild/protobuf";
+// Uploads a G-code file as the raw request body: to /upload/job (the answer
+// is the Job with its preflight report) or to /upload/service-request (a
+// print service request); in proto3 JSON, or a Connect error.
+import { fromJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { JobSchema, type Job } from "../gen/werkbank/v1/jobs_pb";
+import { ServiceRequestSchema, type ServiceRequest } from "../gen/werkbank/v1/service_requests_pb";
 import { reportIfSessionEnded } from "./client";
 
-export async function uploadJob(
-  machineId: string,
-  file: File,
-  dryRunOnMachine: boolean,
-): Promise<Job> {
+export function uploadJob(machineId: string, file: File, dryRunOnMachine: boolean): Promise<Job> {
   const query = new URLSearchParams({
     machine_id: machineId,
     file_name: file.name,
     dry_run_on_machine: String(dryRunOnMachine),
   });
-  const res = await fetch(`/upload/job?${query}`, {
+  return upload(`/upload/job?${query}`, file, JobSchema);
+}
+
+export function submitServiceRequest(machineClass: string, file: File, note: string): Promise<ServiceRequest> {
+  const query = new URLSearchParams({ machine_class: machineClass, file_name: file.name, note });
+  return upload(`/upload/service-request?${query}`, file, ServiceRequestSchema);
+}
+
+async function upload<T extends DescMessage>(url: string, file: File, schema: T): Promise<MessageShape<T>> {
+  const res = await fetch(url, {
     method: "POST",
     headers: { "Connect-Protocol-Version": "1", "Content-Type": "application/octet-stream" },
     body: file,
@@ -29,7 +36,7 @@ export async function uploadJob(
     reportIfSessionEnded(err);
     throw err;
   }
-  return fromJson(JobSchema, body);
+  return fromJson(schema, body);
 }
 
 function codeFromName(name: unknown): Code {

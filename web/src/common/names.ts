@@ -4,6 +4,7 @@ import { JobState } from "../gen/werkbank/v1/jobs_pb";
 import { InterlockKind, MachineState } from "../gen/werkbank/v1/machines_pb";
 import { ReservationKind, ReservationState } from "../gen/werkbank/v1/bookings_pb";
 import { Role, UserGroup } from "../gen/werkbank/v1/common_pb";
+import { ServiceRequestState } from "../gen/werkbank/v1/service_requests_pb";
 import { t, type Key } from "../i18n/i18n";
 import { formatMonth } from "./lab_time";
 
@@ -37,6 +38,15 @@ const reservationStates: Record<ReservationState, Key> = {
   [ReservationState.CANCELLED]: "reservation_cancelled",
   [ReservationState.NO_SHOW]: "reservation_no_show",
 };
+const serviceStates: Record<ServiceRequestState, Key> = {
+  [ServiceRequestState.UNSPECIFIED]: "state_unknown",
+  [ServiceRequestState.WAITING]: "service_waiting",
+  [ServiceRequestState.STARTED]: "service_started",
+  [ServiceRequestState.DONE]: "service_done",
+  [ServiceRequestState.FAILED]: "service_failed",
+  [ServiceRequestState.DECLINED]: "service_declined",
+  [ServiceRequestState.WITHDRAWN]: "service_withdrawn",
+};
 const interlocks: Record<InterlockKind, Key> = {
   [InterlockKind.UNSPECIFIED]: "state_unknown",
   [InterlockKind.DOOR]: "interlock_door",
@@ -51,6 +61,7 @@ const interlocks: Record<InterlockKind, Key> = {
 export const machineStateName = (s: MachineState) => t(machineStates[s] ?? "state_unknown");
 export const jobStateName = (s: JobState) => t(jobStates[s] ?? "state_unknown");
 export const reservationStateName = (s: ReservationState) => t(reservationStates[s] ?? "state_unknown");
+export const serviceStateName = (s: ServiceRequestState) => t(serviceStates[s] ?? "state_unknown");
 export const interlockName = (k: InterlockKind) => t(interlocks[k] ?? "state_unknown");
 export const machineStateClass = (s: MachineState) => `state state-${(MachineState[s] ?? "UNSPECIFIED").toLowerCase()}`;
 
