@@ -28,14 +28,15 @@ absl::StatusOr<WebhookUrl> ParseWebhookUrl(const std::string& url) {
   if (absl::ConsumePrefix(&rest, "https://")) {
     out.tls = true;
   } else if (!absl::ConsumePrefix(&rest, "http://")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", url, "\" is not an http:// or https:// URL, e.g. "
-        "\"https://chat.example.org/hooks/werkbank\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", url,
+                     "\" is not an http:// or https:// URL, e.g. "
+                     "\"https://chat.example.org/hooks/werkbank\""));
   }
   const size_t slash = rest.find_first_of("/?");
   absl::string_view authority = rest.substr(0, slash);
-  out.target = slash == absl::string_view::npos ? "/"
-                                                : std::string(rest.substr(slash));
+  out.target =
+      slash == absl::string_view::npos ? "/" : std::string(rest.substr(slash));
   if (out.target[0] == '?') out.target = "/" + out.target;
   if (authority.find('@') != absl::string_view::npos) {
     return absl::InvalidArgumentError(
@@ -63,8 +64,7 @@ absl::StatusOr<WebhookUrl> ParseWebhookUrl(const std::string& url) {
   int number = 0;
   if (port.empty()) {
     out.port = out.tls ? "443" : "80";
-  } else if (!absl::SimpleAtoi(port, &number) || number < 1 ||
-             number > 65535) {
+  } else if (!absl::SimpleAtoi(port, &number) || number < 1 || number > 65535) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", port, "\" is not a port (1-65535)"));
   } else {
@@ -98,7 +98,8 @@ absl::StatusOr<std::string> WebhookSecret(const v1::WebhookConfig& webhook) {
 }
 
 std::string WebhookEventName(v1::WebhookConfig::Event event) {
-  std::string name = absl::AsciiStrToLower(v1::WebhookConfig::Event_Name(event));
+  std::string name =
+      absl::AsciiStrToLower(v1::WebhookConfig::Event_Name(event));
   const size_t underscore = name.find('_');
   if (underscore != std::string::npos) name[underscore] = '.';
   return name;

@@ -284,9 +284,9 @@ class MachineController {
   bool tripped_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_progress_save_ ABSL_GUARDED_BY(mu_);
   store::WriteQueue::Ticket last_record_ ABSL_GUARDED_BY(mu_) = 0;
-  ChangeSignal* changes_ = nullptr;  // set before the thread starts
+  ChangeSignal* changes_ = nullptr;      // set before the thread starts
   events::EventSink* events_ = nullptr;  // set before the thread starts
-  VisibleState last_visible_;        // the supervisor thread's own
+  VisibleState last_visible_;            // the supervisor thread's own
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

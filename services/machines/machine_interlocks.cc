@@ -61,8 +61,9 @@ void MachineController::Trip(v1::InterlockConfig::Kind kind,
            {"action", config::ActionName(action)},
            {"reason", reason}});
   if (action == Il::ESTOP) {
-    Publish(v1::WebhookConfig::MACHINE_EMERGENCY_STOP, job,
-            {{"cause", absl::StrCat("interlock.", config::InterlockName(kind))}});
+    Publish(
+        v1::WebhookConfig::MACHINE_EMERGENCY_STOP, job,
+        {{"cause", absl::StrCat("interlock.", config::InterlockName(kind))}});
   }
 }
 

@@ -140,10 +140,11 @@ void MachineController::FollowJob(absl::Time now) {
               absl::StrCat("job ", job_->job_id, ": ", reason));
         // A person's pause names them; the event says only that it was one.
         // The driver holds an open door by itself, without a Trip().
-        if (!held_by_person_ && !tripped_ && DoorOpen(link_.get()).value_or(false)) {
-          Publish(v1::WebhookConfig::INTERLOCK_TRIPPED, job_->job_id,
-                  {{"interlock", "door"}, {"action", "hold"},
-                   {"reason", reason}});
+        if (!held_by_person_ && !tripped_ &&
+            DoorOpen(link_.get()).value_or(false)) {
+          Publish(
+              v1::WebhookConfig::INTERLOCK_TRIPPED, job_->job_id,
+              {{"interlock", "door"}, {"action", "hold"}, {"reason", reason}});
         }
         Publish(v1::WebhookConfig::JOB_HELD, job_->job_id,
                 {{"cause", held_by_person_ ? "paused by a person" : reason}});

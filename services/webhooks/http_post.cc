@@ -74,12 +74,12 @@ absl::StatusOr<int> BeastPoster::Post(const config::WebhookUrl& url,
     beast::error_code ec;
     tcp::resolver resolver(ioc);
     tcp::resolver::results_type endpoints;
-    resolver.async_resolve(url.host, url.port,
-                           [&](beast::error_code e,
-                               tcp::resolver::results_type r) {
-                             ec = e;
-                             endpoints = std::move(r);
-                           });
+    resolver.async_resolve(
+        url.host, url.port,
+        [&](beast::error_code e, tcp::resolver::results_type r) {
+          ec = e;
+          endpoints = std::move(r);
+        });
     ioc.restart();
     ioc.run_for(timeout);
     if (!ioc.stopped()) {
@@ -90,11 +90,11 @@ absl::StatusOr<int> BeastPoster::Post(const config::WebhookUrl& url,
     }
     if (ec) return Failed(absl::StrCat("resolving ", url.host), ec);
 
-    http::request<http::string_body> request(http::verb::post, url.target,
-                                             11);
+    http::request<http::string_body> request(http::verb::post, url.target, 11);
     const bool default_port = url.port == (url.tls ? "443" : "80");
-    request.set(http::field::host,
-                default_port ? url.host : absl::StrCat(url.host, ":", url.port));
+    request.set(http::field::host, default_port
+                                       ? url.host
+                                       : absl::StrCat(url.host, ":", url.port));
     request.set(http::field::user_agent, "werkbank-webhooks");
     request.set(http::field::content_type, "application/json");
     for (const auto& [name, value] : headers) request.set(name, value);
@@ -104,10 +104,8 @@ absl::StatusOr<int> BeastPoster::Post(const config::WebhookUrl& url,
     if (!url.tls) {
       beast::tcp_stream stream(ioc);
       stream.expires_after(timeout);
-      stream.async_connect(endpoints,
-                           [&](beast::error_code e, const tcp::endpoint&) {
-                             ec = e;
-                           });
+      stream.async_connect(endpoints, [&](beast::error_code e,
+                                          const tcp::endpoint&) { ec = e; });
       RunAll(ioc);
       if (ec) return Failed(absl::StrCat("connecting to ", url.host), ec);
       auto status = Exchange(ioc, stream, stream, timeout, request);
@@ -126,8 +124,7 @@ absl::StatusOr<int> BeastPoster::Post(const config::WebhookUrl& url,
     stream.set_verify_callback(net::ssl::host_name_verification(url.host));
     beast::get_lowest_layer(stream).expires_after(timeout);
     beast::get_lowest_layer(stream).async_connect(
-        endpoints,
-        [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+        endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
     RunAll(ioc);
     if (ec) return Failed(absl::StrCat("connecting to ", url.host), ec);
     beast::get_lowest_layer(stream).expires_after(timeout);

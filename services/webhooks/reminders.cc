@@ -62,8 +62,8 @@ absl::StatusOr<int> QueueBookingReminders(
       event.machine = r.machine_id;
       event.numbers = {
           {"booking", r.id},
-          {"minutes_before", absl::ToInt64Minutes(r.start - now +
-                                                  absl::Seconds(30))}};
+          {"minutes_before",
+           absl::ToInt64Minutes(r.start - now + absl::Seconds(30))}};
       event.text = {{"machine_class", MachineClass(config, r.machine_id)},
                     {"kind", KindName(r.kind)},
                     {"start", Rfc3339Utc(r.start)},

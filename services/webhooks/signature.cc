@@ -18,9 +18,8 @@ std::string SignatureHeader(absl::string_view secret, int64_t timestamp,
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac,
        &length);
-  return absl::StrCat(
-      "sha256=",
-      crypto::HexEncode(absl::string_view(reinterpret_cast<char*>(mac), length)));
+  return absl::StrCat("sha256=", crypto::HexEncode(absl::string_view(
+                                     reinterpret_cast<char*>(mac), length)));
 }
 
 }  // namespace werkbank::webhooks

@@ -48,14 +48,18 @@ absl::StatusOr<std::unique_ptr<Webhooks>> Webhooks::Start(
   }
   w->store_thread_ = std::thread([p = w.get()] { p->StoreLoop(); });
   for (auto& e : w->endpoints_) {
-    e->thread = std::thread([p = w.get(), ep = e.get()] { p->DeliverLoop(*ep); });
+    e->thread =
+        std::thread([p = w.get(), ep = e.get()] { p->DeliverLoop(*ep); });
   }
   return w;
 }
 
 Webhooks::Webhooks(const v1::Config& config, store::Store& store,
                    const Clock& clock, Options options)
-    : config_(config), store_(store), clock_(clock), options_(std::move(options)) {}
+    : config_(config),
+      store_(store),
+      clock_(clock),
+      options_(std::move(options)) {}
 
 Webhooks::~Webhooks() {
   {
@@ -74,9 +78,9 @@ Webhooks::~Webhooks() {
 }
 
 void Webhooks::Publish(events::Event event) {
-  const bool wanted = std::any_of(
-      endpoints_.begin(), endpoints_.end(),
-      [&](const auto& e) { return e->Wants(event.kind); });
+  const bool wanted =
+      std::any_of(endpoints_.begin(), endpoints_.end(),
+                  [&](const auto& e) { return e->Wants(event.kind); });
   if (!wanted) return;
   MutexLock lock(&mu_);
   if (handoff_.size() >= options_.max_handoff) {
@@ -132,7 +136,8 @@ void Webhooks::StoreLoop() {
       if (!StoreBatch(batch)) {
         {
           MutexLock lock(&mu_);
-          handoff_.insert(handoff_.begin(), std::make_move_iterator(batch.begin()),
+          handoff_.insert(handoff_.begin(),
+                          std::make_move_iterator(batch.begin()),
                           std::make_move_iterator(batch.end()));
         }
         if (stopping && ++failures > 25) {
@@ -284,20 +289,18 @@ absl::Time Webhooks::DeliverNext(Endpoint& endpoint) {
 
   const std::string body = WithId(d.id, d.body);
   const int64_t timestamp = absl::ToUnixSeconds(now);
-  const Headers headers = {
-      {"X-Werkbank-Event", d.event},
-      {"X-Werkbank-Delivery", absl::StrCat(d.id)},
-      {"X-Werkbank-Timestamp", absl::StrCat(timestamp)},
-      {"X-Werkbank-Signature",
-       SignatureHeader(endpoint.secret, timestamp, body)}};
+  const Headers headers = {{"X-Werkbank-Event", d.event},
+                           {"X-Werkbank-Delivery", absl::StrCat(d.id)},
+                           {"X-Werkbank-Timestamp", absl::StrCat(timestamp)},
+                           {"X-Werkbank-Signature",
+                            SignatureHeader(endpoint.secret, timestamp, body)}};
   const absl::StatusOr<int> answer =
       endpoint.poster->Post(endpoint.url, headers, body);
   if (answer.ok() && *answer >= 200 && *answer < 300) {
     // Delivered; should this delete fail, the event goes out again (at
     // least once, the receiver deduplicates by X-Werkbank-Delivery).
-    absl::Status s = store_.Write([&](store::Transaction& tx) {
-      return tx.DeleteWebhookDelivery(d.id);
-    });
+    absl::Status s = store_.Write(
+        [&](store::Transaction& tx) { return tx.DeleteWebhookDelivery(d.id); });
     return s.ok() ? absl::InfinitePast() : clock_.Now() + kLookAgain;
   }
   const int attempts = d.attempts + 1;

@@ -53,8 +53,8 @@ class WebhooksE2E : public MachineE2E {
  protected:
   std::string WebhookConfig(const std::string& extra = "") {
     return absl::StrCat("webhooks { name: \"door\" url: \"",
-                        receiver_.Url("/hook?lab=1"), "\" secret: \"",
-                        kSecret, "\" ", extra, " }\n");
+                        receiver_.Url("/hook?lab=1"), "\" secret: \"", kSecret,
+                        "\" ", extra, " }\n");
   }
 
   grpc::Status EmergencyStop(const std::string& token, const std::string& id) {
@@ -141,24 +141,26 @@ TEST_F(WebhooksE2E, EventsWhileTheReceiverIsDownArriveOnceItIsBack) {
   // The first attempt fails (refused) and is logged; then the receiver is
   // back and gets everything, in order, once.
   ASSERT_TRUE(WaitUntil(
-      [&] { return absl::StrContains(daemon_->log(), "webhook door: delivery"); },
+      [&] {
+        return absl::StrContains(daemon_->log(), "webhook door: delivery");
+      },
       absl::Seconds(10)));
   receiver_.Start();
-  ASSERT_TRUE(receiver_.WaitFor(
-      [](const auto& all) { return all.size() >= 4; }, absl::Seconds(30)))
+  ASSERT_TRUE(receiver_.WaitFor([](const auto& all) { return all.size() >= 4; },
+                                absl::Seconds(30)))
       << daemon_->log();
   absl::SleepFor(absl::Milliseconds(500));
   const std::vector<ReceivedRequest> got = receiver_.Requests();
   ASSERT_EQ(got.size(), 4u);
   std::vector<std::string> seen;
   for (const auto& r : got) {
-    seen.push_back(absl::StrCat(Field(r.body, "event"), " ",
-                                Field(r.body, "machine")));
+    seen.push_back(
+        absl::StrCat(Field(r.body, "event"), " ", Field(r.body, "machine")));
   }
-  EXPECT_THAT(seen, ElementsAre("machine.emergency_stop printer-1",
-                                "machine.fault printer-1",
-                                "machine.emergency_stop laser-1",
-                                "machine.fault laser-1"));
+  EXPECT_THAT(
+      seen,
+      ElementsAre("machine.emergency_stop printer-1", "machine.fault printer-1",
+                  "machine.emergency_stop laser-1", "machine.fault laser-1"));
 }
 
 TEST_F(WebhooksE2E, AFailingReceiverGetsTheEventAgainUntilItTakesIt) {
@@ -166,8 +168,8 @@ TEST_F(WebhooksE2E, AFailingReceiverGetsTheEventAgainUntilItTakesIt) {
   ASSERT_FALSE(HasFatalFailure());
   receiver_.AnswerWith(500);
   ASSERT_TRUE(EmergencyStop(admin_, "printer-1").ok());
-  ASSERT_TRUE(receiver_.WaitFor(
-      [](const auto& all) { return all.size() >= 2; }, absl::Seconds(10)));
+  ASSERT_TRUE(receiver_.WaitFor([](const auto& all) { return all.size() >= 2; },
+                                absl::Seconds(10)));
   receiver_.AnswerWith(204);
   ASSERT_TRUE(WaitForDelivered("machine.emergency_stop"));
   const auto got = receiver_.Requests();
@@ -186,13 +188,15 @@ TEST_F(WebhooksE2E, EventsPendingAtAStopArriveAfterTheRestart) {
   ASSERT_TRUE(EmergencyStop(admin_, "printer-1").ok());
   ASSERT_TRUE(EmergencyStop(admin_, "laser-1").ok());
   ASSERT_TRUE(WaitUntil(
-      [&] { return absl::StrContains(daemon_->log(), "webhook door: delivery"); },
+      [&] {
+        return absl::StrContains(daemon_->log(), "webhook door: delivery");
+      },
       absl::Seconds(10)));
   ASSERT_EQ(daemon_->Stop(), 0);
   receiver_.Start();
   StartDaemon();
-  ASSERT_TRUE(receiver_.WaitFor(
-      [](const auto& all) { return all.size() >= 2; }, absl::Seconds(30)))
+  ASSERT_TRUE(receiver_.WaitFor([](const auto& all) { return all.size() >= 2; },
+                                absl::Seconds(30)))
       << daemon_->log();
   absl::SleepFor(absl::Milliseconds(500));
   std::vector<std::string> machines;
@@ -209,8 +213,8 @@ TEST_F(WebhooksE2E, ASlowReceiverDelaysNeitherAStopNorAStateChange) {
   ASSERT_FALSE(HasFatalFailure());
   receiver_.DelayAnswers(absl::Seconds(10));
   StartLaserJob(20000);
-  ASSERT_TRUE(receiver_.WaitFor(
-      [](const auto& all) { return !all.empty(); }, absl::Seconds(10)));
+  ASSERT_TRUE(receiver_.WaitFor([](const auto& all) { return !all.empty(); },
+                                absl::Seconds(10)));
   ASSERT_TRUE(EmergencyStop(admin_, "laser-1").ok());
   EXPECT_EQ(GetMachine("laser-1").state(), v1::MACHINE_STATE_FAULT);
   EXPECT_TRUE(WaitUntil([&] { return SimState("laser")["laser_on"] == "0"; },

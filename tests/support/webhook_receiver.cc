@@ -113,8 +113,8 @@ void WebhookReceiver::Handle(int fd) {
         const size_t colon = line.find(':');
         if (colon == absl::string_view::npos) continue;
         if (absl::AsciiStrToLower(line.substr(0, colon)) == "content-length") {
-          (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(line.substr(colon + 1)),
-                                 &length);
+          (void)absl::SimpleAtoi(
+              absl::StripAsciiWhitespace(line.substr(colon + 1)), &length);
         }
       }
     }
@@ -130,8 +130,9 @@ void WebhookReceiver::Handle(int fd) {
   for (size_t i = 1; i < lines.size(); ++i) {
     const size_t colon = lines[i].find(':');
     if (colon == std::string::npos) continue;
-    r.headers[absl::AsciiStrToLower(lines[i].substr(0, colon))] = std::string(
-        absl::StripAsciiWhitespace(absl::string_view(lines[i]).substr(colon + 1)));
+    r.headers[absl::AsciiStrToLower(lines[i].substr(0, colon))] =
+        std::string(absl::StripAsciiWhitespace(
+            absl::string_view(lines[i]).substr(colon + 1)));
   }
   r.body = data.substr(header_end, length);
   size_t index = 0;
@@ -145,9 +146,9 @@ void WebhookReceiver::Handle(int fd) {
     delay = delay_;
   }
   absl::SleepFor(delay);
-  const std::string answer = absl::StrCat(
-      "HTTP/1.1 ", status, " ", status < 300 ? "OK" : "Error",
-      "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  const std::string answer =
+      absl::StrCat("HTTP/1.1 ", status, " ", status < 300 ? "OK" : "Error",
+                   "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   if (::write(fd, answer.data(), answer.size()) !=
       static_cast<ssize_t>(answer.size())) {
     return;

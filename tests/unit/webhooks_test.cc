@@ -3,6 +3,8 @@
 // backoff on a fake clock, the payload, and the outbox (real SQLite, a fake
 // HTTP client): in order, retried only when the backoff says so, kept across
 // a restart, bounded.
+#include "services/webhooks/webhooks.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
@@ -19,15 +21,14 @@
 #include "services/webhooks/payload.h"
 #include "services/webhooks/retry_policy.h"
 #include "services/webhooks/signature.h"
-#include "services/webhooks/webhooks.h"
 #include "temp_dir.h"
 
 namespace werkbank::webhooks {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using testing::FakeClock;
+using ::testing::HasSubstr;
 using testing::TempDir;
 
 std::string OpenSslHmacHex(const std::string& key, const std::string& text) {
@@ -323,8 +324,9 @@ webhooks { name: "d2" url: "http://x/" secret: "0123456789abcdef" reminder_minut
   EXPECT_THAT(m, HasSubstr("webhooks[3].reminder_minutes"));
 
   auto wrong_event = config::ParseConfig(
-      base + "webhooks { name: \"d\" url: \"http://x/\" secret: "
-             "\"0123456789abcdef\" events: [JOB_DONE] }",
+      base +
+          "webhooks { name: \"d\" url: \"http://x/\" secret: "
+          "\"0123456789abcdef\" events: [JOB_DONE] }",
       "lab.textproto");
   ASSERT_FALSE(wrong_event.ok());
   EXPECT_THAT(wrong_event.status().message(),
@@ -333,8 +335,10 @@ webhooks { name: "d2" url: "http://x/" secret: "0123456789abcdef" reminder_minut
   TempDir dir;
   std::ofstream(dir.File("secret")) << "a-long-enough-secret-from-a-file\n";
   auto good = config::ParseConfig(
-      base + "webhooks { name: \"d\" url: \"https://[::1]:8443/h?x=1\" "
-             "secret_file: \"" + dir.File("secret") + "\" }",
+      base +
+          "webhooks { name: \"d\" url: \"https://[::1]:8443/h?x=1\" "
+          "secret_file: \"" +
+          dir.File("secret") + "\" }",
       "lab.textproto");
   ASSERT_TRUE(good.ok()) << good.status();
   EXPECT_EQ(good->webhooks(0).reminder_minutes(), 15);
