@@ -79,7 +79,7 @@ class WebhooksE2E : public MachineE2E {
     return receiver_.WaitFor(
         [&](const std::vector<ReceivedRequest>& all) {
           for (const auto& r : all) {
-            if (r.answered == 200 && Field(r.body, "event") == event)
+            if (r.answered / 100 == 2 && Field(r.body, "event") == event)
               return true;
           }
           return false;
