@@ -23,6 +23,7 @@
 #include "interlock_names.h"
 #include "machine_limits.h"
 #include "numbers.h"
+#include "webhooks_config.h"
 
 namespace werkbank::config {
 namespace {
@@ -51,6 +52,11 @@ class CollectErrors : public google::protobuf::io::ErrorCollector {
       if (absl::StrContains(message, "field \"kind\"")) {
         return absl::StrCat(" (an interlock's kind is one of ",
                             InterlockKindChoices(), ")");
+      }
+      if (absl::StrContains(message, "field \"events\"")) {
+        return " (a webhook's events are JOB_STARTED, JOB_FINISHED, "
+               "JOB_FAILED, JOB_CANCELLED, JOB_HELD, INTERLOCK_TRIPPED, "
+               "MACHINE_FAULT, MACHINE_EMERGENCY_STOP, BOOKING_REMINDER)";
       }
       if (absl::StrContains(message, "field \"action\"")) {
         return absl::StrCat(" (an interlock's action is one of ",
@@ -446,6 +452,7 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
   std::set<std::string> classes;
   CheckClasses(c, cfg, classes);
   CheckMachines(c, cfg, classes);
+  CheckWebhooks(c, cfg);
 }
 
 }  // namespace

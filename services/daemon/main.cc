@@ -41,6 +41,7 @@
 #include "services/store/write_queue.h"
 #include "services/visits/visit_log.h"
 #include "services/web/web_server.h"
+#include "services/webhooks/webhooks.h"
 #include "system_clock.h"
 #ifdef WERKBANK_SHIFTED_CLOCK
 #include "shifted_clock.h"
@@ -225,6 +226,20 @@ int Run(int argc, char** argv) {
         *interrupted,
         " job(s) were running at the last stop; marked interrupted"));
   }
+  // Events out: declared before the machines, so that it outlives them and
+  // stores what they published last (a job interrupted by the stop).
+  webhooks::Webhooks::Options webhook_options;
+  webhook_options.report = [](const std::string& line) { Warn(line); };
+  auto events_out =
+      webhooks::Webhooks::Start(*config, **store, clock, webhook_options);
+  if (!events_out.ok()) {
+    Fail(std::string(events_out.status().message()));
+    return 2;
+  }
+  if (config->webhooks_size() > 0) {
+    Log(absl::StrCat("events go to ", config->webhooks_size(),
+                     " webhook endpoint(s)"));
+  }
   // What the machines record is queued, so a busy database never holds up
   // a stop; declared before the machines, it outlives them and writes what
   // they left.
@@ -236,6 +251,7 @@ int Run(int argc, char** argv) {
                                     links.Factory(),
                                     &machines::JobService::RecordOf);
   jobs.set_machines(&machines);
+  machines.PublishEventsTo(events_out->get());
   if (auto s = machines.Start(); !s.ok()) {
     Log(absl::StrCat("cannot start machine control: ", s.message()));
     return 1;

@@ -98,6 +98,15 @@ void MachineController::RecordJob(store::JobState state,
                                     job_->lines_done, started, clock_.Now()}));
 }
 
+void MachineController::Publish(
+    events::Kind kind, int64_t job,
+    std::vector<std::pair<std::string, std::string>> text,
+    std::vector<std::pair<std::string, int64_t>> numbers) {
+  if (events_ == nullptr) return;
+  events_->Publish(events::Event{kind, clock_.Now(), config_.id(), job,
+                                 std::move(text), std::move(numbers)});
+}
+
 void MachineController::SignalIfVisiblyChanged() {
   if (!changes_) return;
   VisibleState now = VisibleOf(Snapshot());

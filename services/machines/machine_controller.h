@@ -35,6 +35,7 @@
 #include "machine_states.h"
 #include "services/access/actor.h"
 #include "services/common/clock.h"
+#include "services/events/event_sink.h"
 #include "services/store/store.h"
 #include "services/store/write_queue.h"
 #include "thermal_monitor.h"
@@ -135,6 +136,9 @@ class MachineController {
   // transition, a decided request, a progress step, a degree). Call before
   // Start().
   void NotifyChangesTo(ChangeSignal* changes) { changes_ = changes; }
+  // Jobs started and ended, holds, trips, faults and stops are published to
+  // `sink` (which never blocks). Call before Start().
+  void PublishEventsTo(events::EventSink* sink) { events_ = sink; }
 
   const v1::MachineConfig& config() const { return config_; }
   MachineSnapshot Snapshot() ABSL_LOCKS_EXCLUDED(mu_);
@@ -220,6 +224,11 @@ class MachineController {
              const std::string& detail) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RecordJob(store::JobState state, const std::string& reason,
                  bool started = false) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Hands an event to the sink, if any; never waits. `job` 0: none.
+  void Publish(events::Kind kind, int64_t job,
+               std::vector<std::pair<std::string, std::string>> text = {},
+               std::vector<std::pair<std::string, int64_t>> numbers = {})
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // How long a person's answer waits for the record of what was done.
   enum class RecordWait {
     kDurable,  // until durable (up to 12 s; then "done, not yet recorded")
@@ -269,10 +278,15 @@ class MachineController {
   // Staff acknowledged a fault: lift GRBL's alarm lock in the next session.
   bool unlock_alarm_on_connect_ ABSL_GUARDED_BY(mu_) = false;
   bool end_warning_sent_ ABSL_GUARDED_BY(mu_) = false;
+  // For the job.held event: a person paused the job; an interlock tripped
+  // since the last hold (so the hold is already published as a trip).
+  bool held_by_person_ ABSL_GUARDED_BY(mu_) = false;
+  bool tripped_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_progress_save_ ABSL_GUARDED_BY(mu_);
   store::WriteQueue::Ticket last_record_ ABSL_GUARDED_BY(mu_) = 0;
-  ChangeSignal* changes_ = nullptr;  // set before the thread starts
-  VisibleState last_visible_;        // the supervisor thread's own
+  ChangeSignal* changes_ = nullptr;      // set before the thread starts
+  events::EventSink* events_ = nullptr;  // set before the thread starts
+  VisibleState last_visible_;            // the supervisor thread's own
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

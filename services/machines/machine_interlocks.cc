@@ -54,6 +54,17 @@ void MachineController::Trip(v1::InterlockConfig::Kind kind,
   }
   Audit("system", absl::StrCat("interlock.", config::InterlockName(kind)),
         absl::StrCat(reason, "; action: ", config::ActionName(action)));
+  tripped_ = true;
+  const int64_t job = job_ ? job_->job_id : 0;
+  Publish(v1::WebhookConfig::INTERLOCK_TRIPPED, job,
+          {{"interlock", config::InterlockName(kind)},
+           {"action", config::ActionName(action)},
+           {"reason", reason}});
+  if (action == Il::ESTOP) {
+    Publish(
+        v1::WebhookConfig::MACHINE_EMERGENCY_STOP, job,
+        {{"cause", absl::StrCat("interlock.", config::InterlockName(kind))}});
+  }
 }
 
 // The driver holds a job the moment its door input opens (the least any

@@ -108,6 +108,9 @@ absl::Status MachineController::StartJob(const access::Actor& actor,
                            : "; confirmed: " +
                                  absl::StrJoin(job.confirmed_interlocks, ", "),
                        actor.Via()));
+    Publish(v1::WebhookConfig::JOB_STARTED, job.job_id, {},
+            {{"estimated_seconds",
+              static_cast<int64_t>(job.estimated_seconds + 0.5)}});
     Transition(State::kRunning, actor.login,
                absl::StrCat("job ", job.job_id, " started"));
     return absl::OkStatus();
@@ -135,6 +138,18 @@ void MachineController::FollowJob(absl::Time now) {
         Transition(State::kPaused, "system", reason);
         Audit("system", "job.hold",
               absl::StrCat("job ", job_->job_id, ": ", reason));
+        // A person's pause names them; the event says only that it was one.
+        // The driver holds an open door by itself, without a Trip().
+        if (!held_by_person_ && !tripped_ &&
+            DoorOpen(link_.get()).value_or(false)) {
+          Publish(
+              v1::WebhookConfig::INTERLOCK_TRIPPED, job_->job_id,
+              {{"interlock", "door"}, {"action", "hold"}, {"reason", reason}});
+        }
+        Publish(v1::WebhookConfig::JOB_HELD, job_->job_id,
+                {{"cause", held_by_person_ ? "paused by a person" : reason}});
+        held_by_person_ = false;
+        tripped_ = false;
         paused_at_ = now;
         job_->state = "paused";
         job_->message = reason;
@@ -185,6 +200,26 @@ void MachineController::EndJob(store::JobState state,
         records_.Enqueue(absl::StrCat("job ", job_->job_id, " progress"),
                          record_job_(*last_job_end_));
   }
+  // A cancel's reason may name who cancelled; a failure's is the machine's.
+  std::vector<std::pair<std::string, std::string>> text;
+  events::Kind kind = v1::WebhookConfig::JOB_FAILED;
+  switch (state) {
+    case store::JobState::kCompleted:
+      kind = v1::WebhookConfig::JOB_FINISHED;
+      break;
+    case store::JobState::kCancelled:
+      kind = v1::WebhookConfig::JOB_CANCELLED;
+      break;
+    case store::JobState::kInterrupted:
+      text = {{"state", "interrupted"}, {"reason", reason}};
+      break;
+    default:
+      text = {{"state", "failed"}, {"reason", reason}};
+  }
+  Publish(kind, job_->job_id, std::move(text),
+          {{"lines_done", job_->lines_done},
+           {"run_seconds",
+            static_cast<int64_t>(*last_job_end_->run_seconds + 0.5)}});
   job_.reset();
   heaters_lowered_ = false;
   end_warning_sent_ = false;

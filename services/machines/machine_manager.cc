@@ -40,6 +40,10 @@ absl::Status MachineManager::Start() {
   return absl::OkStatus();
 }
 
+void MachineManager::PublishEventsTo(events::EventSink* sink) {
+  for (auto& [id, m] : machines_) m->PublishEventsTo(sink);
+}
+
 absl::StatusOr<MachineController*> MachineManager::Find(const std::string& id) {
   auto it = machines_.find(id);
   if (it == machines_.end()) {

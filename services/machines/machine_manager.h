@@ -34,6 +34,8 @@ class MachineManager {
   // Restores maintenance blocks, connects every machine and drives it to its
   // safe state. Returns once every machine has had its first connect.
   absl::Status Start();
+  // Every machine publishes its events to `sink`; call before Start().
+  void PublishEventsTo(events::EventSink* sink);
 
   // NOT_FOUND naming the lab's machines when `id` is unknown.
   absl::StatusOr<MachineController*> Find(const std::string& id);

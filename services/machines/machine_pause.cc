@@ -19,6 +19,7 @@ absl::Status MachineController::Pause(const access::Actor& actor,
     link_->WriteNow(
         [&](stream::HostProtocol& p) { return p.Hold(reason, false); });
     Audit(actor.login, "job.pause", absl::StrCat("job ", job_id));
+    held_by_person_ = true;
     // The driver held the job at once: the answer shows it paused.
     FollowJob(clock_.Now());
     return absl::OkStatus();

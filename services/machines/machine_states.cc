@@ -71,6 +71,14 @@ void MachineController::Transition(State to, const std::string& actor,
         absl::StrCat(
             StateName(state_), " -> ", StateName(to), ": ", why,
             InStateTable(state_, to) ? "" : " (not in the state table)"));
+  if (to == State::kFault) {
+    // A person's stop names them in `why`; the event does not.
+    std::vector<std::pair<std::string, std::string>> text = {
+        {"from", StateName(state_)}};
+    if (actor == "system") text.push_back({"reason", why});
+    Publish(v1::WebhookConfig::MACHINE_FAULT, job_ ? job_->job_id : 0,
+            std::move(text));
+  }
   state_ = to;
   since_ = clock_.Now();
   if (changes_) changes_->Notify();

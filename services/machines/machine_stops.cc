@@ -28,6 +28,8 @@ absl::Status MachineController::EmergencyStop(const access::Actor& actor,
                          reason.empty() ? "" : ": " + reason);
         if (link_) link_->EmergencyStop(why);
         Audit(actor.login, "machine.emergency_stop", why);
+        Publish(v1::WebhookConfig::MACHINE_EMERGENCY_STOP,
+                job_ ? job_->job_id : 0, {{"cause", "a person"}});
         EndJob(store::JobState::kCancelled, why);
         fault_reason_ = why;
         unlock_.reset();

@@ -259,6 +259,17 @@ struct ScrubRequest {
   absl::Time at;
 };
 
+// One event waiting for one webhook endpoint (schema 11).
+struct WebhookDeliveryRecord {
+  int64_t id = 0;  // the delivery's id, sent as the payload's "id"
+  std::string endpoint;
+  std::string event;  // "job.finished"
+  std::string body;   // the JSON payload without its "id"
+  absl::Time created_at;
+  int attempts = 0;
+  absl::Time next_attempt_at;
+};
+
 }  // namespace werkbank::store
 
 #endif  // WERKBANK_SERVICES_STORE_RECORDS_H_

@@ -231,6 +231,28 @@ CREATE INDEX service_requests_by_state ON service_requests(state, id);
 CREATE UNIQUE INDEX service_requests_by_job ON service_requests(job_id)
   WHERE job_id IS NOT NULL;
 )sql"},
+    // 10 -> 11: webhooks. The outbox holds each event for each endpoint
+    // until that endpoint answered 2xx; its id is the delivery's id (never
+    // reused: AUTOINCREMENT), its body the payload without that id. The
+    // reminders remember which reservation each endpoint was reminded of.
+    {R"sql(
+CREATE TABLE webhook_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  endpoint TEXT NOT NULL,
+  event TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL
+);
+CREATE INDEX webhook_outbox_by_endpoint ON webhook_outbox(endpoint, id);
+CREATE TABLE webhook_reminders (
+  endpoint TEXT NOT NULL,
+  reservation_id INTEGER NOT NULL,
+  reminded_at INTEGER NOT NULL,
+  PRIMARY KEY (endpoint, reservation_id)
+);
+)sql"},
 };
 
 }  // namespace

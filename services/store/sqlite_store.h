@@ -31,7 +31,7 @@ namespace werkbank::store {
 class SqliteStore : public Store {
  public:
   // The schema version this build writes and understands.
-  static constexpr int kSchemaVersion = 10;
+  static constexpr int kSchemaVersion = 11;
 
   // Opens or creates the database at `path` and migrates it. Fails with
   // FAILED_PRECONDITION when the file was written by a newer werkbank.

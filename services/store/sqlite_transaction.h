@@ -110,6 +110,19 @@ class SqliteTransaction : public Transaction {
       const ServiceRequestFilter& filter) override;
   absl::StatusOr<std::optional<ServiceRequestRecord>> FindServiceRequestOfJob(
       int64_t job_id) override;
+  absl::StatusOr<int64_t> InsertWebhookDelivery(
+      const WebhookDeliveryRecord& d) override;
+  absl::StatusOr<std::vector<WebhookDeliveryRecord>> ListWebhookDeliveries(
+      const std::string& endpoint, int limit) override;
+  absl::Status UpdateWebhookAttempt(int64_t id, int attempts,
+                                    absl::Time next_attempt_at) override;
+  absl::Status DeleteWebhookDelivery(int64_t id) override;
+  absl::StatusOr<int64_t> TrimWebhookDeliveries(const std::string& endpoint,
+                                                int64_t keep) override;
+  absl::StatusOr<bool> MarkWebhookReminded(const std::string& endpoint,
+                                           int64_t reservation_id,
+                                           absl::Time at) override;
+  absl::Status ForgetWebhookRemindersBefore(absl::Time t) override;
 
   absl::Status ScrubUser(const ScrubRequest& request) override;
   absl::StatusOr<std::optional<absl::Time>> AnonymisedAt(

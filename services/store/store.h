@@ -171,6 +171,28 @@ class Transaction {
   // activity was before `t`.
   virtual absl::StatusOr<std::vector<int64_t>> ListInactiveUsers(
       absl::Time t) = 0;
+
+  // The webhooks' outbox (schema 11). Insert returns the delivery's id,
+  // larger than every id before it.
+  virtual absl::StatusOr<int64_t> InsertWebhookDelivery(
+      const WebhookDeliveryRecord& d) = 0;
+  // The endpoint's oldest waiting deliveries, up to `limit`, oldest first.
+  virtual absl::StatusOr<std::vector<WebhookDeliveryRecord>>
+  ListWebhookDeliveries(const std::string& endpoint, int limit) = 0;
+  virtual absl::Status UpdateWebhookAttempt(int64_t id, int attempts,
+                                            absl::Time next_attempt_at) = 0;
+  virtual absl::Status DeleteWebhookDelivery(int64_t id) = 0;
+  // Keeps the endpoint's newest `keep` deliveries; returns how many older
+  // ones were dropped.
+  virtual absl::StatusOr<int64_t> TrimWebhookDeliveries(
+      const std::string& endpoint, int64_t keep) = 0;
+  // Remembers that `endpoint` was reminded of the reservation; false when
+  // it already was.
+  virtual absl::StatusOr<bool> MarkWebhookReminded(const std::string& endpoint,
+                                                   int64_t reservation_id,
+                                                   absl::Time at) = 0;
+  // Forgets reminders sent before `t`.
+  virtual absl::Status ForgetWebhookRemindersBefore(absl::Time t) = 0;
 };
 
 // The body of one write: runs inside a write transaction.
