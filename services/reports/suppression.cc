@@ -38,19 +38,11 @@ std::vector<Line> Lines(Grid& g) {
 // The cell to suppress next to a lone suppressed one: the smallest non-zero
 // cell, else a zero cell, else the total (the last of the line).
 Cell* Partner(const Line& line) {
-  const Cell* total = line.back();
-  double hidden_sum = 0;
-  for (size_t i = 0; i + 1 < line.size(); ++i) {
-    if (line[i]->suppressed) hidden_sum += line[i]->value;
-  }
   Cell* best = nullptr;
   double best_key = std::numeric_limits<double>::infinity();
   for (size_t i = 0; i + 1 < line.size(); ++i) {
     Cell* c = line[i];
     if (c->suppressed) continue;
-    // A zero partner protects only while the line's hidden cells add up to
-    // more than nothing, or the total is hidden too.
-    if (c->value <= 0 && hidden_sum <= 0 && !total->suppressed) continue;
     const double key = c->value > 0 ? c->value : 1e300;  // zeros after
     if (best == nullptr || key < best_key) {
       best = c;
@@ -58,7 +50,8 @@ Cell* Partner(const Line& line) {
     }
   }
   if (best != nullptr) return best;
-  return line.back()->suppressed ? nullptr : line.back();
+  Cell* total = line.back();
+  return total->suppressed ? nullptr : total;
 }
 
 size_t Rank(std::vector<std::vector<double>> m) {
@@ -79,68 +72,36 @@ size_t Rank(std::vector<std::vector<double>> m) {
   return r;
 }
 
-// The suppressed cells a reader can still work out, to a fixpoint of two
-// rules: a cell whose unit vector lies in the span of the line equations
-// over the cells not yet worked out (linear algebra); and, since no figure
-// is negative, every unknown part of a line whose known parts already add
-// up to its known total (they are all 0).
-std::vector<const Cell*> WorkedOut(const std::vector<Line>& lines) {
-  std::vector<const Cell*> known;
-  auto is_known = [&](const Cell* c) {
-    return !c->suppressed ||
-           std::find(known.begin(), known.end(), c) != known.end();
-  };
-  for (bool more = true; more;) {
-    more = false;
-    for (const Line& line : lines) {
-      if (!is_known(line.back())) continue;
-      double parts = 0;
-      for (size_t i = 0; i + 1 < line.size(); ++i) {
-        if (is_known(line[i])) parts += line[i]->value;
-      }
-      if (std::fabs(parts - line.back()->value) > 1e-9) continue;
-      for (size_t i = 0; i + 1 < line.size(); ++i) {
-        if (!is_known(line[i])) {
-          known.push_back(line[i]);
-          more = true;
-        }
-      }
-    }
-    std::vector<const Cell*> unknown;
-    for (const Line& line : lines) {
-      for (const Cell* c : line) {
-        if (!is_known(c) &&
-            std::find(unknown.begin(), unknown.end(), c) == unknown.end()) {
-          unknown.push_back(c);
-        }
-      }
-    }
-    std::vector<std::vector<double>> eq;
-    for (const Line& line : lines) {
-      std::vector<double> e(unknown.size(), 0);
-      for (size_t i = 0; i < line.size(); ++i) {
-        auto it = std::find(unknown.begin(), unknown.end(), line[i]);
-        if (it != unknown.end())
-          e[it - unknown.begin()] = i + 1 == line.size() ? -1 : 1;
-      }
-      eq.push_back(std::move(e));
-    }
-    const size_t base = Rank(eq);
-    for (size_t k = 0; k < unknown.size(); ++k) {
-      auto with = eq;
-      with.emplace_back(unknown.size(), 0);
-      with.back()[k] = 1;
-      if (Rank(std::move(with)) == base) {
-        known.push_back(unknown[k]);
-        more = true;
+// A hidden cell that the lines' sums give away exactly: its unit vector is
+// in the span of the line equations over the hidden cells. Null if none.
+Cell* FirstDerivable(const std::vector<Line>& lines) {
+  std::vector<Cell*> hidden;
+  for (const Line& line : lines) {
+    for (Cell* c : line) {
+      if (c->suppressed &&
+          std::find(hidden.begin(), hidden.end(), c) == hidden.end()) {
+        hidden.push_back(c);
       }
     }
   }
-  return known;
-}
-
-bool Contains(const std::vector<const Cell*>& cells, const Cell* c) {
-  return std::find(cells.begin(), cells.end(), c) != cells.end();
+  std::vector<std::vector<double>> eq;
+  for (const Line& line : lines) {
+    std::vector<double> e(hidden.size(), 0);
+    for (size_t i = 0; i < line.size(); ++i) {
+      auto it = std::find(hidden.begin(), hidden.end(), line[i]);
+      if (it != hidden.end())
+        e[it - hidden.begin()] = i + 1 == line.size() ? -1 : 1;
+    }
+    eq.push_back(std::move(e));
+  }
+  const size_t base = Rank(eq);
+  for (size_t k = 0; k < hidden.size(); ++k) {
+    auto with = eq;
+    with.emplace_back(hidden.size(), 0);
+    with.back()[k] = 1;
+    if (Rank(std::move(with)) == base) return hidden[k];
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -158,11 +119,10 @@ bool Suppress(Grid& g, int64_t min_people) {
   const std::vector<Line> lines = Lines(g);
   for (bool again = true; again;) {
     again = false;
-    const std::vector<const Cell*> known = WorkedOut(lines);
     for (const Line& line : lines) {
-      int hiding = 0;
-      for (const Cell* c : line) hiding += c->suppressed && !Contains(known, c);
-      if (hiding != 1) continue;
+      int suppressed = 0;
+      for (const Cell* c : line) suppressed += c->suppressed ? 1 : 0;
+      if (suppressed != 1) continue;
       if (Cell* p = Partner(line)) {
         p->suppressed = true;
         again = changed = true;
@@ -170,21 +130,16 @@ bool Suppress(Grid& g, int64_t min_people) {
     }
     if (again) continue;
     // Several lines together can still give a cell away: hide one more
-    // cell of a line through it, and look again. A cell worked out as 0
-    // gives nobody away.
-    for (const Cell* exposed : known) {
-      if (exposed->value <= 0) continue;
-      for (const Line& line : lines) {
-        if (std::find(line.begin(), line.end(), exposed) == line.end()) {
-          continue;
-        }
-        if (Cell* p = Partner(line)) {
-          p->suppressed = true;
-          again = changed = true;
-          break;
-        }
+    // cell of a line through it, and look again.
+    Cell* exposed = FirstDerivable(lines);
+    if (exposed == nullptr) break;
+    for (const Line& line : lines) {
+      if (std::find(line.begin(), line.end(), exposed) == line.end()) continue;
+      if (Cell* p = Partner(line)) {
+        p->suppressed = true;
+        again = changed = true;
+        break;
       }
-      if (again) break;
     }
   }
   return changed;

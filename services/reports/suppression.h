@@ -7,11 +7,8 @@
 // Secondary: while a line (a row with its total, a column with its total)
 // holds exactly one suppressed cell, the smallest other cell of that line is
 // suppressed too (a non-zero one first, the total last); and while the sums
-// of several lines together still give a hidden cell away exactly, one
-// more cell of a line through it. A reader works cells out by linear algebra
-// over the lines' equations and by the fact that no figure is negative (in
-// a line whose known parts already make its total, the rest are 0), each
-// rule feeding the other; a hidden 0 worked out that way gives nobody away.
+// of several lines together still give a hidden cell away exactly (linear
+// algebra over the lines' equations), one more cell of a line through it.
 // Linked cells (the same figure in two tables) are suppressed together.
 #ifndef WERKBANK_SERVICES_REPORTS_SUPPRESSION_H_
 #define WERKBANK_SERVICES_REPORTS_SUPPRESSION_H_

@@ -116,7 +116,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
     // Slicers (OctoPrint's API under each machine's base URL) authenticate
     // with a key instead of the session cookie and send no Connect header.
-    if (octoprint::IsOctoPrintTarget(path_)) return StartOctoPrint();
+    // A request with a key anywhere under /machines/ is a slicer's too, so
+    // that a wrong address gets the slicer a sentence and not the app.
+    if (octoprint::IsOctoPrintTarget(path_) ||
+        (absl::StartsWith(path_, octoprint::kPrefix) &&
+         req.find("X-Api-Key") != req.end())) {
+      return StartOctoPrint();
+    }
     if (req.method() == http::verb::get) {
       if (IsApiPath(path_) || absl::StartsWith(path_, "/upload/")) {
         return RefuseBeforeBody(

@@ -7,12 +7,17 @@
 
 namespace werkbank::web::octoprint {
 
+// Only what lies under a machine's api/ is the slicers'; the rest of
+// /machines/… is the web app's own client routes (its machine pages).
 bool IsOctoPrintTarget(absl::string_view target) {
-  return absl::StartsWith(target, kPrefix);
+  if (!absl::StartsWith(target, kPrefix)) return false;
+  const std::optional<Route> route = ParseRoute(target);
+  return route.has_value() &&
+         (route->api == "api" || absl::StartsWith(route->api, "api/"));
 }
 
 std::optional<Route> ParseRoute(absl::string_view target) {
-  if (!IsOctoPrintTarget(target)) return std::nullopt;
+  if (!absl::StartsWith(target, kPrefix)) return std::nullopt;
   absl::string_view query;
   if (auto q = target.find('?'); q != absl::string_view::npos) {
     query = target.substr(q + 1);

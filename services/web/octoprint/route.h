@@ -20,7 +20,8 @@ struct Route {
   std::string query_key;
 };
 
-// Whether a request target belongs to the OctoPrint surface.
+// Whether a request target belongs to the OctoPrint surface: a machine's
+// api/…; other paths under /machines/ are the web app's.
 bool IsOctoPrintTarget(absl::string_view target);
 // nullopt for a target without a machine id.
 std::optional<Route> ParseRoute(absl::string_view target);
