@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 
 #include "daemon.h"
@@ -83,9 +84,16 @@ TEST(AuthE2E, FailedLoginsSlowDown) {
     EXPECT_EQ(LoginStatus(ch, "admin", "wrong password").error_code(),
               grpc::StatusCode::UNAUTHENTICATED);
   }
+  const auto last_failure = std::chrono::steady_clock::now();
   grpc::Status slowed = LoginStatus(ch, "admin", d->admin_password());
-  EXPECT_EQ(slowed.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_THAT(slowed.error_message(), HasSubstr("too many failed logins"));
+  // The delay is one second from the last failure; on a loaded machine the
+  // hashing (at low priority) may outlast it, and then the login is right to
+  // succeed.
+  if (std::chrono::steady_clock::now() - last_failure <
+      std::chrono::milliseconds(900)) {
+    EXPECT_EQ(slowed.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(slowed.error_message(), HasSubstr("too many failed logins"));
+  }
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_TRUE(LoginStatus(ch, "admin", d->admin_password()).ok());
 }
