@@ -132,8 +132,7 @@ int Main(int argc, char** argv) {
       {"watch", CmdWatch},       {"job", CmdJob},
       {"jobs", CmdJobs},         {"report", CmdReport},
       {"admin", CmdAdmin},       {"visit", CmdVisit},
-      {"apikey", CmdApiKey},
-      {"service", CmdService},
+      {"apikey", CmdApiKey},     {"service", CmdService},
   };
   auto it = kCommands.find(*command);
   if (it == kCommands.end()) {

@@ -324,8 +324,7 @@ int Run(int argc, char** argv) {
   api::Domain domain{*config,    clock,    **store,         accounts,
                      trainings,  bookings, machines,        jobs,
                      reports,    streams,  flags.state_dir, visit_log,
-                     anonymiser, impact,   api_keys,
-                     service_queue};
+                     anonymiser, impact,   api_keys,        service_queue};
   auto server = api::ApiServer::Start(options, domain);
   if (!server.ok()) {
     Fail(std::string(server.status().message()));

@@ -36,10 +36,9 @@ using google::protobuf::MethodDescriptor;
 std::vector<const MethodDescriptor*> Methods() {
   std::vector<const MethodDescriptor*> out;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  for (const char* name :
-       {"Accounts", "Trainings", "Bookings", "Machines", "Jobs", "Monitor",
-        "Audit", "Reports", "Admin", "Visits", "Privacy", "ApiKeys",
-        "PrintService"}) {
+  for (const char* name : {"Accounts", "Trainings", "Bookings", "Machines",
+                           "Jobs", "Monitor", "Audit", "Reports", "Admin",
+                           "Visits", "Privacy", "ApiKeys", "PrintService"}) {
     const auto* service =
         pool->FindServiceByName(absl::StrCat("werkbank.v1.", name));
     if (service == nullptr) Fail(absl::StrCat("no service ", name));
