@@ -179,9 +179,28 @@ class MachineSequenceTest : public ::testing::Test {
                     .ok());
   }
 
+  // Every change of state a sequence makes must be one the state table
+  // (docs/design.md) knows: the controller never refuses a change, it marks
+  // an unknown one in the audit log, and this reads the mark.
   void TearDown() override {
     controller_.reset();
-    records_.reset();
+    records_.reset();  // writes what is still queued
+    ASSERT_TRUE(store_
+                    ->Read([](store::Transaction& tx) -> absl::Status {
+                      auto all = tx.ListAudit(0, 100000, "");
+                      if (!all.ok()) return all.status();
+                      int changes = 0;
+                      for (const auto& e : *all) {
+                        if (e.action == "machine.state") ++changes;
+                        EXPECT_THAT(e.detail,
+                                    ::testing::Not(::testing::HasSubstr(
+                                        "(not in the state table)")))
+                            << e.action;
+                      }
+                      EXPECT_GT(changes, 0) << "no change of state recorded";
+                      return absl::OkStatus();
+                    })
+                    .ok());
   }
 
   // The supervisor ticks on its own; this waits for it to see what changed.
