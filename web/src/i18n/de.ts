@@ -321,6 +321,7 @@ export const de: Record<keyof typeof en, string> = {
   service_start: "Drucken",
   service_decline_reason: "Grund (die anfragende Person liest ihn)",
   service_decline: "Ablehnen",
+  service_declined_for: "{file} von {login} abgelehnt; die Person liest deinen Grund auf ihrer Seite.",
   service_waiting: "wartet",
   service_started: "wird gedruckt",
   service_done: "fertig",

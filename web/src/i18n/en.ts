@@ -319,6 +319,7 @@ export const en = {
   service_start: "Print it",
   service_decline_reason: "Reason (the person who asked reads it)",
   service_decline: "Decline",
+  service_declined_for: "{file} of {login} declined; they read your reason on their page.",
   service_waiting: "waiting",
   service_started: "printing",
   service_done: "done",

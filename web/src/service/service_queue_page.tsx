@@ -6,7 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { errorMessage, machines, printService } from "../api/client";
 import { formatDateTime, toDate } from "../common/lab_time";
-import { interlockName, machineStateName, serviceStateName } from "../common/names";
+import { interlockName, machineStateName } from "../common/names";
 import { StatusLine, type Status } from "../common/status";
 import type { LabInfo } from "../gen/werkbank/v1/bookings_pb";
 import { InterlockKind, MachineState, type Machine } from "../gen/werkbank/v1/machines_pb";
@@ -52,7 +52,7 @@ export function ServiceQueuePage({ lab }: { lab: LabInfo }) {
   return (
     <section>
       <h1>{t("service_queue_title")}</h1>
-      <StatusLine status={status} />
+      <StatusLine status={status} takeFocus />
       {queue.length === 0 && <p>{t("service_queue_empty")}</p>}
       <ul class="service-queue">
         {queue.map((r) => (
@@ -70,7 +70,7 @@ export function ServiceQueuePage({ lab }: { lab: LabInfo }) {
             onDecline={(reason) =>
               done(
                 () => printService.declineServiceRequest({ id: r.id, reason }),
-                (s) => serviceStateName(s.state),
+                (s) => t("service_declined_for", { file: s.fileName, login: s.submitterLogin }),
               )
             }
           />
@@ -98,7 +98,7 @@ function QueueEntry(props: {
   return (
     <li>
       <h2>
-        {r.fileName} — {r.submitterLogin} ({r.machineClass})
+        {r.fileName} — {r.submitterLogin} ({props.lab.classes.find((c) => c.name === r.machineClass)?.displayName || r.machineClass})
       </h2>
       <p>
         {r.createdAt && formatDateTime(toDate(r.createdAt), props.lab.timeZone)}
