@@ -2,11 +2,11 @@
 // The API-keys, print-service and print-queue pages in a real browser
 // (Debian's Chromium) against the real werkbankd over HTTPS with its own
 // certificate: a participant makes a slicer key that is shown once, uses it
-// from node as a slicer would and revokes it; asks the lab for two prints,
-// is refused a file that fails the preflight, and reads a trainer's reason
-// for declining one while the other is printed on the demo lab's printer;
-// the key made and revoked with the keyboard only; axe on each page, and the
-// headings in German.
+// from node as a slicer would and revokes it; another asks the lab for
+// prints, is refused a file that fails the preflight, withdraws one, and
+// reads a trainer's reason for declining one while the trainer prints the
+// last on the demo lab's printer; a key made and revoked with the keyboard
+// only; axe on each page, and the headings in German.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { axeViolations, desktop, launch, loginAs } from "./support/browser.mjs";
@@ -124,6 +124,13 @@ test("a participant asks for prints; a trainer declines one with a reason and pr
   await submit("bracket.gcode", printerProgram(30), "PETG, any colour");
   await status(page, "ok", /^Request \d+ is in the queue\.$/);
   await mine("bracket.gcode").locator(".service-state", { hasText: "waiting" }).waitFor();
+  // One more, withdrawn again by its owner: it never reaches the queue.
+  await submit("spare.gcode", printerProgram(10));
+  await status(page, "ok", /^Request \d+ is in the queue\.$/);
+  await page.getByRole("button", { name: "Withdraw spare.gcode" }).click();
+  await status(page, "ok", "spare.gcode withdrawn; the lab will not print it.");
+  await mine("spare.gcode").locator(".service-state", { hasText: "withdrawn" }).waitFor();
+  assert.equal(await mine("spare.gcode").getByRole("button").count(), 0);
   assert.deepEqual(await axeViolations(page), []);
 
   // The trainer's queue: both requests with their notes.
@@ -133,6 +140,7 @@ test("a participant asks for prints; a trainer declines one with a reason and pr
   await entry("keyring.gcode").getByText("Blue PLA, by Friday please").waitFor();
   assert.equal(await entry("keyring.gcode").getByRole("heading").innerText(), "keyring.gcode — kai (3D printer)");
   await entry("bracket.gcode").getByText("PETG, any colour").waitFor();
+  assert.equal(await entry("spare.gcode").count(), 0);
   assert.deepEqual(await axeViolations(queue), []);
 
   const reason = "PETG is out until January; please ask again then";

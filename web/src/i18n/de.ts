@@ -314,6 +314,8 @@ export const de: Record<keyof typeof en, string> = {
   service_none: "Du hast noch keinen Druck angefragt.",
   service_declined_because: "Abgelehnt: {reason}",
   service_withdraw: "Zurückziehen",
+  service_withdraw_which: "{file} zurückziehen",
+  service_withdrawn_ok: "{file} zurückgezogen; das Labor druckt die Datei nicht.",
   service_queue_title: "Warteschlange des Druckservice",
   service_queue_empty: "Niemand wartet auf einen Druck.",
   service_started_on: "Auf {machine} als Auftrag {job} gestartet.",

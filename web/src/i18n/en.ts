@@ -312,6 +312,8 @@ export const en = {
   service_none: "You have asked for no prints yet.",
   service_declined_because: "Declined: {reason}",
   service_withdraw: "Withdraw",
+  service_withdraw_which: "Withdraw {file}",
+  service_withdrawn_ok: "{file} withdrawn; the lab will not print it.",
   service_queue_title: "Print service queue",
   service_queue_empty: "Nobody is waiting for a print.",
   service_started_on: "Started on {machine} as job {job}.",

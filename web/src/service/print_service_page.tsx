@@ -51,9 +51,10 @@ export function PrintServicePage({ lab }: { lab: LabInfo }) {
     }
   };
 
-  const withdraw = async (id: bigint) => {
+  const withdraw = async (r: ServiceRequest) => {
     try {
-      await printService.withdrawServiceRequest({ id });
+      await printService.withdrawServiceRequest({ id: r.id });
+      setStatus({ kind: "ok", text: t("service_withdrawn_ok", { file: r.fileName }) });
       await load();
     } catch (err) {
       setStatus({ kind: "error", text: errorMessage(err) });
@@ -104,7 +105,9 @@ export function PrintServicePage({ lab }: { lab: LabInfo }) {
               )}
               {r.jobEndReason && r.state === ServiceRequestState.FAILED && <p>{r.jobEndReason}</p>}
               {r.state === ServiceRequestState.WAITING && (
-                <button type="button" onClick={() => withdraw(r.id)}>{t("service_withdraw")}</button>
+                <button type="button" onClick={() => withdraw(r)} aria-label={t("service_withdraw_which", { file: r.fileName })}>
+                  {t("service_withdraw")}
+                </button>
               )}
               <PreflightSummary report={r.preflight} />
             </li>
