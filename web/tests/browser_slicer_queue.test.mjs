@@ -136,7 +136,8 @@ test("a participant asks for prints; a trainer declines one with a reason and pr
   // The trainer's queue: both requests with their notes.
   const queue = await openAs("tom", "service-queue");
   await heading(queue, "Print service queue");
-  const entry = (file) => queue.locator(".service-queue > li", { hasText: file });
+  // Each request is a group named by its heading, which holds its fields and buttons.
+  const entry = (file) => queue.getByRole("group", { name: new RegExp(`^${file.replace(".", "\\.")} — `) });
   await entry("keyring.gcode").getByText("Blue PLA, by Friday please").waitFor();
   assert.equal(await entry("keyring.gcode").getByRole("heading").innerText(), "keyring.gcode — kai (3D printer)");
   await entry("bracket.gcode").getByText("PETG, any colour").waitFor();
@@ -148,6 +149,8 @@ test("a participant asks for prints; a trainer declines one with a reason and pr
   await entry("bracket.gcode").getByRole("button", { name: "Decline" }).click();
   await status(queue, "ok", "bracket.gcode of kai declined; they read your reason on their page.");
   await entry("bracket.gcode").waitFor({ state: "detached" });
+  // The entry and its button are gone: the keyboard is at the message.
+  assert.match(await queue.evaluate(() => document.activeElement.className), /status-ok/);
 
   await page.reload();
   await mine("bracket.gcode").locator(".service-state", { hasText: "declined" }).waitFor();
