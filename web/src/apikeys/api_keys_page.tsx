@@ -3,7 +3,7 @@
 // the address of each machine to enter in the slicer (a printer of type
 // OctoPrint); the list shows the keys by their first characters, when they
 // were last used, and lets the person revoke them.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { apiKeys, errorMessage } from "../api/client";
 import { formatDateTime, toDate } from "../common/lab_time";
 import { StatusLine, type Status } from "../common/status";
@@ -17,6 +17,7 @@ export function ApiKeysPage({ lab }: { lab: LabInfo }) {
   const [secret, setSecret] = useState<string | null>(null);
   const [status, setStatus] = useState<Status>(null);
   const [reload, setReload] = useState(0);
+  const listHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     apiKeys.listApiKeys({}).then((r) => setKeys(r.keys), (e) => setStatus({ kind: "error", text: errorMessage(e) }));
   }, [reload]);
@@ -56,7 +57,7 @@ export function ApiKeysPage({ lab }: { lab: LabInfo }) {
         </label>
         <button type="submit" class="primary">{t("api_key_create")}</button>
       </form>
-      <StatusLine status={status} />
+      <StatusLine status={status} takeFocus />
       {secret && (
         <div class="card" role="region" aria-label={t("api_key_new")}>
           <h2>{t("api_key_new")}</h2>
@@ -70,10 +71,19 @@ export function ApiKeysPage({ lab }: { lab: LabInfo }) {
               </li>
             ))}
           </ul>
-          <button type="button" onClick={() => setSecret(null)}>{t("api_key_hide")}</button>
+          <button
+            type="button"
+            onClick={() => {
+              setSecret(null);
+              // The button goes away with the key: the keyboard goes on at the list.
+              listHeading.current?.focus();
+            }}
+          >
+            {t("api_key_hide")}
+          </button>
         </div>
       )}
-      <h2>{t("api_keys_mine")}</h2>
+      <h2 ref={listHeading} tabIndex={-1}>{t("api_keys_mine")}</h2>
       {keys.length === 0 ? (
         <p class="hint">{t("api_keys_none")}</p>
       ) : (

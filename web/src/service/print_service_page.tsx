@@ -2,7 +2,7 @@
 // The print service for everyone: ask the lab to print a file on a machine
 // class (no briefing needed), and follow one's own requests: waiting,
 // printing, done, or declined with the lab's reason.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { errorMessage, printService } from "../api/client";
 import { submitServiceRequest } from "../api/upload";
 import { formatDateTime, toDate } from "../common/lab_time";
@@ -20,6 +20,8 @@ export function PrintServicePage({ lab }: { lab: LabInfo }) {
   const [busy, setBusy] = useState(false);
   const [mine, setMine] = useState<ServiceRequest[]>([]);
   const [status, setStatus] = useState<Status>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const className = (name: string) => lab.classes.find((c) => c.name === name)?.displayName || name;
 
   const load = () =>
     printService.listServiceRequests({ mine: true }).then(
@@ -39,6 +41,8 @@ export function PrintServicePage({ lab }: { lab: LabInfo }) {
       setStatus({ kind: "ok", text: t("service_submitted", { id: String(r.id) }) });
       setNote("");
       setFile(null);
+      // The field shows no file once it is sent, as the button says.
+      if (fileInput.current) fileInput.current.value = "";
       await load();
     } catch (err) {
       setStatus({ kind: "error", text: errorMessage(err) });
@@ -47,9 +51,10 @@ export function PrintServicePage({ lab }: { lab: LabInfo }) {
     }
   };
 
-  const withdraw = async (id: bigint) => {
+  const withdraw = async (r: ServiceRequest) => {
     try {
-      await printService.withdrawServiceRequest({ id });
+      await printService.withdrawServiceRequest({ id: r.id });
+      setStatus({ kind: "ok", text: t("service_withdrawn_ok", { file: r.fileName }) });
       await load();
     } catch (err) {
       setStatus({ kind: "error", text: errorMessage(err) });
@@ -72,6 +77,7 @@ export function PrintServicePage({ lab }: { lab: LabInfo }) {
         <label>
           {t("service_file")}
           <input
+            ref={fileInput}
             type="file"
             accept=".gcode,.gc,.nc,.ngc,.g,text/plain"
             onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)}
@@ -83,7 +89,7 @@ export function PrintServicePage({ lab }: { lab: LabInfo }) {
         </label>
         <button type="submit" class="primary" disabled={!file || busy}>{t("service_submit")}</button>
       </form>
-      <StatusLine status={status} />
+      <StatusLine status={status} takeFocus />
       <h2>{t("service_mine")}</h2>
       {mine.length === 0 ? (
         <p>{t("service_none")}</p>
@@ -91,7 +97,7 @@ export function PrintServicePage({ lab }: { lab: LabInfo }) {
         <ul class="service-requests">
           {mine.map((r) => (
             <li key={String(r.id)}>
-              <strong>{r.fileName}</strong> ({r.machineClass}) — <span class="service-state">{serviceStateName(r.state)}</span>
+              <strong>{r.fileName}</strong> ({className(r.machineClass)}) — <span class="service-state">{serviceStateName(r.state)}</span>
               {" · "}
               {r.createdAt && formatDateTime(toDate(r.createdAt), lab.timeZone)}
               {r.state === ServiceRequestState.DECLINED && (
@@ -99,7 +105,9 @@ export function PrintServicePage({ lab }: { lab: LabInfo }) {
               )}
               {r.jobEndReason && r.state === ServiceRequestState.FAILED && <p>{r.jobEndReason}</p>}
               {r.state === ServiceRequestState.WAITING && (
-                <button type="button" onClick={() => withdraw(r.id)}>{t("service_withdraw")}</button>
+                <button type="button" onClick={() => withdraw(r)} aria-label={t("service_withdraw_which", { file: r.fileName })}>
+                  {t("service_withdraw")}
+                </button>
               )}
               <PreflightSummary report={r.preflight} />
             </li>

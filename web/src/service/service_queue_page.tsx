@@ -6,7 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { errorMessage, machines, printService } from "../api/client";
 import { formatDateTime, toDate } from "../common/lab_time";
-import { interlockName, machineStateName, serviceStateName } from "../common/names";
+import { interlockName, machineStateName } from "../common/names";
 import { StatusLine, type Status } from "../common/status";
 import type { LabInfo } from "../gen/werkbank/v1/bookings_pb";
 import { InterlockKind, MachineState, type Machine } from "../gen/werkbank/v1/machines_pb";
@@ -52,7 +52,7 @@ export function ServiceQueuePage({ lab }: { lab: LabInfo }) {
   return (
     <section>
       <h1>{t("service_queue_title")}</h1>
-      <StatusLine status={status} />
+      <StatusLine status={status} takeFocus />
       {queue.length === 0 && <p>{t("service_queue_empty")}</p>}
       <ul class="service-queue">
         {queue.map((r) => (
@@ -70,7 +70,7 @@ export function ServiceQueuePage({ lab }: { lab: LabInfo }) {
             onDecline={(reason) =>
               done(
                 () => printService.declineServiceRequest({ id: r.id, reason }),
-                (s) => serviceStateName(s.state),
+                (s) => t("service_declined_for", { file: s.fileName, login: s.submitterLogin }),
               )
             }
           />
@@ -94,51 +94,56 @@ function QueueEntry(props: {
   const [reason, setReason] = useState("");
   const machine = ofClass.find((m) => m.id === machineId);
   const needs = (machine?.interlocks ?? []).map((i) => confirmable[i.kind]).filter((k): k is string => !!k);
+  const headingId = `service-request-${r.id}`;
 
+  // Every entry has the same fields and buttons: the group gives them the
+  // request's name, so a screen reader says which one a field belongs to.
   return (
     <li>
-      <h2>
-        {r.fileName} — {r.submitterLogin} ({r.machineClass})
-      </h2>
-      <p>
-        {r.createdAt && formatDateTime(toDate(r.createdAt), props.lab.timeZone)}
-        {r.note && <span class="service-note"> · {r.note}</span>}
-      </p>
-      <PreflightSummary report={r.preflight} />
-      <form class="stack" onSubmit={(e) => { e.preventDefault(); props.onStart(machineId, [...confirmed]); }}>
-        <label>
-          {t("service_machine")}
-          <select value={machineId} onChange={(e) => setMachineId((e.target as HTMLSelectElement).value)}>
-            {ofClass.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.id} — {machineStateName(m.state)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {needs.map((n) => (
-          <label class="check" key={n}>
-            <input
-              type="checkbox"
-              checked={confirmed.has(n)}
-              onChange={(e) => {
-                const next = new Set(confirmed);
-                (e.target as HTMLInputElement).checked ? next.add(n) : next.delete(n);
-                setConfirmed(next);
-              }}
-            />
-            {t("confirm_interlock", { what: interlockName(n === "extraction" ? InterlockKind.EXTRACTION : InterlockKind.AIR_ASSIST) })}
+      <div role="group" aria-labelledby={headingId}>
+        <h2 id={headingId}>
+          {r.fileName} — {r.submitterLogin} ({props.lab.classes.find((c) => c.name === r.machineClass)?.displayName || r.machineClass})
+        </h2>
+        <p>
+          {r.createdAt && formatDateTime(toDate(r.createdAt), props.lab.timeZone)}
+          {r.note && <span class="service-note"> · {r.note}</span>}
+        </p>
+        <PreflightSummary report={r.preflight} />
+        <form class="stack" onSubmit={(e) => { e.preventDefault(); props.onStart(machineId, [...confirmed]); }}>
+          <label>
+            {t("service_machine")}
+            <select value={machineId} onChange={(e) => setMachineId((e.target as HTMLSelectElement).value)}>
+              {ofClass.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.id} — {machineStateName(m.state)}
+                </option>
+              ))}
+            </select>
           </label>
-        ))}
-        <button type="submit" class="primary" disabled={!machineId || !r.preflight?.passed}>{t("service_start")}</button>
-      </form>
-      <form class="stack" onSubmit={(e) => { e.preventDefault(); props.onDecline(reason); }}>
-        <label>
-          {t("service_decline_reason")}
-          <input type="text" value={reason} maxLength={500} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-        </label>
-        <button type="submit" disabled={!reason.trim()}>{t("service_decline")}</button>
-      </form>
+          {needs.map((n) => (
+            <label class="check" key={n}>
+              <input
+                type="checkbox"
+                checked={confirmed.has(n)}
+                onChange={(e) => {
+                  const next = new Set(confirmed);
+                  (e.target as HTMLInputElement).checked ? next.add(n) : next.delete(n);
+                  setConfirmed(next);
+                }}
+              />
+              {t("confirm_interlock", { what: interlockName(n === "extraction" ? InterlockKind.EXTRACTION : InterlockKind.AIR_ASSIST) })}
+            </label>
+          ))}
+          <button type="submit" class="primary" disabled={!machineId || !r.preflight?.passed}>{t("service_start")}</button>
+        </form>
+        <form class="stack" onSubmit={(e) => { e.preventDefault(); props.onDecline(reason); }}>
+          <label>
+            {t("service_decline_reason")}
+            <input type="text" value={reason} maxLength={500} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="submit" disabled={!reason.trim()}>{t("service_decline")}</button>
+        </form>
+      </div>
     </li>
   );
 }

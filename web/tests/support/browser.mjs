@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 // Debian's Chromium driven by playwright-core (no browser download), and
 // axe-core run inside the page.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -8,12 +9,22 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-export function launch() {
+// `certPem`: a daemon serving HTTPS with its own certificate, which this
+// browser accepts by its public key (and no other).
+export function launch({ certPem } = {}) {
+  const trust = certPem ? [`--ignore-certificate-errors-spki-list=${spkiHash(certPem)}`] : [];
   return chromium.launch({
     executablePath: process.env.WERKBANK_CHROMIUM ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      "--disable-background-networking", "--disable-component-update", "--disable-sync", ...trust],
   });
+}
+
+// Base64 of the SHA-256 of the certificate's SubjectPublicKeyInfo, as
+// Chromium's flag takes it.
+function spkiHash(certPem) {
+  const spki = new crypto.X509Certificate(certPem).publicKey.export({ type: "spki", format: "der" });
+  return crypto.createHash("sha256").update(spki).digest("base64");
 }
 
 export const phone = { viewport: { width: 360, height: 740 }, locale: "en-GB" };

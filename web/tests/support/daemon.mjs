@@ -51,9 +51,12 @@ export async function startDaemon({ tls = false } = {}) {
     else await new Promise((r) => setTimeout(r, 50));
   }
   const adminPassword = /^password: (\S+)$/m.exec(fs.readFileSync(path.join(state, "initial-admin-password"), "utf8"))[1];
+  // The daemon's own certificate (its trust root) when it serves HTTPS.
+  const certPem = tls ? fs.readFileSync(path.join(state, "tls", "cert.pem"), "utf8") : undefined;
   return {
     origin,
     adminPassword,
+    certPem,
     pid: child.pid,
     log: logText,
     // What the simulated laser's firmware reports: laser_on, state, accepted, …
