@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <optional>
 #include <random>
 #include <string>
@@ -339,6 +340,10 @@ std::string Shown(const Grid& g) {
   return shown;
 }
 
+// Random tables with totals, every fourth one with column totals only (as
+// the visits by group). For scale: suppressing a 10 × 12 grid (ten group
+// types by the months of a year) took 0.3 to 0.6 ms on average and at most
+// 5 ms on the two-core build machine.
 TEST(Suppression, NoFillingOfTheHiddenCellsPinsOneOfThem) {
   std::mt19937 random(7);
   int with_hidden = 0, checked = 0;
@@ -350,6 +355,11 @@ TEST(Suppression, NoFillingOfTheHiddenCellsPinsOneOfThem) {
         v = random() % 3 == 0 ? 0 : static_cast<int>(random() % 9);
     }
     Grid g = WithTotals(inner);
+    if (round % 4 == 3) {
+      for (auto& row : g.cells) row.pop_back();
+      g.column_keys.pop_back();
+      g.total_column = false;
+    }
     reports::Suppress(g, 5);
     bool any = false;
     for (const auto& row : g.cells) {
@@ -367,6 +377,8 @@ TEST(Suppression, NoFillingOfTheHiddenCellsPinsOneOfThem) {
   }
   EXPECT_GT(with_hidden, 150);
   EXPECT_GT(checked, with_hidden * 9 / 10) << "the search gave up too often";
+  std::cout << checked << " of " << with_hidden
+            << " tables with hidden cells searched in full\n";
 }
 
 TEST(Suppression, AZeroRowGivesNoHiddenCellAway) {
