@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: EUPL-1.2
 // Small-cell suppression for published tables: no cell counting fewer than
-// the minimum number of people is shown, and no suppressed cell can be got
-// back by subtracting the shown cells of its row or column from their total.
+// the minimum number of people is shown, and no hidden cell can be worked
+// out from what is shown.
 //
 // Primary: a protected cell counting 1 to min-1 people is suppressed.
-// Secondary: while a line (a row with its total, a column with its total)
-// holds exactly one suppressed cell, the smallest other cell of that line is
-// suppressed too (a non-zero one first, the total last); and while the sums
-// of several lines together still give a hidden cell away exactly (linear
-// algebra over the lines' equations), one more cell of a line through it.
+// Secondary: a reader knows every shown figure, that each row and column
+// adds up to its total, that no figure is negative and that a "<5" cell
+// holds 1 to min-1. While that pins a hidden cell to one value (a line with
+// one hidden cell, a row total of 0 that makes its hidden cells 0, sums of
+// several lines), the cheapest set of shown cells that lets it move is
+// hidden too: cells a reader can work out are no partners, small non-zero
+// cells come first, then zeros, the totals last (see cell_network.h).
 // Linked cells (the same figure in two tables) are suppressed together.
 #ifndef WERKBANK_SERVICES_REPORTS_SUPPRESSION_H_
 #define WERKBANK_SERVICES_REPORTS_SUPPRESSION_H_
