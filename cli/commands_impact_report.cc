@@ -58,6 +58,7 @@ int CmdImpactReport(Cli& cli) {
                     << " (open it in a browser and print it to PDF)\n";
         }
         if (csv_dir || html) return kOk;
+        std::cout << HiddenNote(r.min_group_size(), lang) << "\n\n";
         for (const auto& t : r.tables()) {
           std::cout << Label(t.name(), lang) << "\n";
           std::vector<std::string> header = {""};
@@ -66,7 +67,7 @@ int CmdImpactReport(Cli& cli) {
           for (const auto& row : t.rows()) {
             std::vector<std::string> cells = {Label(row.key(), lang)};
             for (const auto& c : row.cells()) {
-              cells.push_back(CellText(c, r.min_group_size()));
+              cells.push_back(CellText(c));
             }
             table.Add(cells);
           }

@@ -44,7 +44,7 @@ absl::StatusOr<std::vector<std::string>> WriteImpactCsv(
     for (const auto& row : t.rows()) {
       text += CsvField(row.key());
       for (const auto& cell : row.cells()) {
-        absl::StrAppend(&text, ",", CellText(cell, report.min_group_size()));
+        absl::StrAppend(&text, ",", CellText(cell));
       }
       text += "\n";
     }

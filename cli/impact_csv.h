@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 // The funders' report as CSV: one file per table in a folder, plus
 // workshops.csv. Keys, not translated labels, so that spreadsheets can rely
-// on them; suppressed cells are written as "<5" or "×" like on paper.
+// on them; hidden cells are written as "×" like on paper.
 #ifndef WERKBANK_CLI_IMPACT_CSV_H_
 #define WERKBANK_CLI_IMPACT_CSV_H_
 

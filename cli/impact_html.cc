@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "cli.h"
 
 namespace werkbank::cli {
@@ -31,8 +30,7 @@ svg text { font-family: sans-serif; font-size: 11px; fill: #222; }
 
 // A horizontal bar per row: the row's total (or its only value); a hidden
 // figure gets no bar, only its text.
-std::string BarChart(const v1::ImpactTable& t, int min_group_size, Lang lang,
-                     size_t column) {
+std::string BarChart(const v1::ImpactTable& t, Lang lang, size_t column) {
   std::vector<std::pair<std::string, const v1::ImpactCell*>> bars;
   for (const auto& row : t.rows()) {
     if (row.key() == "total" || column >= static_cast<size_t>(row.cells_size()))
@@ -66,12 +64,12 @@ std::string BarChart(const v1::ImpactTable& t, int min_group_size, Lang lang,
     }
     absl::StrAppendFormat(&svg, "<text x=\"%d\" y=\"%d\">%s</text>",
                           kLabelWidth + w + 4, y + 13,
-                          HtmlEscape(CellText(*cell, min_group_size)));
+                          HtmlEscape(CellText(*cell)));
   }
   return svg + "</svg>";
 }
 
-std::string TableHtml(const v1::ImpactTable& t, int min_group_size, Lang lang) {
+std::string TableHtml(const v1::ImpactTable& t, Lang lang) {
   std::string html = "<table><thead><tr><th></th>";
   for (const auto& c : t.columns()) {
     absl::StrAppend(&html, "<th>", HtmlEscape(Label(c, lang)), "</th>");
@@ -82,8 +80,7 @@ std::string TableHtml(const v1::ImpactTable& t, int min_group_size, Lang lang) {
                     row.key() == "total" ? "<tr class=\"total\">" : "<tr>",
                     "<td>", HtmlEscape(Label(row.key(), lang)), "</td>");
     for (const auto& cell : row.cells()) {
-      absl::StrAppend(&html, "<td>", HtmlEscape(CellText(cell, min_group_size)),
-                      "</td>");
+      absl::StrAppend(&html, "<td>", HtmlEscape(CellText(cell)), "</td>");
     }
     html += "</tr>";
   }
@@ -135,7 +132,6 @@ std::string HtmlEscape(const std::string& text) {
 
 std::string ImpactHtml(const v1::ImpactReport& r, const LabTime& time,
                        Lang lang) {
-  const int min = r.min_group_size();
   const absl::Time start = FromTimestamp(r.range().start());
   const absl::Time end = FromTimestamp(r.range().end()) - absl::Seconds(1);
   std::string html = absl::StrCat(
@@ -146,9 +142,8 @@ std::string ImpactHtml(const v1::ImpactReport& r, const LabTime& time,
       Label("title", lang), " · ", Label("period", lang), ": ",
       HtmlEscape(time.Format(start).substr(0, 10)), " – ",
       HtmlEscape(time.Format(end).substr(0, 10)), "</p>\n<p class=\"note\">",
-      HtmlEscape(absl::StrReplaceAll(Label("suppressed_note", lang),
-                                     {{"%d", absl::StrCat(min)}})),
-      "</p>\n", FirstTimeShare(r, lang));
+      HtmlEscape(HiddenNote(r.min_group_size(), lang)), "</p>\n",
+      FirstTimeShare(r, lang));
   for (const auto& t : r.tables()) {
     absl::StrAppend(&html, "<section><h2>", HtmlEscape(Label(t.name(), lang)),
                     "</h2>\n");
@@ -161,8 +156,8 @@ std::string ImpactHtml(const v1::ImpactReport& r, const LabTime& time,
         break;
       }
     }
-    absl::StrAppend(&html, BarChart(t, min, lang, column), "\n",
-                    TableHtml(t, min, lang), "</section>\n");
+    absl::StrAppend(&html, BarChart(t, lang, column), "\n", TableHtml(t, lang),
+                    "</section>\n");
   }
   absl::StrAppend(&html, "<section><h2>", Label("workshops", lang),
                   "</h2><table><thead><tr><th>", Label("date", lang),

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 
 namespace werkbank::cli {
 
@@ -66,12 +67,12 @@ std::string Label(const std::string& key, Lang lang) {
           {"period", {"Period", "Zeitraum"}},
           {"first_time_share", {"First-time share", "Anteil Erstbesuche"}},
           {"suppressed_note",
-           {"Figures about fewer than %d people are shown as “<%d”; “×” hides "
-            "a figure from which one of them could be worked out. Only "
-            "aggregates; nobody is named.",
-            "Angaben zu weniger als %d Personen erscheinen als „<%d“; „×“ "
-            "verbirgt eine Angabe, aus der sich eine solche errechnen ließe. "
-            "Nur zusammengefasste Zahlen; niemand wird genannt."}},
+           {"× hidden: a figure about fewer than %d people, or one from which "
+            "such a figure could be worked out. Only aggregates; nobody is "
+            "named.",
+            "× verborgen: eine Angabe zu weniger als %d Personen oder eine, "
+            "aus der sich eine solche errechnen ließe. Nur zusammengefasste "
+            "Zahlen; niemand wird genannt."}},
           {"date", {"Date", "Datum"}},
           {"minutes", {"Minutes", "Minuten"}},
           {"group", {"Group", "Gruppe"}},
@@ -83,10 +84,13 @@ std::string Label(const std::string& key, Lang lang) {
   return lang == Lang::kGerman ? it->second.second : it->second.first;
 }
 
-std::string CellText(const v1::ImpactCell& cell, int min_group_size) {
-  if (cell.suppressed()) {
-    return cell.secondary() ? "×" : absl::StrCat("<", min_group_size);
-  }
+std::string HiddenNote(int min_group_size, Lang lang) {
+  return absl::StrReplaceAll(Label("suppressed_note", lang),
+                             {{"%d", absl::StrCat(min_group_size)}});
+}
+
+std::string CellText(const v1::ImpactCell& cell) {
+  if (cell.suppressed()) return kHiddenMark;
   const double v = cell.value();
   if (v == static_cast<int64_t>(v))
     return absl::StrCat(static_cast<int64_t>(v));

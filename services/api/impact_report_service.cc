@@ -43,9 +43,10 @@ grpc::Status ReportsService::GetImpactReport(
       row->set_key(g.row_keys[r]);
       for (const reports::Cell& c : g.cells[r]) {
         auto* cell = row->add_cells();
+        // Why a cell is hidden stays here: a reader who knew which hidden
+        // cells are small would know the others are not, and could pin one.
         if (c.suppressed) {
           cell->set_suppressed(true);
-          cell->set_secondary(!c.primary);
         } else {
           cell->set_value(c.value);
         }

@@ -129,12 +129,16 @@ TEST_F(PrivacyE2E, VisitsReportExportAndAnonymisingLeaveNoTrace) {
   const std::string year = LabTime(earlier, "%Y");
   RunResult before = Cli({"report", "--year", year});
   ASSERT_EQ(before.exit_code, 0) << before.err;
-  EXPECT_THAT(before.out, HasSubstr("<5")) << "the club's 3 people are hidden";
+  EXPECT_THAT(before.out, HasSubstr("× hidden: a figure about fewer than 5 "
+                                    "people, or one from which such a figure "
+                                    "could be worked out."));
+  EXPECT_THAT(before.out, HasSubstr("×")) << "the club's 3 people are hidden";
+  EXPECT_THAT(before.out, Not(HasSubstr("<5")));
   const std::string csv_dir = out_.File("csv");
   ASSERT_EQ(Cli({"report", "--year", year, "--csv", csv_dir}).exit_code, 0);
   const std::string groups = ReadBytes(csv_dir + "/visits_by_group.csv");
   EXPECT_THAT(groups, HasSubstr("school_class,1,24"));
-  EXPECT_THAT(groups, HasSubstr("club,1,<5"));
+  EXPECT_THAT(groups, HasSubstr("club,1,×"));
   EXPECT_TRUE(std::filesystem::exists(csv_dir + "/workshops.csv"));
   const std::string html_file = out_.File("report.html");
   ASSERT_EQ(Cli({"report", "--year", year, "--html", html_file, "--lang", "de"})
@@ -142,6 +146,9 @@ TEST_F(PrivacyE2E, VisitsReportExportAndAnonymisingLeaveNoTrace) {
             0);
   const std::string html = ReadBytes(html_file);
   EXPECT_THAT(html, HasSubstr("Jahresbericht"));
+  EXPECT_THAT(html, HasSubstr("× verborgen: eine Angabe zu weniger als 5 "
+                              "Personen"));
+  EXPECT_THAT(html, Not(HasSubstr("&lt;5")));
   EXPECT_THAT(html, HasSubstr("<svg"));
   EXPECT_THAT(html, HasSubstr("@media print"));
   for (const char* external : {"<script", "src=", "href=", "@import", "url("}) {

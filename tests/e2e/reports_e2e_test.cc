@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 // Reports and the calendar against the real daemon: the ICS export parses
-// back to the bookings, the usage report counts what happened, and the
-// per-user export is for staff only and audited.
+// back to the bookings, the usage report counts what happened, the
+// per-user export is for staff only and audited, and the impact report's
+// hidden cells all read alike.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include "werkbank/v1/bookings.grpc.pb.h"
 #include "werkbank/v1/reports.grpc.pb.h"
 #include "werkbank/v1/trainings.grpc.pb.h"
+#include "werkbank/v1/visits.grpc.pb.h"
 
 namespace werkbank::testing {
 namespace {
@@ -171,6 +173,51 @@ TEST_F(ReportsE2E, ThePerUserExportIsForStaffAndAudited) {
   for (const auto& e : events.events())
     actions.push_back(e.action() + " by " + e.actor());
   EXPECT_THAT(actions, Contains("report.per_user_export by admin"));
+}
+
+// A school class of 12 and a club of 3: the club's figure is hidden, and
+// one more so that the total does not give it away. The answer does not say
+// which of the two is the small one: a reader who knew would know the other
+// is not 1 to 4, and could pin both.
+TEST_F(ReportsE2E, TheImpactReportDoesNotSayWhyACellIsHidden) {
+  const absl::Time start = absl::Now() - absl::Hours(2);
+  for (const auto& [group, count] : std::vector<std::pair<std::string, int>>{
+           {"school_class", 12}, {"club", 3}}) {
+    v1::RecordVisitRequest req;
+    *req.mutable_visit()->mutable_start() = Ts(start);
+    req.mutable_visit()->set_duration_minutes(60);
+    req.mutable_visit()->set_group_type(group);
+    req.mutable_visit()->set_head_count(count);
+    v1::Visit made;
+    auto ctx = Authed(admin_);
+    grpc::Status s =
+        v1::Visits::NewStub(ch_)->RecordVisit(ctx.get(), req, &made);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::GetImpactReportRequest req;
+  absl::TimeZone berlin;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
+  req.set_year(static_cast<int32_t>(absl::ToCivilYear(start, berlin).year()));
+  v1::ImpactReport report;
+  auto ctx = Authed(admin_);
+  grpc::Status s =
+      v1::Reports::NewStub(ch_)->GetImpactReport(ctx.get(), req, &report);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  int hidden_by_group = 0, hidden = 0;
+  for (const auto& t : report.tables()) {
+    for (const auto& row : t.rows()) {
+      for (const auto& cell : row.cells()) {
+        if (!cell.suppressed()) continue;
+        ++hidden;
+        if (t.name() == "visits_by_group") ++hidden_by_group;
+        EXPECT_FALSE(cell.secondary()) << t.name() << " " << row.key();
+        EXPECT_EQ(cell.value(), 0.0) << t.name() << " " << row.key();
+      }
+    }
+  }
+  EXPECT_GE(hidden_by_group, 2) << "the club's 3 and one that protects it";
+  EXPECT_GT(hidden, hidden_by_group);
 }
 
 }  // namespace

@@ -232,7 +232,7 @@ export const de: Record<keyof typeof en, string> = {
   row: "Zeile",
   download_table_csv: "CSV: {table}",
   year: "Jahr",
-  impact_suppression_note: "Nur Summen von Gruppen: eine Zahl über weniger als {min} Personen steht als „<{min}“, und „{mark}“ markiert eine Zahl, die verborgen ist, damit sich keine kleine errechnen lässt.",
+  impact_suppression_note: "Nur Summen von Gruppen. {mark} verborgen: eine Angabe zu weniger als {min} Personen oder eine, aus der sich eine solche errechnen ließe.",
   first_time_share: "Anteil Erstbesuche: {share} %",
   first_time_share_hidden: "Anteil Erstbesuche: nicht gezeigt (zu wenige Personen).",
   workshops_held: "Durchgeführte Workshops und ihre Themen",

@@ -230,7 +230,7 @@ export const en = {
   row: "Row",
   download_table_csv: "CSV: {table}",
   year: "Year",
-  impact_suppression_note: "Only totals of groups: a figure about fewer than {min} people shows as “<{min}”, and “{mark}” marks a figure hidden so that a small one cannot be worked out.",
+  impact_suppression_note: "Only totals of groups. {mark} hidden: a figure about fewer than {min} people, or one from which such a figure could be worked out.",
   first_time_share: "First-time share: {share} %",
   first_time_share_hidden: "First-time share: not shown (too few people).",
   workshops_held: "Workshops held and their topics",

@@ -10,7 +10,7 @@ import { groupTypeName } from "../common/names";
 import { StatusLine, type Status } from "../common/status";
 import type { ImpactReport } from "../gen/werkbank/v1/reports_pb";
 import { t } from "../i18n/i18n";
-import { SECONDARY_MARK } from "./impact_cells";
+import { HIDDEN_MARK } from "./impact_cells";
 import { ImpactTableView } from "./impact_table";
 
 export function ImpactPage() {
@@ -47,9 +47,9 @@ export function ImpactPage() {
         <p>{t("loading")}</p>
       ) : (
         <>
-          <p class="hint">{t("impact_suppression_note", { min: report.minGroupSize, mark: SECONDARY_MARK })}</p>
+          <p class="hint">{t("impact_suppression_note", { min: report.minGroupSize, mark: HIDDEN_MARK })}</p>
           <p class="first-share">{share === null ? t("first_time_share_hidden") : t("first_time_share", { share })}</p>
-          {report.tables.map((tb) => <ImpactTableView key={tb.name} table={tb} minGroupSize={report.minGroupSize} year={year} />)}
+          {report.tables.map((tb) => <ImpactTableView key={tb.name} table={tb} year={year} />)}
           <section>
             <h2>{t("workshops_held")}</h2>
             {report.workshops.length === 0 ? (

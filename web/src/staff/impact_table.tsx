@@ -8,7 +8,7 @@ import type { ImpactTable } from "../gen/werkbank/v1/reports_pb";
 import { t } from "../i18n/i18n";
 import { cellText, tableCsv } from "./impact_cells";
 
-export function ImpactTableView({ table, minGroupSize, year }: { table: ImpactTable; minGroupSize: number; year: number }) {
+export function ImpactTableView({ table, year }: { table: ImpactTable; year: number }) {
   const title = impactTableName(table.name);
   const last = table.columns.length - 1;
   const bars = table.rows.filter((r) => r.key !== "total");
@@ -28,7 +28,7 @@ export function ImpactTableView({ table, minGroupSize, year }: { table: ImpactTa
             {table.rows.map((r) => (
               <tr key={r.key} data-row={r.key} class={r.key === "total" ? "total" : ""}>
                 <th scope="row">{impactKeyName(r.key)}</th>
-                {r.cells.map((c, i) => <td key={i} class={c.suppressed ? "suppressed" : ""}>{cellText(c, minGroupSize)}</td>)}
+                {r.cells.map((c, i) => <td key={i} class={c.suppressed ? "suppressed" : ""}>{cellText(c)}</td>)}
               </tr>
             ))}
           </tbody>
@@ -43,13 +43,13 @@ export function ImpactTableView({ table, minGroupSize, year }: { table: ImpactTa
               <g key={r.key} transform={`translate(0 ${i * 16})`}>
                 <text x="0" y="11" font-size="9" fill="#1a1a1a">{impactKeyName(r.key)}</text>
                 <rect x="90" y="2" width={width} height="11" fill="#0b5394" />
-                <text x={94 + width} y="11" font-size="9" fill="#1a1a1a">{cellText(c, minGroupSize)}</text>
+                <text x={94 + width} y="11" font-size="9" fill="#1a1a1a">{cellText(c)}</text>
               </g>
             );
           })}
         </svg>
       </figure>
-      <button type="button" onClick={() => downloadText(tableCsv(table, minGroupSize), `werkbank-impact-${year}-${table.name}.csv`, "text/csv")}>
+      <button type="button" onClick={() => downloadText(tableCsv(table), `werkbank-impact-${year}-${table.name}.csv`, "text/csv")}>
         {t("download_table_csv", { table: title })}
       </button>
     </section>
