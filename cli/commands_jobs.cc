@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli.h"
+#include "preflight_text.h"
 #include "upload_stream.h"
 #include "werkbank/v1/jobs.grpc.pb.h"
 
@@ -48,21 +49,9 @@ int PrintJob(const v1::Job& j) {
             << j.machine_id() << ": " << JobStateName(j.state());
   if (!j.end_reason().empty()) std::cout << " — " << j.end_reason();
   std::cout << "\n";
-  const auto& p = j.preflight();
-  std::cout << absl::StrFormat(
-      "  preflight %s: %d lines, about %d min",
-      p.passed() ? "passed" : "FAILED", p.line_count(),
-      static_cast<int>(p.estimated_seconds() / 60) + 1);
-  if (p.bbox_max_size() == 3) {
-    std::cout << absl::StrFormat(", area %.0f x %.0f mm",
-                                 p.bbox_max(0) - p.bbox_min(0),
-                                 p.bbox_max(1) - p.bbox_min(1));
-  }
-  std::cout << "\n  time: " << EstimateVsRun(j) << "\n";
-  for (const auto& v : p.violations()) {
-    std::cout << "  line " << v.line() << " [" << v.rule()
-              << "]: " << v.message() << "\n";
-  }
+  std::cout << PreflightSummary(j.preflight())
+            << "\n  time: " << EstimateVsRun(j) << "\n";
+  PrintViolations(j.preflight(), std::cout);
   return kOk;
 }
 

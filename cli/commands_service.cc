@@ -5,8 +5,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "cli.h"
+#include "preflight_text.h"
 #include "upload_stream.h"
 #include "werkbank/v1/service_requests.grpc.pb.h"
 
@@ -49,21 +49,8 @@ int PrintRequest(const v1::ServiceRequest& r) {
     if (!r.job_end_reason().empty()) std::cout << " — " << r.job_end_reason();
     std::cout << "\n";
   }
-  const auto& p = r.preflight();
-  std::cout << absl::StrFormat(
-      "  preflight %s: %d lines, about %d min",
-      p.passed() ? "passed" : "FAILED", p.line_count(),
-      static_cast<int>(p.estimated_seconds() / 60) + 1);
-  if (p.bbox_max_size() == 3) {
-    std::cout << absl::StrFormat(", area %.0f x %.0f mm",
-                                 p.bbox_max(0) - p.bbox_min(0),
-                                 p.bbox_max(1) - p.bbox_min(1));
-  }
-  std::cout << "\n";
-  for (const auto& v : p.violations()) {
-    std::cout << "  line " << v.line() << " [" << v.rule()
-              << "]: " << v.message() << "\n";
-  }
+  std::cout << PreflightSummary(r.preflight()) << "\n";
+  PrintViolations(r.preflight(), std::cout);
   return kOk;
 }
 
