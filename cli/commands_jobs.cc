@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 // `werkbank job upload | start | pause | resume | cancel | show` and `werkbank
 // jobs`
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -10,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli.h"
+#include "preflight_text.h"
+#include "upload_stream.h"
 #include "werkbank/v1/jobs.grpc.pb.h"
 
 namespace werkbank::cli {
@@ -49,21 +49,9 @@ int PrintJob(const v1::Job& j) {
             << j.machine_id() << ": " << JobStateName(j.state());
   if (!j.end_reason().empty()) std::cout << " — " << j.end_reason();
   std::cout << "\n";
-  const auto& p = j.preflight();
-  std::cout << absl::StrFormat(
-      "  preflight %s: %d lines, about %d min",
-      p.passed() ? "passed" : "FAILED", p.line_count(),
-      static_cast<int>(p.estimated_seconds() / 60) + 1);
-  if (p.bbox_max_size() == 3) {
-    std::cout << absl::StrFormat(", area %.0f x %.0f mm",
-                                 p.bbox_max(0) - p.bbox_min(0),
-                                 p.bbox_max(1) - p.bbox_min(1));
-  }
-  std::cout << "\n  time: " << EstimateVsRun(j) << "\n";
-  for (const auto& v : p.violations()) {
-    std::cout << "  line " << v.line() << " [" << v.rule()
-              << "]: " << v.message() << "\n";
-  }
+  std::cout << PreflightSummary(j.preflight())
+            << "\n  time: " << EstimateVsRun(j) << "\n";
+  PrintViolations(j.preflight(), std::cout);
   return kOk;
 }
 
@@ -145,26 +133,16 @@ int CmdJob(Cli& cli) {
     if (!machine || !path)
       return cli.Usage("usage: werkbank job upload MACHINE FILE [--dry-run]");
     if (!cli.Done(code)) return code;
-    std::ifstream in(*path, std::ios::binary);
-    if (!in) return cli.Fail(absl::NotFoundError("cannot read " + *path));
+    auto in = OpenUpload(*path);
+    if (!in.ok()) return cli.Fail(in.status());
     auto ctx = cli.conn.Context();
     v1::Job job;
     auto writer = stub->UploadJob(ctx.get(), &job);
     v1::UploadJobRequest header;
     header.mutable_header()->set_machine_id(*machine);
-    header.mutable_header()->set_file_name(
-        std::filesystem::path(*path).filename().string());
+    header.mutable_header()->set_file_name(UploadName(*path));
     header.mutable_header()->set_dry_run_on_machine(dry_run);
-    writer->Write(header);
-    std::string chunk(256 * 1024, '\0');
-    while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) ||
-           in.gcount() > 0) {
-      v1::UploadJobRequest part;
-      part.set_chunk(chunk.substr(0, static_cast<size_t>(in.gcount())));
-      if (!writer->Write(part)) break;
-    }
-    writer->WritesDone();
-    grpc::Status s = writer->Finish();
+    grpc::Status s = StreamUpload(*writer, header, *in);
     if (!s.ok()) return cli.Fail(s);
     if (cli.json) {
       cli.PrintJson(job);

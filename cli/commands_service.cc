@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: EUPL-1.2
 // `werkbank service submit | list | show | start | decline | withdraw`: the
 // print service queue.
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "cli.h"
+#include "preflight_text.h"
+#include "upload_stream.h"
 #include "werkbank/v1/service_requests.grpc.pb.h"
 
 namespace werkbank::cli {
@@ -50,21 +49,8 @@ int PrintRequest(const v1::ServiceRequest& r) {
     if (!r.job_end_reason().empty()) std::cout << " — " << r.job_end_reason();
     std::cout << "\n";
   }
-  const auto& p = r.preflight();
-  std::cout << absl::StrFormat(
-      "  preflight %s: %d lines, about %d min",
-      p.passed() ? "passed" : "FAILED", p.line_count(),
-      static_cast<int>(p.estimated_seconds() / 60) + 1);
-  if (p.bbox_max_size() == 3) {
-    std::cout << absl::StrFormat(", area %.0f x %.0f mm",
-                                 p.bbox_max(0) - p.bbox_min(0),
-                                 p.bbox_max(1) - p.bbox_min(1));
-  }
-  std::cout << "\n";
-  for (const auto& v : p.violations()) {
-    std::cout << "  line " << v.line() << " [" << v.rule()
-              << "]: " << v.message() << "\n";
-  }
+  std::cout << PreflightSummary(r.preflight()) << "\n";
+  PrintViolations(r.preflight(), std::cout);
   return kOk;
 }
 
@@ -78,26 +64,16 @@ int Submit(Cli& cli, v1::PrintService::Stub& stub) {
         "usage: werkbank service submit --class CLASS [--note TEXT] FILE");
   }
   if (!cli.Done(code)) return code;
-  std::ifstream in(*path, std::ios::binary);
-  if (!in) return cli.Fail(absl::NotFoundError("cannot read " + *path));
+  auto in = OpenUpload(*path);
+  if (!in.ok()) return cli.Fail(in.status());
   auto ctx = cli.conn.Context();
   v1::ServiceRequest request;
   auto writer = stub.SubmitServiceRequest(ctx.get(), &request);
   v1::SubmitServiceRequestRequest header;
   header.mutable_header()->set_machine_class(*machine_class);
-  header.mutable_header()->set_file_name(
-      std::filesystem::path(*path).filename().string());
+  header.mutable_header()->set_file_name(UploadName(*path));
   header.mutable_header()->set_note(note);
-  writer->Write(header);
-  std::string chunk(256 * 1024, '\0');
-  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) ||
-         in.gcount() > 0) {
-    v1::SubmitServiceRequestRequest part;
-    part.set_chunk(chunk.substr(0, static_cast<size_t>(in.gcount())));
-    if (!writer->Write(part)) break;
-  }
-  writer->WritesDone();
-  grpc::Status s = writer->Finish();
+  grpc::Status s = StreamUpload(*writer, header, *in);
   if (!s.ok()) return cli.Fail(s);
   if (cli.json) {
     cli.PrintJson(request);

@@ -7,6 +7,24 @@
 #include "sqlite_values.h"
 
 namespace werkbank::store {
+namespace {
+
+constexpr const char* kDeliveryColumns =
+    "id, endpoint, event, body, created_at, attempts, next_attempt_at";
+
+WebhookDeliveryRecord ReadDelivery(SQLite::Statement& q) {
+  WebhookDeliveryRecord d;
+  d.id = q.getColumn(0).getInt64();
+  d.endpoint = q.getColumn(1).getString();
+  d.event = q.getColumn(2).getString();
+  d.body = q.getColumn(3).getString();
+  d.created_at = FromMicros(q.getColumn(4).getInt64());
+  d.attempts = q.getColumn(5).getInt();
+  d.next_attempt_at = FromMicros(q.getColumn(6).getInt64());
+  return d;
+}
+
+}  // namespace
 
 absl::StatusOr<int64_t> SqliteTransaction::InsertWebhookDelivery(
     const WebhookDeliveryRecord& d) {
@@ -27,24 +45,13 @@ absl::StatusOr<int64_t> SqliteTransaction::InsertWebhookDelivery(
 absl::StatusOr<std::vector<WebhookDeliveryRecord>>
 SqliteTransaction::ListWebhookDeliveries(const std::string& endpoint,
                                          int limit) {
-  CachedStatement q = statements_.Prepare(
-      "SELECT id, endpoint, event, body, created_at, attempts, "
-      "next_attempt_at FROM webhook_outbox WHERE endpoint=? ORDER BY id "
-      "LIMIT ?");
+  CachedStatement q = statements_.Prepare(absl::StrCat(
+      "SELECT ", kDeliveryColumns,
+      " FROM webhook_outbox WHERE endpoint=? ORDER BY id LIMIT ?"));
   q.bind(1, endpoint);
   q.bind(2, limit);
   std::vector<WebhookDeliveryRecord> out;
-  while (q.executeStep()) {
-    WebhookDeliveryRecord d;
-    d.id = q.getColumn(0).getInt64();
-    d.endpoint = q.getColumn(1).getString();
-    d.event = q.getColumn(2).getString();
-    d.body = q.getColumn(3).getString();
-    d.created_at = FromMicros(q.getColumn(4).getInt64());
-    d.attempts = q.getColumn(5).getInt();
-    d.next_attempt_at = FromMicros(q.getColumn(6).getInt64());
-    out.push_back(std::move(d));
-  }
+  while (q.executeStep()) out.push_back(ReadDelivery(q));
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/json_text.h"
 
 namespace werkbank::web {
 
@@ -121,45 +122,9 @@ int ConnectHttpStatus(grpc::StatusCode code) {
   }
 }
 
-namespace {
-
-std::string JsonString(absl::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
-
-}  // namespace
-
 std::string ErrorJson(grpc::StatusCode code, absl::string_view message) {
-  return absl::StrCat("{\"code\":", JsonString(ConnectCode(code)),
-                      ",\"message\":", JsonString(message), "}");
+  return absl::StrCat("{\"code\":", json::Quote(ConnectCode(code)),
+                      ",\"message\":", json::Quote(message), "}");
 }
 
 std::string EndStreamJson(const grpc::Status& status) {

@@ -24,6 +24,7 @@
 #include "octoprint/form_data_parser.h"
 #include "session_cookie.h"
 #include "static_files.h"
+#include "upload_pump.h"
 #include "upload_request.h"
 #include "web_context.h"
 #include "werkbank/v1/jobs.pb.h"
@@ -36,7 +37,7 @@ namespace http = beast::http;
 namespace net = boost::asio;
 
 constexpr uint32_t kHeaderLimit = 16 * 1024;
-constexpr size_t kUploadChunk = 64 * 1024;
+constexpr size_t kDrainChunk = 64 * 1024;
 // Snapshots queued for a browser that reads too slowly; past this the
 // stream ends rather than the queue growing.
 constexpr size_t kMaxQueuedMessages = 256;
@@ -249,27 +250,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void OnCallDone(const grpc::Status& status) {
     call_.reset();
-    if (octo_call_started_) {
-      octo_call_started_ = false;
+    if (upload_call_) {
+      upload_call_ = false;
       // A refused upload cancelled its call and has answered already.
-      if (octo_uploading_) OctoUploadDone(status);
-      return;
+      if (!uploading_) return;
+      EndUpload();
+      if (octo_upload_) return OctoUploadDone(status);
+      return AnswerCall(status);
     }
     if (streaming_) return EndStream(status);
     AnswerCall(status);
   }
 
   void AnswerCall(const grpc::Status& status) {
-    if (uploading_) {
-      uploading_ = false;
-      --ctx_.streams;
-      // A refused upload leaves body bytes unread: the connection closes
-      // once they are drained (by the body read still waiting, if any).
-      if (!upload_->is_done()) {
-        keep_alive_ = false;
-        drain_ = !upload_read_pending_;
-      }
-    }
     if (!status.ok()) {
       return SendError(status.error_code(), status.error_message());
     }
@@ -434,44 +427,51 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     response_wire_.reset();
     call_ = ctx_.forwarder->Start(path_, token_, Handlers(), std::nullopt);
     if (!call_) return Unavailable();
-    ++ctx_.streams;
-    uploading_ = true;
-    upload_.emplace(std::move(*header_));
-    // The jobs service enforces the upload limit on the streamed bytes
-    // (a chunked body has no length to check above).
-    upload_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    upload_chunk_.resize(kUploadChunk);
-    call_->Write(*header);
+    BeginUpload(std::nullopt);
+    upload_call_ = true;
+    upload_->Open(*call_, *header);
   }
 
-  void OnUploadWritten(bool ok) {
-    if (octo_uploading_ && call_) {
-      octo_writing_ = false;
-      if (!ok) return call_->StopWriting();
-      return OctoPump();
+  // Both kinds of upload (Connect's and OctoPrint's) from here on: the
+  // pump (upload_pump.h) decides, the session reads and answers.
+  void BeginUpload(std::optional<octoprint::FormDataParser> form) {
+    ++ctx_.streams;
+    uploading_ = true;
+    octo_upload_ = form.has_value();
+    upload_.emplace(std::move(*header_), std::move(form));
+  }
+
+  void PumpUpload() {
+    switch (upload_->Next(call_.get())) {
+      case UploadPump::Step::kWait:
+      case UploadPump::Step::kFinished:  // OnCallDone follows
+        return;
+      case UploadPump::Step::kRead:
+        return ReadUpload();
+      case UploadPump::Step::kOpen:
+        return OpenOctoUpload();
+      case UploadPump::Step::kRefused:
+        return RefuseUpload(upload_->refusal());
     }
-    if (!uploading_ || !call_) return;
-    // The call ended: no more writes, and OnCallDone follows with why.
-    if (!ok) return call_->StopWriting();
-    if (upload_->is_done()) return call_->WritesDone();
-    upload_->get().body().data = upload_chunk_.data();
-    upload_->get().body().size = upload_chunk_.size();
+  }
+
+  void ReadUpload() {
+    upload_->BeginRead();
     Lowest().expires_after(Chrono(ctx_.options.upload_idle));
-    upload_read_pending_ = true;
-    http::async_read(stream_, buffer_, *upload_,
+    http::async_read(stream_, buffer_, upload_->body(),
                      [self = Self()](beast::error_code ec, size_t) {
                        self->OnUploadRead(ec);
                      });
   }
 
   void OnUploadRead(beast::error_code ec) {
-    upload_read_pending_ = false;
+    upload_->EndRead();
     if (!uploading_) {
       // Answered while this read waited: drop the rest of the body.
       if (ec && ec != http::error::need_buffer) return Close();
       draining_ = true;
       Lowest().expires_after(kDrainTime);
-      drain_buf_.resize(kUploadChunk);
+      drain_buf_.resize(kDrainChunk);
       return DrainMore();
     }
     if (ec == http::error::need_buffer) ec = {};
@@ -480,13 +480,46 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       if (call_) call_->Cancel();
       return Close();
     }
-    if (!call_) return;
-    const size_t n = upload_chunk_.size() - upload_->get().body().size;
-    if (n == 0) {
-      if (upload_->is_done()) return call_->WritesDone();
-      return OnUploadWritten(true);
+    if (auto s = upload_->Take(); !s.ok()) return RefuseUpload(s);
+    PumpUpload();
+  }
+
+  void OnUploadWritten(bool ok) {
+    if (!uploading_ || !call_) return;
+    // The call ended: no more writes, and OnCallDone follows with why.
+    if (!ok) return call_->StopWriting();
+    upload_->Written();
+    PumpUpload();
+  }
+
+  // The upload ends (answered or refused): a refused upload leaves body
+  // bytes unread, and the connection closes once they are drained (by the
+  // body read still waiting, if any).
+  void EndUpload() {
+    uploading_ = false;
+    --ctx_.streams;
+    if (!upload_->body_done()) {
+      keep_alive_ = false;
+      drain_ = !upload_->read_pending();
     }
-    call_->Write(UploadChunk(upload_chunk_.data(), n));
+  }
+
+  // The upload ends without a job: its call (if any) is cancelled and the
+  // rest of the body dropped.
+  void RefuseUpload(const absl::Status& why) {
+    if (call_) {
+      call_->Cancel();
+      keep_alive_ = false;  // its end is still to come: no next request
+    }
+    EndUpload();
+    if (!octo_upload_) {
+      return SendError(static_cast<grpc::StatusCode>(why.code()),
+                       std::string(why.message()));
+    }
+    OctoSend(absl::IsUnavailable(why)
+                 ? octoprint::Sentence(503, why.message())
+                 : octoprint::Sentence(
+                       400, absl::StrCat("not uploaded: ", why.message())));
   }
 
   // ---- The OctoPrint surface (octoprint/) --------------------------------
@@ -506,7 +539,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   // Where the upload came to, for the Location of what it created.
   std::string UploadOrigin() const {
     return absl::StrCat(kTls ? "https://" : "http://",
-                        Str(upload_->get()[http::field::host]));
+                        Str(upload_->body().get()[http::field::host]));
   }
 
   void StartOctoPrint() {
@@ -589,133 +622,36 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
           "werkbankd takes many uploads at the moment; send it again in "
           "a moment"));
     }
-    ++ctx_.streams;
-    octo_uploading_ = true;
-    octo_call_started_ = false;
-    octo_writing_ = false;
-    octo_file_bytes_ = 0;
-    octo_pending_.clear();
-    octo_parser_.emplace(*boundary);
     method_.reset();
     response_wire_.reset();
-    upload_.emplace(std::move(*header_));
-    upload_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    upload_chunk_.resize(kUploadChunk);
-    OctoRead();
+    BeginUpload(octoprint::FormDataParser(*boundary));
+    PumpUpload();
   }
 
-  void OctoRead() {
-    upload_->get().body().data = upload_chunk_.data();
-    upload_->get().body().size = upload_chunk_.size();
-    Lowest().expires_after(Chrono(ctx_.options.upload_idle));
-    upload_read_pending_ = true;
-    http::async_read(stream_, buffer_, *upload_,
-                     [self = Self()](beast::error_code ec, size_t) {
-                       self->OnOctoRead(ec);
-                     });
-  }
-
-  void OnOctoRead(beast::error_code ec) {
-    upload_read_pending_ = false;
-    if (!octo_uploading_) {
-      // Answered while this read waited: drop the rest of the body.
-      if (ec && ec != http::error::need_buffer) return Close();
-      draining_ = true;
-      Lowest().expires_after(kDrainTime);
-      drain_buf_.resize(kUploadChunk);
-      return DrainMore();
+  // The form's file part began: its name opens the upload of the job.
+  void OpenOctoUpload() {
+    path_ = "/werkbank.v1.Jobs/UploadJob";
+    call_ = ctx_.forwarder->Start(path_, octo_key_, Handlers(), std::nullopt);
+    if (!call_) {
+      return RefuseUpload(absl::UnavailableError("werkbankd is stopping"));
     }
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) {
-      if (call_) call_->Cancel();
-      return Close();
-    }
-    const size_t n = upload_chunk_.size() - upload_->get().body().size;
-    if (auto s = octo_parser_->Feed(absl::string_view(upload_chunk_.data(), n),
-                                    &octo_pending_);
-        !s.ok()) {
-      return OctoUploadRefused(octoprint::Sentence(
-          400, absl::StrCat("not uploaded: ", s.message())));
-    }
-    if (octo_parser_->file_started() && !call_ && !octo_call_started_) {
-      // The file part began: its name opens the upload of the job.
-      octo_call_started_ = true;
-      path_ = "/werkbank.v1.Jobs/UploadJob";
-      call_ = ctx_.forwarder->Start(path_, octo_key_, Handlers(), std::nullopt);
-      if (!call_) {
-        octo_call_started_ = false;
-        return OctoUploadRefused(
-            octoprint::Sentence(503, "werkbankd is stopping"));
-      }
-      v1::UploadJobRequest header;
-      header.mutable_header()->set_machine_id(octo_route_.machine_id);
-      header.mutable_header()->set_file_name(octo_parser_->file_name().empty()
-                                                 ? "upload.gcode"
-                                                 : octo_parser_->file_name());
-      octo_writing_ = true;
-      return call_->Write(header.SerializeAsString());
-    }
-    OctoPump();
-  }
-
-  // Writes what the parser handed out, one message at a time; reads on
-  // once it is written.
-  void OctoPump() {
-    if (octo_writing_ || !octo_uploading_) return;
-    if (call_ && !octo_pending_.empty()) {
-      octo_file_bytes_ += static_cast<int64_t>(octo_pending_.size());
-      octo_writing_ = true;
-      std::string wire =
-          UploadChunk(octo_pending_.data(), octo_pending_.size());
-      octo_pending_.clear();
-      return call_->Write(wire);
-    }
-    if (upload_->is_done()) {
-      if (auto s = octo_parser_->Finish(); !s.ok()) {
-        return OctoUploadRefused(octoprint::Sentence(
-            400, absl::StrCat("not uploaded: ", s.message())));
-      }
-      if (!call_) {
-        return OctoUploadRefused(octoprint::Sentence(
-            400,
-            "not uploaded: the form has no file (a part named "
-            "\"file\")"));
-      }
-      return call_->WritesDone();
-    }
-    OctoRead();
-  }
-
-  // The upload ends without a job: the call (if any) is cancelled and the
-  // rest of the body dropped.
-  void OctoUploadRefused(octoprint::Answer a) {
-    octo_uploading_ = false;
-    --ctx_.streams;
-    if (call_) {
-      call_->Cancel();
-      keep_alive_ = false;  // its end is still to come: no next request
-    }
-    if (!upload_->is_done()) {
-      keep_alive_ = false;
-      drain_ = !upload_read_pending_;
-    }
-    OctoSend(std::move(a));
+    upload_call_ = true;
+    const std::string& name = upload_->form()->file_name();
+    v1::UploadJobRequest header;
+    header.mutable_header()->set_machine_id(octo_route_.machine_id);
+    header.mutable_header()->set_file_name(name.empty() ? "upload.gcode"
+                                                        : name);
+    upload_->Open(*call_, header.SerializeAsString());
   }
 
   void OctoUploadDone(const grpc::Status& status) {
-    octo_uploading_ = false;
-    --ctx_.streams;
-    if (!upload_->is_done()) {
-      keep_alive_ = false;
-      drain_ = !upload_read_pending_;
-    }
     octoprint::Upload u;
     u.status = status;
     u.job_wire = response_wire_.value_or("");
-    u.file_bytes = octo_file_bytes_;
+    u.file_bytes = upload_->file_bytes();
     u.max_upload_bytes = ctx_.options.max_upload_bytes;
-    u.fields = octo_parser_->fields();
-    u.file_name = octo_parser_->file_name();
+    u.fields = upload_->form()->fields();
+    u.file_name = upload_->form()->file_name();
     u.origin = UploadOrigin();
     octoprint::AfterUpload(
         OctoContext(), octo_route_, octo_key_, std::move(u),
@@ -789,7 +725,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     http::async_write(stream_, *res,
                       [self = Self(), res](beast::error_code ec, size_t) {
                         if (!ec && self->drain_) return self->Drain();
-                        if (self->draining_ || self->upload_read_pending_) {
+                        if (self->draining_ || self->UploadReadPending()) {
                           return;  // the reader closes
                         }
                         if (ec || !self->keep_alive_) return self->Close();
@@ -848,7 +784,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     drain_ = false;
     draining_ = true;
     Lowest().expires_after(kDrainTime);
-    drain_buf_.resize(kUploadChunk);
+    drain_buf_.resize(kDrainChunk);
     DrainMore();
   }
 
@@ -862,6 +798,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                               self->DrainMore();
                             });
   }
+
+  bool UploadReadPending() const { return upload_ && upload_->read_pending(); }
 
   void Close() {
     if (closed_) return;
@@ -908,22 +846,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::optional<grpc::Status> stream_status_;
   char probe_[1];
 
-  // An upload in progress, and the message it answers with.
+  // An upload in progress (Connect's or, with octo_upload_, a slicer's),
+  // and the message a Connect upload answers with.
   bool uploading_ = false;
+  bool octo_upload_ = false;
+  bool upload_call_ = false;  // call_ is the upload's
   const google::protobuf::Descriptor* upload_response_ = nullptr;
-  bool upload_read_pending_ = false;
-  std::optional<http::request_parser<http::buffer_body>> upload_;
-  std::string upload_chunk_;
+  std::optional<UploadPump> upload_;
 
   // A slicer's request (octoprint/).
   octoprint::Route octo_route_;
   std::string octo_key_;
-  bool octo_uploading_ = false;
-  bool octo_call_started_ = false;
-  bool octo_writing_ = false;
-  int64_t octo_file_bytes_ = 0;
-  std::string octo_pending_;  // file bytes parsed, not yet written
-  std::optional<octoprint::FormDataParser> octo_parser_;
 };
 
 }  // namespace

@@ -26,9 +26,6 @@ std::string WithId(int64_t id, absl::string_view body);
 // RFC 3339 in UTC, whole seconds: "2026-12-07T10:15:00Z".
 std::string Rfc3339Utc(absl::Time t);
 
-// A JSON string literal, quotes included.
-std::string JsonString(absl::string_view text);
-
 }  // namespace werkbank::webhooks
 
 #endif  // WERKBANK_SERVICES_WEBHOOKS_PAYLOAD_H_

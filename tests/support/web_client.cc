@@ -64,6 +64,39 @@ void CopyHeaders(const http::fields& fields, WebResponse& r) {
   }
 }
 
+// The headers of a Connect request from the web app: its protocol header,
+// `content_type` and, when given, the session cookie.
+template <class Body>
+void SetConnectHeaders(http::request<Body>& req,
+                       const std::string& content_type,
+                       const std::string& session) {
+  req.set(http::field::host, "localhost");
+  req.set("Connect-Protocol-Version", "1");
+  req.set(http::field::content_type, content_type);
+  if (!session.empty()) {
+    req.set(http::field::cookie, "werkbank_session=" + session);
+  }
+}
+
+// Reads the answer into `r`: its status, headers and body (what came of it
+// when the connection ended early), or the error when not even its headers
+// came.
+template <class Stream>
+void ReadResponse(Stream& stream, WebResponse& r) {
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 << 20);
+  beast::error_code ec;
+  http::read(stream, buffer, parser, ec);
+  if (ec && !parser.is_header_done()) {
+    r.error = ec.message();
+    return;
+  }
+  r.status = parser.get().result_int();
+  CopyHeaders(parser.get(), r);
+  r.body = parser.get().body();
+}
+
 }  // namespace
 
 std::string WebResponse::Header(const std::string& name) const {
@@ -88,17 +121,7 @@ WebResponse WebClient::Send(const std::string& method,
         if (method != "GET" || !body.empty()) req.prepare_payload();
         beast::error_code ec;
         http::write(stream, req, ec);
-        beast::flat_buffer buffer;
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(64 << 20);
-        http::read(stream, buffer, parser, ec);
-        if (ec && !parser.is_header_done()) {
-          r.error = ec.message();
-          return;
-        }
-        r.status = parser.get().result_int();
-        CopyHeaders(parser.get(), r);
-        r.body = parser.get().body();
+        ReadResponse(stream, r);
       },
       &r.error);
   return r;
@@ -120,12 +143,7 @@ WebResponse WebClient::Upload(
       *this,
       [&](auto& stream) {
         http::request<http::empty_body> req{http::verb::post, target, 11};
-        req.set(http::field::host, "localhost");
-        req.set("Connect-Protocol-Version", "1");
-        req.set(http::field::content_type, "application/octet-stream");
-        if (!session.empty()) {
-          req.set(http::field::cookie, "werkbank_session=" + session);
-        }
+        SetConnectHeaders(req, "application/octet-stream", session);
         if (chunked) {
           req.chunked(true);
         } else {
@@ -146,17 +164,7 @@ WebResponse WebClient::Upload(
         }
         if (chunked && !ec) net::write(stream, http::make_chunk_last(), ec);
         // Read the answer even when the daemon stopped the upload early.
-        beast::flat_buffer buffer;
-        http::response_parser<http::string_body> parser;
-        beast::error_code rec;
-        http::read(stream, buffer, parser, rec);
-        if (rec && !parser.is_header_done()) {
-          r.error = rec.message();
-          return;
-        }
-        r.status = parser.get().result_int();
-        CopyHeaders(parser.get(), r);
-        r.body = parser.get().body();
+        ReadResponse(stream, r);
       },
       &r.error);
   return r;
@@ -184,12 +192,7 @@ void WebStream::Run(const WebClient& client, std::string path, std::string json,
       client,
       [&](auto& stream) {
         http::request<http::string_body> req{http::verb::post, path, 11};
-        req.set(http::field::host, "localhost");
-        req.set("Connect-Protocol-Version", "1");
-        req.set(http::field::content_type, "application/connect+json");
-        if (!session.empty()) {
-          req.set(http::field::cookie, "werkbank_session=" + session);
-        }
+        SetConnectHeaders(req, "application/connect+json", session);
         std::string env(5, '\0');
         const auto n = static_cast<uint32_t>(json.size());
         env[1] = static_cast<char>(n >> 24);

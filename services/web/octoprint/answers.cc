@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/json_text.h"
 
 namespace werkbank::web::octoprint {
 namespace {
@@ -22,37 +23,6 @@ bool HasBed(const v1::Machine& m) {
 }
 
 }  // namespace
-
-std::string Quote(absl::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", static_cast<unsigned>(c));
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
 
 Answer Sentence(int status, absl::string_view sentence) {
   Answer a;
@@ -120,15 +90,16 @@ std::string StateText(v1::MachineState state) {
 }
 
 std::string VersionJson(const v1::Machine& machine) {
-  return absl::StrCat("{\"api\":", Quote(kApiVersion),
-                      ",\"server\":", Quote(kOctoPrintVersion), ",\"text\":",
-                      Quote(absl::StrCat("OctoPrint ", kOctoPrintVersion,
-                                         " (werkbank, ", machine.id(), ")")),
-                      "}");
+  return absl::StrCat(
+      "{\"api\":", json::Quote(kApiVersion),
+      ",\"server\":", json::Quote(kOctoPrintVersion), ",\"text\":",
+      json::Quote(absl::StrCat("OctoPrint ", kOctoPrintVersion, " (werkbank, ",
+                               machine.id(), ")")),
+      "}");
 }
 
 std::string ServerJson() {
-  return absl::StrCat("{\"version\":", Quote(kOctoPrintVersion),
+  return absl::StrCat("{\"version\":", json::Quote(kOctoPrintVersion),
                       ",\"safemode\":null}");
 }
 
@@ -136,7 +107,7 @@ std::string SettingsJson(const v1::Machine& machine) {
   return absl::StrCat(
       "{\"api\":{\"allowCrossOrigin\":false},"
       "\"appearance\":{\"name\":",
-      Quote(machine.name().empty() ? machine.id() : machine.name()),
+      json::Quote(machine.name().empty() ? machine.id() : machine.name()),
       "},\"feature\":{\"sdSupport\":false},"
       "\"webcam\":{\"webcamEnabled\":false,\"streamUrl\":\"\","
       "\"flipH\":false,\"flipV\":false,\"rotate90\":false},"
@@ -147,7 +118,7 @@ std::string LoginJson(const v1::User& user) {
   bool admin = false;
   for (int r : user.roles()) admin |= r == v1::ROLE_STAFF;
   return absl::StrCat(
-      "{\"name\":", Quote(user.login()),
+      "{\"name\":", json::Quote(user.login()),
       ",\"active\":true,\"user\":true,\"admin\":", admin ? "true" : "false",
       ",\"apikey\":null,\"groups\":[\"users\"],"
       "\"permissions\":[],\"needs\":{}}");
@@ -157,8 +128,8 @@ std::string PrinterProfilesJson(const v1::Machine& machine) {
   const std::string name =
       machine.name().empty() ? machine.id() : machine.name();
   return absl::StrCat(
-      "{\"profiles\":{\"_default\":{\"id\":\"_default\",\"name\":", Quote(name),
-      ",\"model\":", Quote(machine.machine_class()),
+      "{\"profiles\":{\"_default\":{\"id\":\"_default\",\"name\":",
+      json::Quote(name), ",\"model\":", json::Quote(machine.machine_class()),
       ",\"color\":\"default\",\"current\":true,\"default\":true,"
       "\"resource\":\"\",\"heatedBed\":",
       HasBed(machine) ? "true" : "false",
@@ -186,7 +157,7 @@ Answer PrinterAnswer(const v1::Machine& m) {
   for (const auto& t : m.temperatures()) {
     // OctoPrint names the first hotend tool0.
     const std::string key = t.heater() == "hotend" ? "tool0" : t.heater();
-    absl::StrAppend(&temps, temps.empty() ? "" : ",", Quote(key),
+    absl::StrAppend(&temps, temps.empty() ? "" : ",", json::Quote(key),
                     ":{\"actual\":", Number(t.current_c()),
                     ",\"target\":", Number(t.target_c()), ",\"offset\":0}");
   }
@@ -196,9 +167,9 @@ Answer PrinterAnswer(const v1::Machine& m) {
     text = absl::StrCat("Error: ", m.fault_reason());
   }
   return Json(absl::StrCat(
-      "{\"state\":{\"text\":", Quote(text), ",\"flags\":{\"operational\":",
-      flag(operational), ",\"printing\":", flag(printing),
-      ",\"pausing\":false,\"paused\":", flag(paused),
+      "{\"state\":{\"text\":", json::Quote(text),
+      ",\"flags\":{\"operational\":", flag(operational), ",\"printing\":",
+      flag(printing), ",\"pausing\":false,\"paused\":", flag(paused),
       ",\"cancelling\":false,\"resuming\":false,\"finishing\":false,"
       "\"sdReady\":false,\"error\":",
       flag(error), ",\"ready\":", flag(operational && !printing && !paused),
@@ -213,9 +184,9 @@ std::string JobJson(const v1::Machine& m, const v1::Job* job,
       "\"date\":null}";
   std::string estimate = "null";
   if (job != nullptr) {
-    file = absl::StrCat("{\"name\":", Quote(job->file_name()),
-                        ",\"path\":", Quote(job->file_name()),
-                        ",\"display\":", Quote(job->file_name()),
+    file = absl::StrCat("{\"name\":", json::Quote(job->file_name()),
+                        ",\"path\":", json::Quote(job->file_name()),
+                        ",\"display\":", json::Quote(job->file_name()),
                         ",\"origin\":\"local\",\"size\":", job->size_bytes(),
                         ",\"date\":", job->created_at().seconds(), "}");
     estimate = Number(job->estimated_seconds());
@@ -237,7 +208,7 @@ std::string JobJson(const v1::Machine& m, const v1::Job* job,
       completion, ",\"filepos\":", filepos, ",\"printTime\":", print_time,
       ",\"printTimeLeft\":", time_left,
       ",\"printTimeLeftOrigin\":\"estimate\"},\"state\":",
-      Quote(StateText(m.state())), "}");
+      json::Quote(StateText(m.state())), "}");
 }
 
 }  // namespace werkbank::web::octoprint

@@ -31,9 +31,6 @@ Answer Json(std::string json, int status = 200);
 // a bad key is 403, as OctoPrint answers it.
 Answer Refused(const grpc::Status& status);
 
-// JSON string literal, quotes included.
-std::string Quote(absl::string_view text);
-
 // GET api/version: `text` starts with "OctoPrint", which PrusaSlicer checks.
 std::string VersionJson(const v1::Machine& machine);
 // GET api/server.

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "not_started.h"
+#include "services/common/json_text.h"
 #include "werkbank/v1/accounts.pb.h"
 #include "werkbank/v1/bookings.pb.h"
 #include "werkbank/v1/jobs.pb.h"
@@ -113,12 +114,12 @@ Answer Created(const Route& route, const Upload& u, const v1::Job& job,
       Json(absl::StrCat(
                "{\"done\":true,\"effectivePrint\":", printed ? "true" : "false",
                ",\"effectiveSelect\":", printed ? "true" : "false",
-               ",\"files\":{\"local\":{\"name\":", Quote(job.file_name()),
-               ",\"display\":", Quote(job.file_name()),
-               ",\"path\":", Quote(job.file_name()),
-               ",\"origin\":\"local\",\"refs\":{\"resource\":", Quote(resource),
-               "}}},\"werkbank\":{\"job\":", job.id(),
-               ",\"message\":", Quote(message), "}}"),
+               ",\"files\":{\"local\":{\"name\":", json::Quote(job.file_name()),
+               ",\"display\":", json::Quote(job.file_name()),
+               ",\"path\":", json::Quote(job.file_name()),
+               ",\"origin\":\"local\",\"refs\":{\"resource\":",
+               json::Quote(resource), "}}},\"werkbank\":{\"job\":", job.id(),
+               ",\"message\":", json::Quote(message), "}}"),
            201);
   a.location = resource;
   return a;
@@ -199,14 +200,14 @@ void Serve(const Context& c, const Route& route, bool post,
   if (api == "api/connection" && !post) {
     return WithMachine(c, route, key, reply, [](const v1::Machine& m) {
       return Json(absl::StrCat(
-          "{\"current\":{\"state\":", Quote(StateText(m.state())),
-          ",\"port\":", Quote(m.id()),
+          "{\"current\":{\"state\":", json::Quote(StateText(m.state())),
+          ",\"port\":", json::Quote(m.id()),
           ",\"baudrate\":null,\"printerProfile\":\"_default\"},"
           "\"options\":{\"ports\":[",
-          Quote(m.id()),
+          json::Quote(m.id()),
           "],\"baudrates\":[],\"printerProfiles\":[{\"id\":\"_default\","
           "\"name\":",
-          Quote(m.id()), "}],\"portPreference\":null}}"));
+          json::Quote(m.id()), "}],\"portPreference\":null}}"));
     });
   }
   if (api == "api/job" && !post) return ServeJob(c, route, key, reply);
