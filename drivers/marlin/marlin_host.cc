@@ -231,9 +231,19 @@ void MarlinHost::SettingsAnswered() {
 void MarlinHost::OnResend(absl::string_view line, absl::Time now) {
   absl::string_view num = line.substr(line.find_first_of(": ") + 1);
   int64_t n = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(num), &n) || n < 0 ||
-      n > next_n_ ||
-      (n < next_n_ && (history_.empty() || n < history_.front().n))) {
+  const bool number = absl::SimpleAtoi(absl::StripAsciiWhitespace(num), &n);
+  auto resendable = [&] {
+    return n >= 0 && n <= next_n_ &&
+           (n == next_n_ || (!history_.empty() && n >= history_.front().n));
+  };
+  if (number && !resendable() && !in_flight_.empty() &&
+      in_flight_.front().n == 0) {
+    // The firmware missed the M110 N0 that renumbers (it came corrupted) and
+    // asks, in its old numbering, for the line after its last: that is the
+    // M110 itself, our line 0, not yet acknowledged.
+    n = 0;
+  }
+  if (!number || !resendable()) {
     End(stream::Outcome::kFailed,
         absl::StrCat("the firmware asked to resend line ",
                      absl::StripAsciiWhitespace(num),

@@ -215,6 +215,27 @@ TEST(MarlinHost, ASecondJobGetsOnlyItsOwnLinesAfterACancel) {
   EXPECT_EQ(wire.front(), "M110 N0");  // the second job numbers afresh
 }
 
+TEST(MarlinHost, ACorruptedRenumberingIsResentWhenAskedForInTheOldNumbers) {
+  MarlinHost host;
+  absl::Time now = kT0;
+  Exchange(host, now);  // the firmware counted up to line 8 or so
+  host.StartJob({"G1 X1", "G1 X2"}, now);
+  const std::string m110 = host.Poll(now);
+  ASSERT_EQ(CommandOf(m110), "M110 N0");
+  // The M110 came corrupted: the firmware asks for the line after its last,
+  // far beyond the new numbering.
+  host.OnLine("Error:checksum mismatch, Last Line: 40", now);
+  host.OnLine("Resend: 41", now);
+  host.OnLine("ok", now);
+  now += absl::Seconds(1);
+  EXPECT_EQ(host.Poll(now), m110);
+  EXPECT_NE(host.outcome(), Outcome::kFailed) << host.reason();
+  host.OnLine("ok", now);
+  const auto wire = Exchange(host, now);
+  EXPECT_THAT(wire, ::testing::IsSupersetOf({"G1 X1", "G1 X2"}));
+  EXPECT_EQ(host.outcome(), Outcome::kCompleted) << host.reason();
+}
+
 TEST(MarlinHost, AResendAfterTheJobEndedNeverSendsItsLinesAgain) {
   MarlinHost host;
   absl::Time now = kT0;
