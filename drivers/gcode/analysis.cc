@@ -176,7 +176,8 @@ class Analyzer::Impl {
     }
     const std::array<double, 3> delta = {
         target[0] - st_.pos[0], target[1] - st_.pos[1], target[2] - st_.pos[2]};
-    motion_.Move(delta, length, feed);
+    // A move without E extrudes nothing: Marlin's travel acceleration.
+    motion_.Move(delta, length, feed, /*travel=*/!line.Get('E'));
     if (!rapid && st_.laser_on && st_.power > 0 &&
         limits_.flavor == Flavor::kGrbl) {
       a_.laser_on_distance_mm += length;

@@ -47,27 +47,32 @@ MotionTime::MotionTime(const Kinematics& kinematics) : k_(kinematics) {
 }
 
 void MotionTime::Limits(const std::array<double, 3>& unit, double feed_mm_min,
-                        double* v_nominal, double* accel) const {
+                        bool travel, double* v_nominal, double* accel) const {
   const std::array<double, 3> rates = {k_.max_rate_mm_min[0] / 60,
                                        k_.max_rate_mm_min[1] / 60,
                                        k_.max_rate_mm_min[2] / 60};
   const double fastest = AlongAxes(rates, unit);
   *v_nominal = feed_mm_min > 0 ? std::min(feed_mm_min / 60, fastest) : fastest;
   *accel = AlongAxes(k_.acceleration_mm_s2, unit);
+  // Marlin's planner starts from M204's P or T and lowers it to what each
+  // axis allows along the move.
+  const double cap =
+      travel ? k_.travel_acceleration_mm_s2 : k_.print_acceleration_mm_s2;
+  if (cap > 0) *accel = std::min(*accel, cap);
 }
 
 double MotionTime::Alone(const std::array<double, 3>& delta, double length_mm,
-                         double feed_mm_min) const {
+                         double feed_mm_min, bool travel) const {
   const double d = std::hypot(delta[0], delta[1], delta[2]);
   std::array<double, 3> unit = {1, 1, 0};  // a full circle: X and Y
   if (d > kEpsilon) unit = {delta[0] / d, delta[1] / d, delta[2] / d};
   double v = 0, a = 0;
-  Limits(unit, feed_mm_min, &v, &a);
+  Limits(unit, feed_mm_min, travel, &v, &a);
   return TrapezoidSeconds(length_mm, 0, 0, v, a);
 }
 
 void MotionTime::Move(const std::array<double, 3>& delta, double length_mm,
-                      double feed_mm_min) {
+                      double feed_mm_min, bool travel) {
   if (length_mm <= kEpsilon) return;
   const double d = std::hypot(delta[0], delta[1], delta[2]);
   const bool straight = d > kEpsilon;
@@ -75,7 +80,7 @@ void MotionTime::Move(const std::array<double, 3>& delta, double length_mm,
   if (straight) unit = {delta[0] / d, delta[1] / d, delta[2] / d};
   Block b;
   b.length = length_mm;
-  Limits(unit, feed_mm_min, &b.v_nominal, &b.accel);
+  Limits(unit, feed_mm_min, travel, &b.v_nominal, &b.accel);
   if (moving_ && straight && !window_.empty()) {
     // Junction deviation: the speed at which a corner of this angle stays
     // within the deviation at the junction's acceleration.
@@ -91,7 +96,11 @@ void MotionTime::Move(const std::array<double, 3>& delta, double length_mm,
                                     unit[2] - last_unit_[2]};
       const double n = std::hypot(turn[0], turn[1], turn[2]);
       for (double& t : turn) t /= n;
-      const double a = AlongAxes(k_.acceleration_mm_s2, turn);
+      double a = AlongAxes(k_.acceleration_mm_s2, turn);
+      // Marlin takes the corner at the move's own acceleration (M204).
+      const double cap =
+          travel ? k_.travel_acceleration_mm_s2 : k_.print_acceleration_mm_s2;
+      if (cap > 0) a = std::min(a, cap);
       const double sin_half = std::sqrt(0.5 * (1 - cos_theta));
       v_sq = a * k_.junction_deviation_mm * sin_half / (1 - sin_half);
     }

@@ -8,8 +8,8 @@
 // Marlin's planner), and the machine looks as far ahead as the firmware's
 // planner buffer (16 moves), stopping at its end.
 //
-// The machine's figures come in through Kinematics: from the config today,
-// from what the firmware reports ($$ on GRBL, M503 on Marlin) later.
+// The machine's figures come in through Kinematics: from the config, else
+// from what the firmware reports ($$ on GRBL, M503 on Marlin).
 // Memory is constant in the program's length. Not thread-safe.
 #ifndef WERKBANK_DRIVERS_GCODE_MOTION_TIME_H_
 #define WERKBANK_DRIVERS_GCODE_MOTION_TIME_H_
@@ -25,6 +25,11 @@ struct Kinematics {
   std::array<double, 3> acceleration_mm_s2 = {1000, 1000, 100};
   double junction_deviation_mm = 0.01;
   size_t planner_moves = 16;  // how far the firmware plans ahead
+  // Marlin's M204 P and T: a move that extrudes accelerates at most at the
+  // first, one that does not at the second, within the per-axis limits.
+  // 0: no such bound (GRBL).
+  double print_acceleration_mm_s2 = 0;
+  double travel_acceleration_mm_s2 = 0;
 };
 
 // Straight-line constant-acceleration profile of one move of `length_mm`
@@ -40,12 +45,13 @@ class MotionTime {
   // The time a move of `delta` (mm per axis) would take on its own, from
   // standstill to standstill, at `feed_mm_min` (0: as fast as the machine
   // goes). `length_mm` is the path length (longer than |delta| for an arc).
+  // `travel`: the move extrudes nothing (Marlin's travel acceleration).
   double Alone(const std::array<double, 3>& delta, double length_mm,
-               double feed_mm_min) const;
+               double feed_mm_min, bool travel = false) const;
 
   // Adds a move to the sequence.
   void Move(const std::array<double, 3>& delta, double length_mm,
-            double feed_mm_min);
+            double feed_mm_min, bool travel = false);
   // The machine comes to a stop (a dwell, a heater wait, a program end).
   void Stop();
   // Seconds for everything added so far, ending at a standstill.
@@ -60,7 +66,7 @@ class MotionTime {
   };
   // Limits of a move along `unit`: nominal speed (mm/s) and acceleration.
   void Limits(const std::array<double, 3>& unit, double feed_mm_min,
-              double* v_nominal, double* accel) const;
+              bool travel, double* v_nominal, double* accel) const;
   // Plans the window, then retires its first block.
   void RetireFirst();
 

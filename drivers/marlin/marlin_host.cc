@@ -113,7 +113,13 @@ void MarlinHost::Handshake() {
     host_queue_.push_back({c, true});
   }
   host_queue_.push_back({"M115", true});
+  // The rates the time estimate uses; part of the handshake, so that no job
+  // line goes out before the report is complete.
+  host_queue_.push_back({"M503", true});
   handshake_left_ = static_cast<int>(host_queue_.size());
+  reading_settings_ = true;
+  settings_unknown_ = false;
+  report_ = SettingsReport();
   commanded_hotend_ = commanded_bed_ = 0;
   autoreport_ = false;
 }
@@ -182,7 +188,8 @@ std::string MarlinHost::Send(std::string command, int64_t job_line,
   const int64_t n = next_n_++;
   resend_n_ = next_n_;
   if (in_flight_.empty()) last_progress_ = now;
-  in_flight_.push_back({n, job_line, LongRunning(command), handshake});
+  in_flight_.push_back({n, job_line, LongRunning(command), handshake,
+                        handshake && command == "M503"});
   Remember(command, job_line >= 0);
   std::string out = NumberedLine(n, command) + "\n";
   history_.push_back({n, std::move(command), job_line, handshake});
@@ -200,17 +207,43 @@ void MarlinHost::OnOk(absl::string_view line) {
   if (in_flight_.empty()) return;  // the ok that follows a Resend, or late
   const Sent sent = in_flight_.front();
   in_flight_.pop_front();
+  if (sent.settings) SettingsAnswered();
   if (sent.handshake && handshake_left_ > 0) --handshake_left_;
   if (sent.job_line >= 0) acked_ = std::max(acked_, sent.job_line + 1);
   CheckCompleted();
 }
 
+void MarlinHost::SettingsAnswered() {
+  reading_settings_ = false;
+  if (report_.found()) {
+    motion_ = report_.settings();
+    unreported_.clear();
+    return;
+  }
+  motion_ = {};
+  unreported_ = absl::StrCat(
+      "the firmware ",
+      settings_unknown_ ? "does not know M503" : "reported no settings to M503",
+      " (settings report disabled in its build); the time estimate uses the "
+      "config's motion { }, else Marlin's factory rates");
+}
+
 void MarlinHost::OnResend(absl::string_view line, absl::Time now) {
   absl::string_view num = line.substr(line.find_first_of(": ") + 1);
   int64_t n = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(num), &n) || n < 0 ||
-      n > next_n_ ||
-      (n < next_n_ && (history_.empty() || n < history_.front().n))) {
+  const bool number = absl::SimpleAtoi(absl::StripAsciiWhitespace(num), &n);
+  auto resendable = [&] {
+    return n >= 0 && n <= next_n_ &&
+           (n == next_n_ || (!history_.empty() && n >= history_.front().n));
+  };
+  if (number && !resendable() && !in_flight_.empty() &&
+      in_flight_.front().n == 0) {
+    // The firmware missed the M110 N0 that renumbers (it came corrupted) and
+    // asks, in its old numbering, for the line after its last: that is the
+    // M110 itself, our line 0, not yet acknowledged.
+    n = 0;
+  }
+  if (!number || !resendable()) {
     End(stream::Outcome::kFailed,
         absl::StrCat("the firmware asked to resend line ",
                      absl::StripAsciiWhitespace(num),
@@ -269,6 +302,14 @@ void MarlinHost::OnLine(absl::string_view line, absl::Time now) {
   if (absl::StartsWith(lower, "error:") || absl::StartsWith(lower, "!!")) {
     OnError(line.substr(absl::StartsWith(lower, "!!") ? 2 : 6));
     return;
+  }
+  if (reading_settings_) {
+    if (report_.OnLine(line)) return;
+    if (absl::StrContains(lower, "unknown command") &&
+        absl::StrContains(lower, "m503")) {
+      settings_unknown_ = true;
+      return;
+    }
   }
   if (line == "start") {
     // The firmware (re)started: a job in progress is gone, and the session
@@ -347,8 +388,8 @@ std::string MarlinHost::Poll(absl::Time now) {
       if (h.n != resend_n_) continue;
       ++resend_n_;
       if (in_flight_.empty()) last_progress_ = now;
-      in_flight_.push_back(
-          {h.n, h.job_line, LongRunning(h.command), h.handshake});
+      in_flight_.push_back({h.n, h.job_line, LongRunning(h.command),
+                            h.handshake, h.handshake && h.command == "M503"});
       return NumberedLine(h.n, h.command) + "\n";
     }
     resend_n_ = next_n_;  // not in the history (cannot happen: checked)

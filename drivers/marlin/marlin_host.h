@@ -3,7 +3,8 @@
 // window against `ok`, resends from a bounded history, `busy:` keepalives, a
 // timeout probe with M105 and then a dead-firmware verdict, temperature
 // reports, recoverable vs fatal errors, and a `start` line as a firmware
-// reset.
+// reset. The connect handshake ends with M503: the motion rates it reports
+// (settings_report.h) are the machine's for the time estimate.
 //
 // Every line the host sends is numbered and checksummed — the connect
 // handshake, the safe state, temperature polls, heater changes, the cancel
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "drivers/stream/host_protocol.h"
+#include "settings_report.h"
 
 namespace werkbank::marlin {
 
@@ -95,6 +97,10 @@ class MarlinHost : public stream::HostProtocol {
   int64_t lines_acknowledged() const override { return acked_; }
   int64_t lines_total() const override { return total_; }
   bool autoreport() const { return autoreport_; }
+  // What the last M503 reported; empty before its answer, or when the
+  // firmware reported nothing (motion_unreported() says why).
+  stream::MotionSettings motion_settings() const override { return motion_; }
+  std::string motion_unreported() const override { return unreported_; }
 
  private:
   struct Sent {
@@ -102,6 +108,7 @@ class MarlinHost : public stream::HostProtocol {
     int64_t job_line = -1;  // index in the job, -1 for the host's own
     bool long_running = false;
     bool handshake = false;
+    bool settings = false;  // the host's own M503
   };
   struct Queued {
     std::string command;
@@ -126,6 +133,8 @@ class MarlinHost : public stream::HostProtocol {
   void OnResend(absl::string_view line, absl::Time now);
   void OnError(absl::string_view message);
   void CheckCompleted();
+  // The M503 answer is complete (its ok came): keep what it reported.
+  void SettingsAnswered();
 
   MarlinOptions options_;
   std::deque<Queued> host_queue_;  // the host's own lines, before job lines
@@ -144,6 +153,12 @@ class MarlinHost : public stream::HostProtocol {
   bool swallow_ok_ = false;  // the next ok answers a Resend
   bool autoreport_ = false;
   bool halted_ = false;
+  // From the handshake's M503 until its ok: the lines are its report.
+  bool reading_settings_ = false;
+  bool settings_unknown_ = false;  // it said "Unknown command"
+  SettingsReport report_;
+  stream::MotionSettings motion_;
+  std::string unreported_;
   absl::Time next_temperature_poll_ = absl::InfinitePast();
   Temperatures temps_;
   // Targets the host commanded (any line), and those the job itself set.

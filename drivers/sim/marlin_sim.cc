@@ -23,7 +23,10 @@ std::unique_ptr<MarlinSim> MarlinSim::Create(absl::Duration line_time,
                                              MarlinQuirks quirks) {
   std::unique_ptr<MarlinSim> sim(new MarlinSim());
   sim->line_time_ = line_time;
-  sim->quirks_ = quirks;
+  {
+    MutexLock lock(&sim->sim_mu_);
+    sim->quirks_ = quirks;
+  }
   if (!sim->Begin()) return nullptr;
   sim->Send("start\necho:Marlin werkbank-sim\n");
   return sim;
@@ -45,6 +48,11 @@ void MarlinSim::Reset(bool banner) {
   bed_target_ = 0;
   halted_ = false;
   if (banner) Send("start\necho:Marlin werkbank-sim\n");
+}
+
+void MarlinSim::SetKinematics(const gcode::Kinematics& k) {
+  MutexLock lock(&sim_mu_);
+  quirks_.kinematics = k;
 }
 
 void MarlinSim::ThermalRunaway() {
@@ -172,6 +180,30 @@ std::string MarlinSim::Report() {
                          hotend_target_.load(), bed_, bed_target_.load());
 }
 
+std::string MarlinSim::SettingsReport() {
+  // Marlin 2's format: a heading per group, then the command that would set
+  // it; feedrates in mm/s.
+  const gcode::Kinematics& k = quirks_.kinematics;
+  return absl::StrFormat(
+      "echo:; Linear Units:\necho:  G21 ; (mm)\n"
+      "echo:; Steps per unit:\necho:  M92 X80.00 Y80.00 Z400.00 E93.00\n"
+      "echo:; Maximum feedrates (units/s):\n"
+      "echo:  M203 X%.2f Y%.2f Z%.2f E25.00\n"
+      "echo:; Maximum Acceleration (units/s2):\n"
+      "echo:  M201 X%.2f Y%.2f Z%.2f E10000.00\n"
+      "echo:; Acceleration (units/s2) (P<print-accel> R<retract-accel> "
+      "T<travel-accel>):\n"
+      "echo:  M204 P%.2f R%.2f T%.2f\n"
+      "echo:; Advanced (B<min_segment_time_us> S<min_feedrate> "
+      "T<min_travel_feedrate> J<junc_dev>):\n"
+      "echo:  M205 B20000.00 S0.00 T0.00 J%.3f\n",
+      k.max_rate_mm_min[0] / 60, k.max_rate_mm_min[1] / 60,
+      k.max_rate_mm_min[2] / 60, k.acceleration_mm_s2[0],
+      k.acceleration_mm_s2[1], k.acceleration_mm_s2[2],
+      k.print_acceleration_mm_s2, k.print_acceleration_mm_s2,
+      k.travel_acceleration_mm_s2, k.junction_deviation_mm);
+}
+
 void MarlinSim::Execute(const std::string& command) {
   auto value = [&](char letter) -> double {
     size_t p = command.find(std::string(" ") + letter);
@@ -182,6 +214,13 @@ void MarlinSim::Execute(const std::string& command) {
         absl::StrCat("FIRMWARE_NAME:Marlin werkbank-sim PROTOCOL_VERSION:1.0\n",
                      quirks_.no_autoreport ? "" : "Cap:AUTOREPORT_TEMP:1\n",
                      "Cap:EMERGENCY_PARSER:1\nok\n"));
+    return;
+  }
+  if (command == "M503") {
+    // Not a setting change: nothing to accept, like M115.
+    Send(quirks_.no_settings_report ? "echo:Unknown command: \"M503\"\n"
+                                    : SettingsReport());
+    Ok();
     return;
   }
   if (absl::StartsWith(command, "M105")) {
@@ -251,10 +290,12 @@ absl::Duration MarlinSim::MoveTime(const std::string& command) {
   const double length = std::sqrt(delta[0] * delta[0] + delta[1] * delta[1] +
                                   delta[2] * delta[2]);
   if (length <= 0) return absl::ZeroDuration();
-  return absl::Seconds(
-      gcode::MotionTime(quirks_.kinematics)
-          .Alone(delta, length, parsed.command == "G0" ? 0 : feed_) /
-      quirks_.time_scale);
+  // A move without E is a travel move for Marlin's planner (M204 T).
+  return absl::Seconds(gcode::MotionTime(quirks_.kinematics)
+                           .Alone(delta, length,
+                                  parsed.command == "G0" ? 0 : feed_,
+                                  /*travel=*/!parsed.Get('E')) /
+                       quirks_.time_scale);
 }
 
 void MarlinSim::Ok() {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 // A simulated Marlin printer: line numbers and checksums checked, resend
-// requests as real Marlin sends them, M110/M115/M105/M155/M112, heaters with
-// a simple thermal model, and the `start` banner on reset.
+// requests as real Marlin sends them, M110/M115/M105/M155/M112, M503 with
+// the rates it moves by, heaters with a simple thermal model, and the
+// `start` banner on reset.
 #ifndef WERKBANK_DRIVERS_SIM_MARLIN_SIM_H_
 #define WERKBANK_DRIVERS_SIM_MARLIN_SIM_H_
 
@@ -20,9 +21,12 @@ struct MarlinQuirks {
   // Each move takes its time, standstill to standstill at its feed rate with
   // these rates and accelerations (Marlin's factory values), divided by
   // `time_scale`; its ok comes once the 16-block planner has room for it.
+  // M503 reports them (M203, M201, M204) with or without motion_time.
   bool motion_time = false;
   gcode::Kinematics kinematics = {
-      {18000, 18000, 300}, {3000, 3000, 100}, 0.013, 16};
+      {18000, 18000, 300}, {3000, 3000, 100}, 0.013, 16, 3000, 3000};
+  // A build without the settings report: M503 is an unknown command.
+  bool no_settings_report = false;
   double time_scale = 1;
   // "Error: Checksum mismatch" / "Error: expected line 1 got 492" instead of
   // Marlin 2's wording and case.
@@ -53,6 +57,8 @@ class MarlinSim : public FirmwareSim {
   // Resets as the firmware does (line numbers from 0, heaters off, buffers
   // empty); with `banner`, it says `start`, as most boards do.
   void Reset(bool banner = true) ABSL_LOCKS_EXCLUDED(sim_mu_);
+  // Other rates from now on, as after new settings and a reset.
+  void SetKinematics(const gcode::Kinematics& k) ABSL_LOCKS_EXCLUDED(sim_mu_);
   // The hotend stops heating; Marlin's thermal protection halts the printer.
   void ThermalRunaway();
   // The heater cartridge fails quietly: the hotend cools, the firmware says
@@ -81,10 +87,12 @@ class MarlinSim : public FirmwareSim {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
   void ProcessLines() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
   std::string Report() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
+  // The answer to M503, before its ok.
+  std::string SettingsReport() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sim_mu_);
 
   // The firmware's state, between the sim thread and a test's Reset().
   Mutex sim_mu_;
-  MarlinQuirks quirks_;
+  MarlinQuirks quirks_ ABSL_GUARDED_BY(sim_mu_);
   std::string pending_ ABSL_GUARDED_BY(sim_mu_);
   std::deque<std::string> lines_ ABSL_GUARDED_BY(sim_mu_);  // received
   // A wait for temperature (M109/M190) holds every following line.

@@ -8,12 +8,15 @@
 //                PATH]
 //                [--control-file PATH] [--link PATH]
 //                [--motion-time] [--time-scale N] [--max-rate X,Y,Z]
-//                [--acceleration X,Y,Z]
+//                [--acceleration X,Y,Z] [--move-acceleration PRINT,TRAVEL]
+//                [--no-m503]
 //
 // With --motion-time each move takes as long as the firmware's motion would
 // (its feed rate, distance and acceleration; --max-rate in mm/min and
 // --acceleration in mm/s² are the machine's, reported by GRBL in `$$`),
-// divided by --time-scale.
+// divided by --time-scale. --move-acceleration is a printer's M204 P and T
+// (mm/s²); the printer reports all of these in M503, which --no-m503 makes
+// an unknown command, as in builds without the settings report.
 // With --state-file it rewrites PATH (laser, hotend target, state, accepted
 // lines and the last few of them) every 50 ms, so that a test can see what the
 // machine does. With
@@ -53,7 +56,9 @@ int Usage() {
                "                    [--block-us N] [--no-laser-mode] "
                "[--state-file PATH]\n"
                "                    [--motion-time] [--time-scale N] "
-               "[--max-rate X,Y,Z] [--acceleration X,Y,Z]\n";
+               "[--max-rate X,Y,Z] [--acceleration X,Y,Z]\n"
+               "                    [--move-acceleration PRINT,TRAVEL] "
+               "[--no-m503]\n";
   return 2;
 }
 
@@ -68,12 +73,13 @@ int main(int argc, char** argv) {
   absl::Duration line_time;  // Marlin: time per command
   werkbank::sim::MarlinQuirks marlin_quirks;
   std::optional<std::array<double, 3>> max_rate, acceleration;
-  // "X,Y,Z" into three positive numbers.
-  auto axes = [](const char* text) -> std::optional<std::array<double, 3>> {
+  std::optional<std::array<double, 2>> move_acceleration;
+  // "X,Y,Z" (or "P,T") into N positive numbers.
+  auto numbers = [](const char* text,
+                    auto out) -> std::optional<decltype(out)> {
     std::vector<std::string> parts = absl::StrSplit(text, ',');
-    std::array<double, 3> out{};
-    if (parts.size() != 3) return std::nullopt;
-    for (size_t k = 0; k < 3; ++k) {
+    if (parts.size() != out.size()) return std::nullopt;
+    for (size_t k = 0; k < out.size(); ++k) {
       if (!absl::SimpleAtod(parts[k], &out[k]) || out[k] <= 0)
         return std::nullopt;
     }
@@ -98,9 +104,14 @@ int main(int argc, char** argv) {
     } else if (a == "--time-scale" && value(v) && v > 0) {
       grbl.time_scale = marlin_quirks.time_scale = v;
     } else if (a == "--max-rate" && i + 1 < argc &&
-               (max_rate = axes(argv[++i]))) {
+               (max_rate = numbers(argv[++i], std::array<double, 3>{}))) {
     } else if (a == "--acceleration" && i + 1 < argc &&
-               (acceleration = axes(argv[++i]))) {
+               (acceleration = numbers(argv[++i], std::array<double, 3>{}))) {
+    } else if (a == "--move-acceleration" && i + 1 < argc &&
+               (move_acceleration =
+                    numbers(argv[++i], std::array<double, 2>{}))) {
+    } else if (a == "--no-m503") {
+      marlin_quirks.no_settings_report = true;
     } else if (a == "--no-laser-mode") {
       grbl.laser_mode = false;
     } else if (a == "--state-file" && i + 1 < argc) {
@@ -121,6 +132,11 @@ int main(int argc, char** argv) {
   if (acceleration) {
     grbl.kinematics.acceleration_mm_s2 =
         marlin_quirks.kinematics.acceleration_mm_s2 = *acceleration;
+  }
+  if (move_acceleration) {
+    marlin_quirks.kinematics.print_acceleration_mm_s2 = (*move_acceleration)[0];
+    marlin_quirks.kinematics.travel_acceleration_mm_s2 =
+        (*move_acceleration)[1];
   }
   std::unique_ptr<werkbank::sim::MarlinSim> marlin;
   std::unique_ptr<werkbank::sim::GrblSim> laser;

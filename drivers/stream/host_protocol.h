@@ -49,11 +49,16 @@ struct Temperatures {
 };
 
 // How fast the machine moves, as its firmware reports it (GRBL's $110-$112
-// in mm/min, $120-$122 in mm/s², $11 in mm); unset where it said nothing.
+// in mm/min, $120-$122 in mm/s², $11 in mm; Marlin's M203 in mm/s, stored
+// here in mm/min, M201 and M204 in mm/s²); unset where it said nothing.
 struct MotionSettings {
   std::array<std::optional<double>, 3> max_rate_mm_min;
   std::array<std::optional<double>, 3> acceleration_mm_s2;
   std::optional<double> junction_deviation_mm;
+  // Marlin's M204 P and T: the acceleration of moves that extrude and of
+  // those that do not, before the per-axis limits.
+  std::optional<double> print_acceleration_mm_s2;
+  std::optional<double> travel_acceleration_mm_s2;
 };
 
 // One error of a dry run: the 0-based line index and what the firmware said.
@@ -119,6 +124,9 @@ class HostProtocol {
   virtual std::array<double, 3> position() const { return {0, 0, 0}; }
   // The rates the firmware reported at connect; empty where it has none.
   virtual MotionSettings motion_settings() const { return {}; }
+  // Once ready(): why the firmware reported no rates although it was asked
+  // (e.g. a Marlin build without M503), for the machine's log; "" otherwise.
+  virtual std::string motion_unreported() const { return ""; }
 
   // Heaters off while a held job waits, and back to the job's own targets
   // (waiting for them) before it continues. Only with capabilities().heaters.

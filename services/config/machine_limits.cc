@@ -45,6 +45,14 @@ gcode::MachineLimits LimitsOf(const v1::MachineConfig& m,
       motion.has_junction_deviation_mm()
           ? motion.junction_deviation_mm()
           : reported.junction_deviation_mm.value_or(grbl ? 0.01 : 0.013);
+  // Marlin's M204 P and T (not in the config): what the firmware reported,
+  // else its factory 3000 mm/s². GRBL has no such bound.
+  if (!grbl) {
+    l.motion.print_acceleration_mm_s2 =
+        reported.print_acceleration_mm_s2.value_or(3000);
+    l.motion.travel_acceleration_mm_s2 =
+        reported.travel_acceleration_mm_s2.value_or(3000);
+  }
   l.forbidden.insert(m.limits().forbidden_commands().begin(),
                      m.limits().forbidden_commands().end());
   return l;

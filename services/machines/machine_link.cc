@@ -46,11 +46,12 @@ void MachineController::FollowConnect(absl::Time now) {
   if (!link_ || link_ready_) return;
   bool ready = false;
   stream::Outcome outcome = stream::Outcome::kIdle;
-  std::string reason;
+  std::string reason, unreported;
   link_->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
     ready = p.ready();
     outcome = p.outcome();
     reason = p.reason();
+    unreported = p.motion_unreported();
   });
   if (outcome == stream::Outcome::kFailed) {
     link_.reset();
@@ -72,6 +73,9 @@ void MachineController::FollowConnect(absl::Time now) {
   Audit("system", "machine.safe_state",
         absl::StrCat("connected to ", config_.port(),
                      "; heaters and laser off, motors released"));
+  // Once per connection: a firmware reset that re-reads the same nothing
+  // says nothing new.
+  if (!unreported.empty()) Audit("system", "machine.motion", unreported);
   if (state_ == State::kOffline) {
     Transition(block_reason_ ? State::kBlocked : State::kLocked, "system",
                absl::StrCat("connected to ", config_.port()));

@@ -250,6 +250,27 @@ TEST(GcodeEstimate, WithinTwentyPercentOfTheAnalyticTime) {
   EXPECT_TRUE(within(estimate, analytic)) << estimate << " vs " << analytic;
 }
 
+// Marlin's M204: a move that extrudes accelerates at most at P, one that
+// does not at T, and never beyond what its axes allow.
+TEST(GcodeEstimate, MarlinMovesAccelerateAtM204WithinTheAxisLimits) {
+  MachineLimits m;  // Marlin flavour
+  m.motion.max_rate_mm_min = {18000, 18000, 300};
+  m.motion.acceleration_mm_s2 = {3000, 3000, 100};
+  m.motion.print_acceleration_mm_s2 = 500;
+  m.motion.travel_acceleration_mm_s2 = 1000;
+  // 100 mm at 50 mm/s: ramps of 50/500 s while printing, 50/1000 s travelling.
+  const double print =
+      Analyze(ParseProgram("G21 G90\nG1 X100 E5 F3000\n"), m).estimated_seconds;
+  const double travel =
+      Analyze(ParseProgram("G21 G90\nG1 X100 F3000\n"), m).estimated_seconds;
+  EXPECT_NEAR(print, TrapezoidSeconds(100, 0, 0, 50, 500), 1e-6);
+  EXPECT_NEAR(travel, TrapezoidSeconds(100, 0, 0, 50, 1000), 1e-6);
+  // Z allows only 100 mm/s² whatever M204 says.
+  const double z =
+      Analyze(ParseProgram("G21 G90\nG1 Z4 F300\n"), m).estimated_seconds;
+  EXPECT_NEAR(z, TrapezoidSeconds(4, 0, 0, 5, 100), 1e-6);
+}
+
 TEST(GcodeEstimate, OneMoveIsATrapezoidOrATriangle) {
   // 100 mm at 50 mm/s, 500 mm/s²: 2.5 mm ramps, 95 mm cruise.
   EXPECT_NEAR(TrapezoidSeconds(100, 0, 0, 50, 500), 2 * 0.1 + 95.0 / 50, 1e-9);

@@ -30,16 +30,21 @@ std::string CommandOf(const std::string& numbered) {
   return c.substr(0, c.rfind('*'));
 }
 
-// Plays a firmware that accepts and acknowledges every line at once; returns
-// the commands it got, in order.
+// Plays a firmware that accepts and acknowledges every line at once, and
+// answers M503 with `m503` before its ok; returns the commands it got, in
+// order.
 std::vector<std::string> Exchange(MarlinHost& host, absl::Time& now,
-                                  int max_lines = 10000) {
+                                  int max_lines = 10000,
+                                  const std::vector<std::string>& m503 = {}) {
   std::vector<std::string> wire;
   for (int i = 0; i < max_lines; ++i) {
     const std::string out = host.Poll(now);
     if (out.empty()) break;
     for (absl::string_view l : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
       wire.push_back(CommandOf(std::string(l)));
+      if (wire.back() == "M503") {
+        for (const std::string& r : m503) host.OnLine(r, now);
+      }
       if (absl::StartsWith(l, "N")) host.OnLine("ok", now);
     }
     now += absl::Milliseconds(1);
@@ -72,8 +77,89 @@ TEST(MarlinHost, TheConnectSequenceIsFixedAndSafeStateComesBeforeAnything) {
   EXPECT_FALSE(host.ready());
   const auto wire = Exchange(host, now);
   EXPECT_THAT(wire, ElementsAre("M110 N0", "M104 S0", "M140 S0", "M107", "M84",
-                                "M106 S0", "M115", "M105"));
+                                "M106 S0", "M115", "M503", "M105"));
   EXPECT_TRUE(host.ready());
+}
+
+const std::vector<std::string> kReport = {
+    "echo:; Maximum feedrates (units/s):",
+    "echo:  M203 X250.00 Y200.00 Z8.00 E25.00",
+    "echo:; Maximum Acceleration (units/s2):",
+    "echo:  M201 X1500.00 Y1200.00 Z80.00 E10000.00",
+    "echo:  M204 P1250.00 R1250.00 T2000.00"};
+
+TEST(MarlinHost, JobLinesWaitUntilTheSettingsReportIsComplete) {
+  MarlinHost host({.window = 4});
+  absl::Time now = kT0;
+  // Every handshake line is answered at once except M503, which the
+  // firmware is still answering when a job starts.
+  std::vector<std::string> wire;
+  for (int i = 0; i < 20; ++i) {
+    const std::string out = host.Poll(now);
+    for (absl::string_view l : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
+      wire.push_back(CommandOf(std::string(l)));
+      if (wire.back() != "M503") host.OnLine("ok", now);
+    }
+    now += absl::Milliseconds(1);
+  }
+  ASSERT_EQ(wire.back(), "M503");
+  EXPECT_FALSE(host.ready());
+  host.StartJob({"G1 X1", "G1 X2", "G1 X3"}, now);
+  host.OnLine(kReport[0], now);
+  host.OnLine(kReport[1], now);
+  EXPECT_EQ(host.Poll(now), "") << "a job line went out during the report";
+  for (size_t i = 2; i < kReport.size(); ++i) host.OnLine(kReport[i], now);
+  EXPECT_EQ(host.Poll(now), "");
+  host.OnLine("ok", now);  // the end of M503's answer
+  EXPECT_TRUE(host.ready());
+  const stream::MotionSettings m = host.motion_settings();
+  EXPECT_EQ(m.max_rate_mm_min[0], 15000);  // 250 mm/s
+  EXPECT_EQ(m.max_rate_mm_min[2], 480);
+  EXPECT_EQ(m.acceleration_mm_s2[1], 1200);
+  EXPECT_EQ(m.print_acceleration_mm_s2, 1250);
+  EXPECT_EQ(m.travel_acceleration_mm_s2, 2000);
+  EXPECT_EQ(host.motion_unreported(), "");
+  const auto job_wire = Exchange(host, now);
+  EXPECT_THAT(job_wire, ::testing::IsSupersetOf({"G1 X1", "G1 X2", "G1 X3"}));
+  EXPECT_THAT(job_wire, ::testing::Not(::testing::Contains("M503")));
+  EXPECT_EQ(host.outcome(), Outcome::kCompleted);
+  EXPECT_EQ(host.lines_total(), 3);
+  EXPECT_EQ(host.lines_acknowledged(), 3);
+}
+
+TEST(MarlinHost, AFirmwareResetReadsTheSettingsAgain) {
+  MarlinHost host;
+  absl::Time now = kT0;
+  Exchange(host, now, 10000, kReport);
+  ASSERT_EQ(host.motion_settings().max_rate_mm_min[0], 15000);
+  host.OnLine("start", now);
+  EXPECT_FALSE(host.ready());
+  now += absl::Seconds(1);
+  const auto wire = Exchange(
+      host, now, 10000,
+      {"echo:  M203 X100.00 Y100.00 Z4.00", "echo:  M204 P500.00 T600.00"});
+  EXPECT_THAT(wire, ::testing::Contains("M503"));
+  EXPECT_TRUE(host.ready());
+  const stream::MotionSettings m = host.motion_settings();
+  EXPECT_EQ(m.max_rate_mm_min[0], 6000);
+  EXPECT_EQ(m.print_acceleration_mm_s2, 500);
+  // The new firmware said nothing of M201: nothing of the old report stays.
+  EXPECT_FALSE(m.acceleration_mm_s2[0].has_value());
+}
+
+TEST(MarlinHost, AFirmwareWithoutM503KeepsTheConfigAndSaysWhy) {
+  for (const std::vector<std::string>& answer :
+       {std::vector<std::string>{"echo:Unknown command: \"M503\""},
+        std::vector<std::string>{}}) {
+    MarlinHost host;
+    absl::Time now = kT0;
+    Exchange(host, now, 10000, answer);
+    EXPECT_TRUE(host.ready());
+    EXPECT_EQ(host.outcome(), Outcome::kIdle);
+    EXPECT_FALSE(host.motion_settings().max_rate_mm_min[0].has_value());
+    EXPECT_THAT(host.motion_unreported(), HasSubstr("M503"));
+    EXPECT_THAT(host.motion_unreported(), HasSubstr("config"));
+  }
 }
 
 TEST(MarlinHost, ErrorsAreClassifiedWhateverTheirCaseAndWording) {
@@ -127,6 +213,27 @@ TEST(MarlinHost, ASecondJobGetsOnlyItsOwnLinesAfterACancel) {
   EXPECT_EQ(host.lines_total(), 50);
   for (const auto& l : wire) EXPECT_FALSE(absl::StrContains(l, " E")) << l;
   EXPECT_EQ(wire.front(), "M110 N0");  // the second job numbers afresh
+}
+
+TEST(MarlinHost, ACorruptedRenumberingIsResentWhenAskedForInTheOldNumbers) {
+  MarlinHost host;
+  absl::Time now = kT0;
+  Exchange(host, now);  // the firmware counted up to line 8 or so
+  host.StartJob({"G1 X1", "G1 X2"}, now);
+  const std::string m110 = host.Poll(now);
+  ASSERT_EQ(CommandOf(m110), "M110 N0");
+  // The M110 came corrupted: the firmware asks for the line after its last,
+  // far beyond the new numbering.
+  host.OnLine("Error:checksum mismatch, Last Line: 40", now);
+  host.OnLine("Resend: 41", now);
+  host.OnLine("ok", now);
+  now += absl::Seconds(1);
+  EXPECT_EQ(host.Poll(now), m110);
+  EXPECT_NE(host.outcome(), Outcome::kFailed) << host.reason();
+  host.OnLine("ok", now);
+  const auto wire = Exchange(host, now);
+  EXPECT_THAT(wire, ::testing::IsSupersetOf({"G1 X1", "G1 X2"}));
+  EXPECT_EQ(host.outcome(), Outcome::kCompleted) << host.reason();
 }
 
 TEST(MarlinHost, AResendAfterTheJobEndedNeverSendsItsLinesAgain) {

@@ -3,7 +3,8 @@
 // printer, with each firmware quirk real printers have: the second job on a
 // link after a cancel or a firmware reset, a cancel during a wait for
 // temperature, errors in other wording, no ok after a resend, a checksum
-// demanded on every line, reports without targets, no autoreport, `busy:`.
+// demanded on every line, reports without targets, no autoreport, `busy:`,
+// the motion rates read with M503 and a build without it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -33,6 +34,19 @@ struct Rig {
       absl::SleepFor(absl::Milliseconds(10));
     }
     FAIL() << "the printer never answered the handshake";
+  }
+  stream::MotionSettings Motion() {
+    stream::MotionSettings m;
+    streamer->WithProtocol(
+        [&](stream::HostProtocol& p, absl::Time) { m = p.motion_settings(); });
+    return m;
+  }
+  std::string Unreported() {
+    std::string why;
+    streamer->WithProtocol([&](stream::HostProtocol& p, absl::Time) {
+      why = p.motion_unreported();
+    });
+    return why;
   }
   stream::Temperatures Temperatures() {
     stream::Temperatures t;
@@ -230,6 +244,60 @@ TEST(MarlinSequence, ALostOkWhileAutoreportsKeepComingIsRecovered) {
   ASSERT_EQ(rig.streamer->Wait(absl::Seconds(60)), Outcome::kCompleted)
       << rig.streamer->reason();
   EXPECT_EQ(Count(rig.sim->Accepted(), " E"), 300u);
+}
+
+TEST(MarlinSequence, TheHostHoldsTheRatesThePrinterReportsAfterEachReset) {
+  sim::MarlinQuirks quirks;
+  quirks.kinematics = {
+      {12000, 9000, 240}, {1500, 1200, 80}, 0.013, 16, 1250, 2000};
+  Rig rig = Connect(absl::Milliseconds(1), quirks, {.window = 4});
+  stream::MotionSettings m = rig.Motion();
+  EXPECT_EQ(m.max_rate_mm_min[0], 12000);
+  EXPECT_EQ(m.max_rate_mm_min[1], 9000);
+  EXPECT_EQ(m.max_rate_mm_min[2], 240);
+  EXPECT_EQ(m.acceleration_mm_s2[0], 1500);
+  EXPECT_EQ(m.acceleration_mm_s2[2], 80);
+  EXPECT_EQ(m.print_acceleration_mm_s2, 1250);
+  EXPECT_EQ(m.travel_acceleration_mm_s2, 2000);
+  EXPECT_EQ(rig.Unreported(), "");
+
+  rig.streamer->StartJob(JobA(50));
+  ASSERT_EQ(rig.streamer->Wait(absl::Seconds(30)), Outcome::kCompleted)
+      << rig.streamer->reason();
+  EXPECT_EQ(rig.streamer->lines_acknowledged(), 50);
+  // M503 went out once, before the job's first line, and is no job line.
+  const std::string wire = rig.sim->Received();
+  const size_t first_job_line = wire.find("G1 X1 E0*");
+  ASSERT_NE(first_job_line, std::string::npos);
+  EXPECT_LT(wire.find(" M503*"), first_job_line);
+  EXPECT_EQ(wire.find(" M503*", first_job_line), std::string::npos);
+
+  // New settings and a reset: the host reads them again.
+  quirks.kinematics.max_rate_mm_min = {6000, 6000, 120};
+  quirks.kinematics.print_acceleration_mm_s2 = 800;
+  rig.sim->SetKinematics(quirks.kinematics);
+  rig.sim->Reset();
+  for (int i = 0; i < 500 && rig.Motion().max_rate_mm_min[0] != 6000; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  m = rig.Motion();
+  EXPECT_EQ(m.max_rate_mm_min[0], 6000);
+  EXPECT_EQ(m.max_rate_mm_min[2], 120);
+  EXPECT_EQ(m.print_acceleration_mm_s2, 800);
+  rig.WaitReady();
+  EXPECT_EQ(Count(rig.sim->Accepted(), "M503"), 0u);  // never as a command
+}
+
+TEST(MarlinSequence, APrinterWithoutM503KeepsTheConfigRatesAndRunsJobs) {
+  Rig rig = Connect(absl::ZeroDuration(), {.no_settings_report = true});
+  EXPECT_FALSE(rig.Motion().max_rate_mm_min[0].has_value());
+  EXPECT_FALSE(rig.Motion().print_acceleration_mm_s2.has_value());
+  EXPECT_TRUE(absl::StrContains(rig.Unreported(), "does not know M503"))
+      << rig.Unreported();
+  rig.streamer->StartJob(JobA(20));
+  ASSERT_EQ(rig.streamer->Wait(absl::Seconds(30)), Outcome::kCompleted)
+      << rig.streamer->reason();
+  EXPECT_EQ(Count(rig.sim->Accepted(), " E"), 20u);
 }
 
 }  // namespace

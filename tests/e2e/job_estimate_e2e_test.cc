@@ -5,11 +5,15 @@
 // time is the one the daemon recorded for the job (held time left out); the
 // simulators run kTimeScale times faster than the machine, so that the test
 // takes seconds. The laser's config gives no rates: the estimate uses what
-// GRBL reported in `$$`, which GRBL's factory values would miss fivefold.
+// GRBL reported in `$$`, which GRBL's factory values would miss fivefold;
+// likewise a printer slower than Marlin's factory values is estimated from
+// what it reported to M503, and one whose firmware lacks M503 says so in the
+// machine's log.
 #include <gmock/gmock.h>
 
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "machine_fixture.h"
 
 namespace werkbank::testing {
@@ -81,6 +85,55 @@ TEST_F(EstimateE2E, APrintRunsWithinAFifthOfItsEstimate) {
               0.2 * job.estimated_seconds())
       << "estimated " << job.estimated_seconds() << " s, ran "
       << job.run_seconds() << " s x " << kTimeScale;
+}
+
+TEST_F(EstimateE2E, APrintIsEstimatedWithTheRatesThePrinterReports) {
+  // A slow printer: a quarter of Marlin's factory rates, a tenth of its
+  // accelerations. The printer's config gives no motion { }.
+  printer_sim_args_ = {"--line-us",
+                       "0",
+                       "--motion-time",
+                       "--time-scale",
+                       absl::StrCat(kTimeScale),
+                       "--max-rate",
+                       "4500,4500,300",
+                       "--acceleration",
+                       "300,300,50",
+                       "--move-acceleration",
+                       "250,300"};
+  StartLab();
+  std::string program = "G21\nG90\nG28\nG1 X100 Y50 F3000\n";
+  for (int i = 1; i <= 300; ++i) {
+    absl::StrAppend(&program, "G1 X", i % 2 == 1 ? 140 : 100, " Y",
+                    50 + i * 0.2, " E", i * 0.1, " F6000\n");
+  }
+  const v1::Job job = Run("printer-1", program, {});
+  ASSERT_TRUE(job.has_run_seconds());
+  const double machine_seconds = job.run_seconds() * kTimeScale;
+  std::cout << "estimated " << job.estimated_seconds() << " s, ran "
+            << machine_seconds << " s at machine speed\n";
+  // Factory rates would say about 130 s for 300 moves of 0.43 s.
+  EXPECT_GT(job.estimated_seconds(), 200);
+  EXPECT_NEAR(machine_seconds, job.estimated_seconds(),
+              0.2 * job.estimated_seconds())
+      << "estimated " << job.estimated_seconds() << " s, ran "
+      << job.run_seconds() << " s x " << kTimeScale;
+}
+
+TEST_F(EstimateE2E, APrinterWithoutM503SaysSoInTheMachineLog) {
+  printer_sim_args_ = {"--no-m503"};
+  StartLab();
+  WaitForState("printer-1", v1::MACHINE_STATE_LOCKED);
+  bool logged = false;
+  for (int i = 0; i < 100 && !logged; ++i) {
+    for (const std::string& line : AuditLines()) {
+      logged = logged ||
+               (absl::StartsWith(line, "machine.motion machine/printer-1: ") &&
+                absl::StrContains(line, "does not know M503"));
+    }
+    if (!logged) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(logged);
 }
 
 }  // namespace
