@@ -7,6 +7,53 @@
 #include "status.h"
 
 namespace werkbank::api {
+namespace {
+
+// As ApiKeys/ListApiKeys shows it: never the key or its hash.
+v1::ApiKey ExportedKey(const store::ApiKeyRecord& k, const std::string& login) {
+  v1::ApiKey out;
+  out.set_id(k.id);
+  out.set_owner_login(login);
+  out.set_label(k.label);
+  out.set_prefix(k.prefix);
+  *out.mutable_created_at() = ToProto(k.created_at);
+  if (k.last_used_at) *out.mutable_last_used_at() = ToProto(*k.last_used_at);
+  if (k.revoked_at) *out.mutable_revoked_at() = ToProto(*k.revoked_at);
+  return out;
+}
+
+// As PrintService shows it, without who started or declined it (another
+// person); `jobs` are the person's, among them the request's job.
+v1::ServiceRequest ExportedRequest(const store::ServiceRequestRecord& r,
+                                   const std::string& login,
+                                   const std::vector<store::JobRecord>& jobs) {
+  std::optional<store::JobRecord> job;
+  for (const store::JobRecord& j : jobs) {
+    if (r.job_id != 0 && j.id == r.job_id) job = j;
+  }
+  v1::ServiceRequest p;
+  p.set_id(r.id);
+  p.set_machine_class(r.machine_class);
+  p.set_submitter_login(login);
+  p.set_file_name(r.file_name);
+  p.set_note(r.note);
+  p.set_sha256(r.sha256);
+  p.set_size_bytes(r.size_bytes);
+  p.set_state(print_service::ServiceQueue::StateOf(r, job));
+  (void)p.mutable_preflight()->ParseFromString(r.preflight);
+  *p.mutable_created_at() = ToProto(r.created_at);
+  if (r.decided_at) *p.mutable_decided_at() = ToProto(*r.decided_at);
+  p.set_decline_reason(r.decline_reason);
+  if (job) {
+    p.set_job_id(job->id);
+    p.set_machine_id(job->machine_id);
+    p.set_job_state(static_cast<v1::JobState>(job->state));
+    p.set_job_end_reason(job->end_reason);
+  }
+  return p;
+}
+
+}  // namespace
 
 grpc::Status PrivacyService::ExportMyData(grpc::ServerContext* ctx,
                                           const v1::ExportMyDataRequest* req,
@@ -42,6 +89,10 @@ grpc::Status PrivacyService::ExportMyData(grpc::ServerContext* ctx,
   }
   for (const auto& e : data->audit_events)
     *resp->add_audit_events() = ToProto(e);
+  for (const auto& k : data->api_keys)
+    *resp->add_api_keys() = ExportedKey(k, login);
+  for (const auto& r : data->service_requests)
+    *resp->add_service_requests() = ExportedRequest(r, login, data->jobs);
   return grpc::Status::OK;
 }
 

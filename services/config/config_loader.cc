@@ -455,6 +455,27 @@ void CheckAndDefault(Checker& c, v1::Config& cfg) {
   CheckWebhooks(c, cfg);
 }
 
+// A webhook's inline secret as a comment: "# secret: (set, 24 characters)".
+// The output may end up in a ticket or a chat; the key must not. Read back
+// as a config, the webhook then lacks its secret and says so.
+class SecretPrinter : public TextFormat::FastFieldValuePrinter {
+ public:
+  using FastFieldValuePrinter::PrintFieldName;
+  void PrintFieldName(const google::protobuf::Message& message,
+                      const google::protobuf::Reflection* reflection,
+                      const google::protobuf::FieldDescriptor* field,
+                      TextFormat::BaseTextGenerator* generator) const override {
+    generator->PrintLiteral("# ");
+    FastFieldValuePrinter::PrintFieldName(message, reflection, field,
+                                          generator);
+  }
+  void PrintString(const std::string& value,
+                   TextFormat::BaseTextGenerator* generator) const override {
+    generator->PrintString(
+        absl::StrCat("(set, ", value.size(), " characters)"));
+  }
+};
+
 }  // namespace
 
 absl::StatusOr<int> ParseClockMinutes(absl::string_view hhmm) {
@@ -506,8 +527,13 @@ absl::StatusOr<v1::Config> LoadConfigFile(const std::string& path) {
 }
 
 std::string PrintConfig(const v1::Config& config) {
+  TextFormat::Printer printer;
+  // Owned by the printer from here on.
+  printer.RegisterFieldValuePrinter(
+      v1::WebhookConfig::descriptor()->FindFieldByName("secret"),
+      new SecretPrinter());
   std::string out;
-  TextFormat::PrintToString(config, &out);
+  printer.PrintToString(config, &out);
   return out;
 }
 

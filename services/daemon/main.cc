@@ -304,7 +304,8 @@ int Run(int argc, char** argv) {
   reports::UsageReports reports(**store, clock, *config);
   reports::ImpactReports impact(**store, clock, *config);
   visits::VisitLog visit_log(**store, clock, *config);
-  privacy::Anonymiser anonymiser(**store, clock, *config);
+  privacy::Anonymiser anonymiser(**store, clock, *config,
+                                 flags.state_dir + "/jobs");
   print_service::ServiceQueue service_queue(**store, clock, *config, jobs,
                                             machines);
   // Audit events from before schema 8 get their seal once, so that a person

@@ -70,6 +70,12 @@ const char* ServiceQueue::StateName(v1::ServiceRequestState s) {
   }
 }
 
+v1::ServiceRequestState ServiceQueue::StateOf(
+    const store::ServiceRequestRecord& r,
+    const std::optional<store::JobRecord>& job) {
+  return Follow(r, job);
+}
+
 ServiceQueue::ServiceQueue(store::Store& store, const Clock& clock,
                            const v1::Config& config, machines::JobService& jobs,
                            machines::MachineManager& machines)

@@ -84,6 +84,11 @@ class ServiceQueue {
                                               int64_t id);
 
   static const char* StateName(v1::ServiceRequestState state);
+  // Waiting, declined and withdrawn as stored; a started request follows
+  // `job`, its job (done, failed).
+  static v1::ServiceRequestState StateOf(
+      const store::ServiceRequestRecord& r,
+      const std::optional<store::JobRecord>& job);
 
  private:
   absl::StatusOr<ServiceRequestView> Load(int64_t id);

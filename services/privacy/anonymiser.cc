@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "forgotten_programs.h"
 #include "services/audit/audit_log.h"
 
 namespace werkbank::privacy {
@@ -39,11 +40,39 @@ std::vector<std::string> Needles(const store::UserRecord& u) {
   return out;
 }
 
+// Their print service requests that still wait: nobody would collect the
+// print, and its program file goes with them.
+absl::Status WithdrawWaitingRequests(store::Transaction& tx, int64_t user_id,
+                                     absl::Time at) {
+  store::ServiceRequestFilter f;
+  f.submitter_id = user_id;
+  f.state = store::ServiceRequestState::kWaiting;
+  f.limit = 1 << 30;
+  auto waiting = tx.ListServiceRequests(f);
+  if (!waiting.ok()) return waiting.status();
+  for (store::ServiceRequestRecord& r : *waiting) {
+    r.state = store::ServiceRequestState::kWithdrawn;
+    r.decided_at = at;
+    r.decided_by = 0;
+    if (auto s = tx.UpdateServiceRequest(r); !s.ok()) return s;
+    auto e = audit::Append(
+        tx,
+        {"system", "service.withdraw", absl::StrCat("service/", r.id),
+         "its person was anonymised"},
+        at);
+    if (!e.ok()) return e.status();
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 Anonymiser::Anonymiser(store::Store& store, const Clock& clock,
-                       const v1::Config& config)
-    : store_(store), clock_(clock), config_(config) {}
+                       const v1::Config& config, std::string jobs_dir)
+    : store_(store),
+      clock_(clock),
+      config_(config),
+      jobs_dir_(std::move(jobs_dir)) {}
 
 int Anonymiser::inactive_months() const {
   return config_.privacy().has_inactive_months()
@@ -71,13 +100,22 @@ absl::StatusOr<Anonymised> Anonymiser::AnonymiseNow(const access::Actor& actor,
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  return Anonymise(id, actor.login, reason.empty() ? "on request" : reason);
+  auto done =
+      Anonymise(id, actor.login, reason.empty() ? "on request" : reason);
+  if (!done.ok()) return done;
+  done->program_files_removed = RemovePrograms();
+  return done;
 }
 
 absl::StatusOr<std::vector<int64_t>> Anonymiser::AnonymiseInactive() {
   std::vector<int64_t> done;
   const int months = inactive_months();
-  if (months <= 0) return done;
+  // The programs of jobs that were still running when their person was
+  // anonymised go too, also where accounts are never anonymised for age.
+  if (months <= 0) {
+    RemovePrograms();
+    return done;
+  }
   // A month is taken as 30.44 days; a day either way does not matter here.
   const absl::Time before =
       clock_.Now() - absl::Hours(24) * static_cast<int64_t>(months * 30.44);
@@ -95,7 +133,32 @@ absl::StatusOr<std::vector<int64_t>> Anonymiser::AnonymiseInactive() {
     if (!a.ok()) return a.status();
     done.push_back(id);
   }
+  RemovePrograms();
   return done;
+}
+
+int Anonymiser::RemovePrograms() {
+  auto removed = RemoveForgottenPrograms(store_, jobs_dir_);
+  std::vector<std::string> left;
+  if (!removed.ok()) {
+    left.push_back(std::string(removed.status().message()));
+  } else {
+    left = removed->left;
+  }
+  if (left.empty()) return removed->removed;
+  // The person is anonymised; staff learn which file is left, and the next
+  // daily task tries it again.
+  (void)store_.Write([&](store::Transaction& tx) -> absl::Status {
+    for (const std::string& why : left) {
+      auto e = audit::Append(tx,
+                             {"system", "privacy.program_left", "jobs",
+                              absl::StrCat("cannot remove ", why)},
+                             clock_.Now());
+      if (!e.ok()) return e.status();
+    }
+    return absl::OkStatus();
+  });
+  return removed.ok() ? removed->removed : 0;
 }
 
 absl::StatusOr<Anonymised> Anonymiser::Anonymise(int64_t user_id,
@@ -118,6 +181,8 @@ absl::StatusOr<Anonymised> Anonymiser::Anonymise(int64_t user_id,
     r.replacement = absl::StrCat("user#", user_id);
     r.new_login = absl::StrCat("#anonymised-", user_id);
     r.at = clock_.Now();
+    if (auto st = WithdrawWaitingRequests(tx, user_id, r.at); !st.ok())
+      return st;
     if (auto st = tx.ScrubUser(r); !st.ok()) return st;
     auto redacted = audit::Redact(tx, r.needles, r.replacement);
     if (!redacted.ok()) return redacted.status();

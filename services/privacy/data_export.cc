@@ -44,6 +44,15 @@ absl::StatusOr<PersonalRecords> ExportPersonalData(store::Store& store,
     auto jobs = tx.ListJobs("", id, 1 << 30);
     if (!jobs.ok()) return jobs.status();
     out.jobs = std::move(*jobs);
+    auto keys = tx.ListApiKeys(id);
+    if (!keys.ok()) return keys.status();
+    out.api_keys = std::move(*keys);
+    store::ServiceRequestFilter requests;
+    requests.submitter_id = id;
+    requests.limit = 1 << 30;
+    auto submitted = tx.ListServiceRequests(requests);
+    if (!submitted.ok()) return submitted.status();
+    out.service_requests = std::move(*submitted);
     auto briefings = tx.ListBriefings("");
     if (!briefings.ok()) return briefings.status();
     for (store::BriefingRecord& b : *briefings) {

@@ -23,6 +23,9 @@ struct PersonalRecords {
   std::vector<store::JobRecord> jobs;
   std::vector<store::BriefingRecord> briefings_attended;
   std::vector<store::AuditRecord> audit_events;  // those naming them
+  std::vector<store::ApiKeyRecord> api_keys;     // revoked ones too
+  // A started request's job is among `jobs` (it stays the submitter's).
+  std::vector<store::ServiceRequestRecord> service_requests;
 };
 
 // Everyone for themselves (`login` empty or their own); staff for anyone.

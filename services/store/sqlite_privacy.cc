@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-// The SQL for anonymising a person, their last activity, and rewriting audit
-// events (schema 8).
+// The SQL for anonymising a person, their last activity, the programs
+// nobody needs after it, and rewriting audit events (schema 8).
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
@@ -171,6 +171,28 @@ absl::StatusOr<std::vector<int64_t>> SqliteTransaction::ListInactiveUsers(
   q.bind(1, Micros(t));
   std::vector<int64_t> out;
   while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>>
+SqliteTransaction::ListForgottenPrograms() {
+  // Programs are stored by content: a file goes only when nobody else's
+  // job or request has the same content, and never under a job that is
+  // queued, running or paused (it reads the file while it runs).
+  CachedStatement q = statements_.Prepare(absl::StrCat(
+      "SELECT j.sha256 FROM jobs j JOIN users u ON u.id=j.owner_id "
+      "WHERE u.anonymised_at IS NOT NULL "
+      "UNION SELECT r.sha256 FROM service_requests r JOIN users u "
+      "ON u.id=r.submitter_id WHERE u.anonymised_at IS NOT NULL "
+      "EXCEPT SELECT j.sha256 FROM jobs j JOIN users u ON u.id=j.owner_id "
+      "WHERE u.anonymised_at IS NULL OR j.state IN (",
+      static_cast<int>(JobState::kQueued), ",",
+      static_cast<int>(JobState::kRunning), ",",
+      static_cast<int>(JobState::kPaused),
+      ") EXCEPT SELECT r.sha256 FROM service_requests r JOIN users u "
+      "ON u.id=r.submitter_id WHERE u.anonymised_at IS NULL ORDER BY 1"));
+  std::vector<std::string> out;
+  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
   return out;
 }
 

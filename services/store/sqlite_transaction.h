@@ -129,6 +129,7 @@ class SqliteTransaction : public Transaction {
       int64_t user_id) override;
   absl::StatusOr<absl::Time> LastActivity(int64_t user_id) override;
   absl::StatusOr<std::vector<int64_t>> ListInactiveUsers(absl::Time t) override;
+  absl::StatusOr<std::vector<std::string>> ListForgottenPrograms() override;
 
  private:
   absl::Status CheckWritable() const;

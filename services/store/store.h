@@ -171,6 +171,10 @@ class Transaction {
   // activity was before `t`.
   virtual absl::StatusOr<std::vector<int64_t>> ListInactiveUsers(
       absl::Time t) = 0;
+  // The SHA-256 of every stored program that only anonymised people's jobs
+  // and print service requests refer to and that no running or paused job
+  // is reading: their files may go. Files already removed stay listed.
+  virtual absl::StatusOr<std::vector<std::string>> ListForgottenPrograms() = 0;
 
   // The webhooks' outbox (schema 11). Insert returns the delivery's id,
   // larger than every id before it.

@@ -162,6 +162,43 @@ TEST(DaemonE2E, CheckConfigPrintsOrNamesTheError) {
   EXPECT_THAT(missing.err, HasSubstr("cannot read config file"));
 }
 
+TEST(DaemonE2E, CheckConfigNamesAWebhookSecretButNeverPrintsIt) {
+  TempDir dir;
+  const std::string inline_secret = "5f2c9e41d7a8b3f0e6c4a21d";
+  const std::string file_secret = "0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a";
+  const std::string secret_file = dir.File("hook.secret");
+  std::ofstream(secret_file) << file_secret << "\n";
+  const std::string path = dir.File("lab.textproto");
+  std::ofstream(path) << "time_zone: \"Europe/Berlin\"\n"
+                         "opening_hours { days: [MONDAY] open: \"09:00\" "
+                         "close: \"18:00\" }\n"
+                         "machine_classes { name: \"laser\" }\n"
+                         "webhooks { name: \"chat\" url: "
+                         "\"http://127.0.0.1:9/hook\" secret: \""
+                      << inline_secret
+                      << "\" }\n"
+                         "webhooks { name: \"erp\" url: "
+                         "\"http://127.0.0.1:9/erp\" secret_file: \""
+                      << secret_file << "\" }\n";
+  RunResult checked = RunCommand(
+      {BinPath("werkbankd"), "--check-config", "--config", path}, "", {}, 20);
+  ASSERT_EQ(checked.exit_code, 0) << checked.err;
+  EXPECT_THAT(checked.out, Not(HasSubstr(inline_secret)));
+  EXPECT_THAT(checked.out, Not(HasSubstr(file_secret)));
+  EXPECT_THAT(checked.out, HasSubstr("# secret: (set, 24 characters)"));
+  EXPECT_THAT(checked.out, HasSubstr("secret_file: \"" + secret_file + "\""));
+  EXPECT_THAT(checked.out, HasSubstr("name: \"chat\""));
+  // Read back as a config, the printed one lacks the key and says so.
+  const std::string printed = dir.File("printed.textproto");
+  std::ofstream(printed) << checked.out;
+  RunResult again =
+      RunCommand({BinPath("werkbankd"), "--check-config", "--config", printed},
+                 "", {}, 20);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err,
+              HasSubstr("give exactly one of secret and secret_file"));
+}
+
 TEST(DaemonE2E, SighupChecksTheNewConfigAndReloadsOnlyAValidOne) {
   const std::string config = R"(lab_name: "Before"
 time_zone: "Europe/Berlin"

@@ -2,9 +2,10 @@
 // Visits, the funders' report and privacy against the real daemon and CLI:
 // visits are recorded and a workshop booking becomes one; the yearly report
 // hides small groups and is written as CSV and as a printable page; a
-// person downloads what is stored about them; anonymising them changes no
-// figure, `audit verify` passes, and their name, login and card are in
-// neither the database file nor its WAL.
+// person downloads what is stored about them (with their API keys, never
+// the key, and their print requests); anonymising them changes no figure,
+// `audit verify` passes, and their name, login and card are in neither the
+// database file nor its WAL.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,9 +16,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lab_fixture.h"
+#include "services/common/crypto.h"
 #include "werkbank/v1/accounts.grpc.pb.h"
+#include "werkbank/v1/apikeys.grpc.pb.h"
 #include "werkbank/v1/bookings.grpc.pb.h"
 #include "werkbank/v1/privacy.grpc.pb.h"
+#include "werkbank/v1/service_requests.grpc.pb.h"
 #include "werkbank/v1/trainings.grpc.pb.h"
 
 namespace werkbank::testing {
@@ -155,6 +159,39 @@ TEST_F(PrivacyE2E, VisitsReportExportAndAnonymisingLeaveNoTrace) {
     EXPECT_THAT(html, Not(HasSubstr(external))) << external;
   }
 
+  // A key for a slicer, and a print request the trainer declined.
+  v1::CreateApiKeyRequest key_req;
+  key_req.set_label("LightBurn at home");
+  v1::CreateApiKeyResponse key;
+  auto kctx = Authed(anna);
+  ASSERT_TRUE(
+      v1::ApiKeys::NewStub(ch_)->CreateApiKey(kctx.get(), key_req, &key).ok());
+  ASSERT_FALSE(key.secret().empty());
+  v1::ServiceRequest asked;
+  {
+    auto ctx = Authed(anna);
+    auto writer =
+        v1::PrintService::NewStub(ch_)->SubmitServiceRequest(ctx.get(), &asked);
+    v1::SubmitServiceRequestRequest part;
+    part.mutable_header()->set_machine_class("fdm");
+    part.mutable_header()->set_file_name("keyring.gcode");
+    part.mutable_header()->set_note("a keyring for Annabeth's sister");
+    writer->Write(part);
+    part.set_chunk("G21\nG90\nG28\nG1 X10 Y20 F6000\nG1 X30 Y20 F6000\n");
+    writer->Write(part);
+    writer->WritesDone();
+    grpc::Status s = writer->Finish();
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::DeclineServiceRequestRequest decline;
+  decline.set_id(asked.id());
+  decline.set_reason("Annabeth, we print no weapons");
+  v1::ServiceRequest declined;
+  auto dctx = Authed(tina);
+  ASSERT_TRUE(v1::PrintService::NewStub(ch_)
+                  ->DeclineServiceRequest(dctx.get(), decline, &declined)
+                  .ok());
+
   // Their own data, and nobody else's.
   auto privacy = v1::Privacy::NewStub(ch_);
   v1::PersonalData data;
@@ -164,6 +201,22 @@ TEST_F(PrivacyE2E, VisitsReportExportAndAnonymisingLeaveNoTrace) {
   EXPECT_EQ(data.reservations_size(), 2);
   EXPECT_EQ(data.qualifications_size(), 1);
   EXPECT_GT(data.audit_events_size(), 0);
+  ASSERT_EQ(data.api_keys_size(), 1);
+  EXPECT_EQ(data.api_keys(0).id(), key.key().id());
+  EXPECT_EQ(data.api_keys(0).label(), "LightBurn at home");
+  EXPECT_EQ(data.api_keys(0).prefix(), key.key().prefix());
+  EXPECT_TRUE(data.api_keys(0).has_created_at());
+  EXPECT_FALSE(data.api_keys(0).has_revoked_at());
+  ASSERT_EQ(data.service_requests_size(), 1);
+  const v1::ServiceRequest& request = data.service_requests(0);
+  EXPECT_EQ(request.id(), asked.id());
+  EXPECT_EQ(request.machine_class(), "fdm");
+  EXPECT_EQ(request.note(), "a keyring for Annabeth's sister");
+  EXPECT_EQ(request.state(), v1::SERVICE_REQUEST_STATE_DECLINED);
+  EXPECT_EQ(request.decline_reason(), "Annabeth, we print no weapons");
+  EXPECT_TRUE(request.has_created_at());
+  EXPECT_TRUE(request.has_decided_at());
+  EXPECT_EQ(request.started_by_login(), "") << "tina is another person";
   v1::ExportMyDataRequest other;
   other.set_login("tina");
   auto octx = Authed(anna);
@@ -173,6 +226,12 @@ TEST_F(PrivacyE2E, VisitsReportExportAndAnonymisingLeaveNoTrace) {
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   EXPECT_THAT(exported.out,
               HasSubstr("\"display_name\": \"Annabeth Quellmalz\""));
+  EXPECT_THAT(exported.out, HasSubstr("\"label\": \"LightBurn at home\""));
+  EXPECT_THAT(
+      exported.out,
+      HasSubstr("\"decline_reason\": \"Annabeth, we print no weapons\""));
+  EXPECT_THAT(exported.out, Not(HasSubstr(key.secret())));
+  EXPECT_THAT(exported.out, Not(HasSubstr(crypto::Sha256Hex(key.secret()))));
   v1::AnonymiseUserRequest self;
   self.set_login("tina");
   v1::AnonymiseUserResponse gone;

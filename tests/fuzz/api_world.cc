@@ -138,8 +138,8 @@ ApiWorld::ApiWorld() : parts_(std::make_unique<Parts>()) {
       p.config.server().max_streams_total(),
       absl::Seconds(p.config.server().upload_idle_seconds()));
   p.visits = std::make_unique<visits::VisitLog>(*p.store, p.clock, p.config);
-  p.anonymiser =
-      std::make_unique<privacy::Anonymiser>(*p.store, p.clock, p.config);
+  p.anonymiser = std::make_unique<privacy::Anonymiser>(
+      *p.store, p.clock, p.config, p.dir + "/jobs");
   p.impact =
       std::make_unique<reports::ImpactReports>(*p.store, p.clock, p.config);
   p.api_keys =

@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -38,8 +39,8 @@ class PrivacyTest : public DomainTest {
   void SetUp() override {
     DomainTest::SetUp();
     visits_ = std::make_unique<visits::VisitLog>(*store_, clock_, config_);
-    anonymiser_ =
-        std::make_unique<privacy::Anonymiser>(*store_, clock_, config_);
+    anonymiser_ = std::make_unique<privacy::Anonymiser>(
+        *store_, clock_, config_, dir_.File("jobs"));
     impact_ =
         std::make_unique<reports::ImpactReports>(*store_, clock_, config_);
   }
@@ -330,6 +331,79 @@ TEST_F(PrivacyTest, AccountsUnusedForTwoYearsAreAnonymisedButNotStaff) {
                 .status()
                 .code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST_F(PrivacyTest, TheDailyTaskRemovesProgramsNoJobReadsAnyMore) {
+  const access::Actor anna = MakeUser("anna", store::kParticipant);
+  const access::Actor carl = MakeUser("carl", store::kParticipant);
+  const std::string jobs = dir_.File("jobs");
+  std::filesystem::create_directories(jobs);
+  auto program = [&](char c) {
+    return absl::StrCat(jobs, "/", std::string(64, c), ".gcode");
+  };
+  int64_t running_id = 0;
+  auto add_job = [&](const access::Actor& owner, char c, store::JobState st) {
+    std::ofstream(program(c)) << "G28\n";
+    ASSERT_TRUE(store_
+                    ->Write([&](store::Transaction& tx) -> absl::Status {
+                      store::JobRecord j;
+                      j.machine_id = "laser-1";
+                      j.owner_id = owner.user_id;
+                      j.file_name = "x.gcode";
+                      j.sha256 = std::string(64, c);
+                      j.state = st;
+                      j.created_at = clock_.Now();
+                      auto id = tx.InsertJob(j);
+                      if (!id.ok()) return id.status();
+                      if (st == store::JobState::kRunning) running_id = *id;
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  };
+  add_job(anna, 'a', store::JobState::kCompleted);
+  add_job(anna, 'b', store::JobState::kRunning);
+  add_job(carl, 'c', store::JobState::kUploaded);
+  // A program that cannot be removed (here: a folder in its place).
+  std::filesystem::create_directories(program('d') + "/stuck");
+  add_job(anna, 'e', store::JobState::kRejected);
+  std::filesystem::remove(program('e'));
+  std::filesystem::create_directories(program('e') + "/stuck");
+
+  auto done = anonymiser_->AnonymiseNow(staff_, "anna", "");
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->program_files_removed, 1);
+  EXPECT_FALSE(std::filesystem::exists(program('a')));
+  EXPECT_TRUE(std::filesystem::exists(program('b'))) << "still running";
+  EXPECT_TRUE(std::filesystem::exists(program('c'))) << "carl's";
+  auto left = store_->Read([&](store::Transaction& tx) -> absl::Status {
+    auto events = tx.ListAudit(0, 1000, "jobs");
+    if (!events.ok()) return events.status();
+    bool named = false;
+    for (const auto& e : *events) {
+      named |= e.action == "privacy.program_left" &&
+               absl::StrContains(e.detail, std::string(64, 'e'));
+    }
+    return named ? absl::OkStatus() : absl::NotFoundError("no event");
+  });
+  EXPECT_TRUE(left.ok()) << "the file that is left is named in the audit log";
+
+  // The job ends; the next daily task takes its program.
+  ASSERT_TRUE(store_
+                  ->Write([&](store::Transaction& tx) -> absl::Status {
+                    auto j = tx.FindJob(running_id);
+                    if (!j.ok()) return j.status();
+                    store::JobRecord ended = **j;
+                    ended.state = store::JobState::kCompleted;
+                    ended.finished_at = clock_.Now();
+                    return tx.UpdateJob(ended);
+                  })
+                  .ok());
+  std::filesystem::remove_all(program('e'));
+  ASSERT_TRUE(anonymiser_->AnonymiseInactive().ok());
+  EXPECT_FALSE(std::filesystem::exists(program('b')));
+  EXPECT_TRUE(std::filesystem::exists(program('c')));
+  EXPECT_TRUE(std::filesystem::exists(program('d') + "/stuck"))
+      << "no record names it";
 }
 
 }  // namespace
