@@ -330,8 +330,11 @@ machines {
     EXPECT_TRUE(StartJob(pia_, printing.id(), {}).ok());
     EXPECT_TRUE(WaitUntil(
         [&] {
+          // Both heater lines landed (the bed's follows the hotend's).
+          auto printer = SimState("printer");
           return SimState("laser")["laser_on"] == "1" &&
-                 SimState("printer")["hotend_target"] == "205";
+                 printer["hotend_target"] == "205" &&
+                 printer["bed_target"] == "60";
         },
         absl::Seconds(5)))
         << "the cut and the print did not start";

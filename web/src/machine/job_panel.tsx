@@ -5,18 +5,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { errorMessage, isAbort, jobs, reportIfSessionEnded } from "../api/client";
 import { formatDuration } from "../common/lab_time";
-import { interlockName, jobStateName } from "../common/names";
+import { jobStateName } from "../common/names";
 import { StatusLine, type Status } from "../common/status";
 import type { LabInfo } from "../gen/werkbank/v1/bookings_pb";
 import { JobState, type Job, type JobProgress } from "../gen/werkbank/v1/jobs_pb";
-import { InterlockKind, type Machine } from "../gen/werkbank/v1/machines_pb";
+import type { Machine } from "../gen/werkbank/v1/machines_pb";
 import { t } from "../i18n/i18n";
-
-// Interlocks the lab has no sensor for; the user confirms them when starting.
-const confirmable: Partial<Record<InterlockKind, string>> = {
-  [InterlockKind.EXTRACTION]: "extraction",
-  [InterlockKind.AIR_ASSIST]: "air_assist",
-};
+import { confirmationsNeeded, InterlockConfirmations } from "./interlock_confirmations";
 
 export function JobPanel(props: { jobId: bigint; initial: Job | null; machine: Machine; lab: LabInfo; onChange: () => void }) {
   const { jobId, machine } = props;
@@ -50,7 +45,7 @@ export function JobPanel(props: { jobId: bigint; initial: Job | null; machine: M
   if (!job) return <StatusLine status={status} />;
   const report = job.preflight;
   const state = progress?.state ?? job.state;
-  const needs = machine.interlocks.map((i) => confirmable[i.kind]).filter((k): k is string => !!k);
+  const needs = confirmationsNeeded(machine);
 
   const call = async (what: () => Promise<Job>) => {
     try {
@@ -90,20 +85,7 @@ export function JobPanel(props: { jobId: bigint; initial: Job | null; machine: M
       )}
       {state === JobState.UPLOADED && report?.passed && (
         <form class="stack" onSubmit={(e) => { e.preventDefault(); call(() => jobs.startJob({ id: job.id, confirmedInterlocks: [...confirmed] })); }}>
-          {needs.map((n) => (
-            <label class="check" key={n}>
-              <input
-                type="checkbox"
-                checked={confirmed.has(n)}
-                onChange={(e) => {
-                  const next = new Set(confirmed);
-                  (e.target as HTMLInputElement).checked ? next.add(n) : next.delete(n);
-                  setConfirmed(next);
-                }}
-              />
-              {t("confirm_interlock", { what: interlockName(n === "extraction" ? InterlockKind.EXTRACTION : InterlockKind.AIR_ASSIST) })}
-            </label>
-          ))}
+          <InterlockConfirmations needs={needs} confirmed={confirmed} onChange={setConfirmed} />
           <button type="submit" class="primary">{t("start")}</button>
         </form>
       )}

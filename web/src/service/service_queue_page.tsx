@@ -6,18 +6,14 @@
 import { useEffect, useState } from "preact/hooks";
 import { errorMessage, machines, printService } from "../api/client";
 import { formatDateTime, toDate } from "../common/lab_time";
-import { interlockName, machineStateName } from "../common/names";
+import { machineStateName } from "../common/names";
 import { StatusLine, type Status } from "../common/status";
 import type { LabInfo } from "../gen/werkbank/v1/bookings_pb";
-import { InterlockKind, MachineState, type Machine } from "../gen/werkbank/v1/machines_pb";
+import { MachineState, type Machine } from "../gen/werkbank/v1/machines_pb";
 import { ServiceRequestState, type ServiceRequest } from "../gen/werkbank/v1/service_requests_pb";
 import { t } from "../i18n/i18n";
+import { confirmationsNeeded, InterlockConfirmations } from "../machine/interlock_confirmations";
 import { PreflightSummary } from "./preflight_summary";
-
-const confirmable: Partial<Record<InterlockKind, string>> = {
-  [InterlockKind.EXTRACTION]: "extraction",
-  [InterlockKind.AIR_ASSIST]: "air_assist",
-};
 
 export function ServiceQueuePage({ lab }: { lab: LabInfo }) {
   const [queue, setQueue] = useState<ServiceRequest[]>([]);
@@ -93,7 +89,7 @@ function QueueEntry(props: {
   const [confirmed, setConfirmed] = useState<Set<string>>(new Set());
   const [reason, setReason] = useState("");
   const machine = ofClass.find((m) => m.id === machineId);
-  const needs = (machine?.interlocks ?? []).map((i) => confirmable[i.kind]).filter((k): k is string => !!k);
+  const needs = confirmationsNeeded(machine);
   const headingId = `service-request-${r.id}`;
 
   // Every entry has the same fields and buttons: the group gives them the
@@ -120,20 +116,7 @@ function QueueEntry(props: {
               ))}
             </select>
           </label>
-          {needs.map((n) => (
-            <label class="check" key={n}>
-              <input
-                type="checkbox"
-                checked={confirmed.has(n)}
-                onChange={(e) => {
-                  const next = new Set(confirmed);
-                  (e.target as HTMLInputElement).checked ? next.add(n) : next.delete(n);
-                  setConfirmed(next);
-                }}
-              />
-              {t("confirm_interlock", { what: interlockName(n === "extraction" ? InterlockKind.EXTRACTION : InterlockKind.AIR_ASSIST) })}
-            </label>
-          ))}
+          <InterlockConfirmations needs={needs} confirmed={confirmed} onChange={setConfirmed} />
           <button type="submit" class="primary" disabled={!machineId || !r.preflight?.passed}>{t("service_start")}</button>
         </form>
         <form class="stack" onSubmit={(e) => { e.preventDefault(); props.onDecline(reason); }}>
