@@ -114,6 +114,7 @@ void MarlinSim::ProcessLines() {
 void MarlinSim::OnLine(std::string line) {
   if (ShouldCorrupt()) Corrupt(line);
   const bool other = quirks_.other_error_wording;
+  const bool ok_after_resend = !quirks_.no_ok_after_resend;
   // Every resend below answers before last_n_ moves on.
   auto resend = [&, last_n = last_n_](const std::string& marlin_why,
                                       const std::string& other_why) {
@@ -121,7 +122,7 @@ void MarlinSim::OnLine(std::string line) {
                             : absl::StrCat("Error:", marlin_why,
                                            ", Last Line: ", last_n, "\n");
     absl::StrAppend(&out, "Resend: ", last_n + 1, "\n");
-    if (!quirks_.no_ok_after_resend) out += "ok\n";
+    if (ok_after_resend) out += "ok\n";
     Send(out);
   };
   std::string command = line;
